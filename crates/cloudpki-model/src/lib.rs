@@ -1,0 +1,43 @@
+#![forbid(unsafe_code)]
+//! Lossless typed models of the Microsoft Graph (beta) Intune Cloud PKI leaf-certificate API.
+//!
+//! The types at the crate root are generated from `specs/` by `cargo xtask codegen`; the
+//! [`support`] module holds the hand-written types they are built on.
+//!
+//! Every type keeps everything a payload says: deserializing then serializing gives back the
+//! same JSON value.
+//!
+//! - Any property may be absent (OData `$select`): non-nullable properties are `Option`s, nullable
+//!   ones are [`Nullable`], which tells `null` from absent.
+//! - `Edm.DateTimeOffset` values are [`DateTimeOffset`]s, which keep the exact text
+//!   (`2016-12-31T23:59:36.3292251-08:00` stays so) and give the instant through chrono.
+//! - Enum members this version does not know are kept (`Other`), and unknown properties and
+//!   annotations (`@odata.type`, anything new) are kept in `additional_properties`.
+//! - A wrong type is an error whose message starts with the JSON path of the value, e.g.
+//!   `$.value[3].certificateStatus: invalid type: integer `5`, expected ...`; `null` for a
+//!   non-nullable property and a repeated property name are errors too.
+//!
+//! ```
+//! use cloudpki_model::{CloudCertificationAuthorityLeafCertificate, CloudCertificationAuthorityLeafCertificateStatus, Nullable};
+//!
+//! let text = r#"{"id":"9d9a5d0e-0000-4000-8000-000000000001","certificateStatus":"active",
+//!     "revocationDateTime":null,"validityEndDateTime":"2016-12-31T23:57:06.8876616-08:00"}"#;
+//! let certificate: CloudCertificationAuthorityLeafCertificate = serde_json::from_str(text).unwrap();
+//! assert_eq!(certificate.certificate_status, Some(CloudCertificationAuthorityLeafCertificateStatus::Active));
+//! assert!(certificate.revocation_date_time.is_null());
+//! assert!(certificate.subject_name.is_absent());
+//! let end = certificate.validity_end_date_time.value().unwrap();
+//! assert_eq!(end.to_string(), "2016-12-31T23:57:06.8876616-08:00");
+//! assert_eq!(
+//!     serde_json::to_value(&certificate).unwrap(),
+//!     serde_json::from_str::<serde_json::Value>(text).unwrap(),
+//! );
+//! # let _ = Nullable::<String>::Absent;
+//! ```
+
+#[rustfmt::skip]
+mod generated;
+pub mod support;
+
+pub use generated::*;
+pub use support::{DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember};
