@@ -1,0 +1,43 @@
+//! Every fixture payload: valid ones parse, snapshot their typed value and come back as the same
+//! JSON value; invalid ones are rejected with an error that names the JSON path.
+
+mod common;
+
+use common::{fixtures, parse};
+
+#[test]
+fn valid_payloads_round_trip_losslessly() {
+    let valid = fixtures("valid");
+    assert!(valid.len() >= 3, "the documented examples are fixtures");
+    for fixture in valid {
+        let name = fixture.path.file_stem().and_then(|s| s.to_str()).expect("file name").to_owned();
+        let parsed = parse(fixture.type_name(), &fixture.payload)
+            .unwrap_or_else(|e| panic!("{name}: valid payload rejected: {e}"));
+        let original: serde_json::Value = serde_json::from_str(&fixture.payload).expect("fixture payload is JSON");
+        assert_eq!(parsed.reserialized, original, "{name}: deserialize then serialize changed the payload");
+        insta::with_settings!({ info => &fixture.headers, omit_expression => true }, {
+            insta::assert_snapshot!(format!("valid__{name}"), parsed.debug);
+        });
+    }
+}
+
+#[test]
+fn invalid_payloads_are_rejected_with_their_json_path() {
+    let invalid = fixtures("invalid");
+    assert!(!invalid.is_empty());
+    for fixture in invalid {
+        let name = fixture.path.file_stem().and_then(|s| s.to_str()).expect("file name").to_owned();
+        let error = match parse(fixture.type_name(), &fixture.payload) {
+            Ok(parsed) => panic!("{name}: invalid payload accepted as {}", parsed.debug),
+            Err(error) => error.to_string(),
+        };
+        let path = fixture.header("error-path");
+        assert!(
+            error.starts_with(&format!("{path}: ")),
+            "{name}: the error should start with the JSON path `{path}`: {error}"
+        );
+        insta::with_settings!({ info => &fixture.headers, omit_expression => true }, {
+            insta::assert_snapshot!(format!("invalid__{name}"), error);
+        });
+    }
+}
