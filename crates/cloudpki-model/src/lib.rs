@@ -37,7 +37,11 @@
 
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "http")]
+pub mod api;
 pub mod support;
+#[cfg(feature = "http")]
+pub use generated::operations;
 
 pub use generated::*;
 pub use support::{DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember};

@@ -25,17 +25,18 @@ pub struct RustFile {
     pub text: String,
 }
 
-/// Every generated Rust file: one per type, plus `mod.rs` declaring and re-exporting them.
-pub fn emit(types: &TypeSet) -> Result<Vec<RustFile>, String> {
+/// Every generated Rust file: one per type, plus `mod.rs` declaring and re-exporting them, plus
+/// `operations.rs` (behind the `http` feature) when `operations` has items.
+pub fn emit(types: &TypeSet, operations: Option<TokenStream>) -> Result<Vec<RustFile>, String> {
     let mut files = Vec::new();
     let mut modules = Vec::new();
     for (rust_name, object) in &types.objects {
         modules.push(rust_name.clone());
-        files.push(render(&module_file_name(rust_name), object_items(types, object))?);
+        files.push(render(&module_file_name(rust_name), object_items(types, object)));
     }
     for (rust_name, enum_def) in &types.enums {
         modules.push(rust_name.clone());
-        files.push(render(&module_file_name(rust_name), enum_items(types, enum_def))?);
+        files.push(render(&module_file_name(rust_name), enum_items(types, enum_def)));
     }
     modules.sort();
     let declarations = modules.iter().map(|rust_name| {
@@ -46,11 +47,20 @@ pub fn emit(types: &TypeSet) -> Result<Vec<RustFile>, String> {
             pub use #module::#type_ident;
         }
     });
+    let operations_module = operations.map(|tokens| {
+        files.push(render("operations.rs", tokens));
+        quote! {
+            #[cfg(feature = "http")]
+            pub mod operations;
+        }
+    });
     let mod_rs = quote! {
         //! The types generated from `specs/`.
         #(#declarations)*
+        #operations_module
     };
-    files.push(render("mod.rs", mod_rs)?);
+    files.push(render("mod.rs", mod_rs));
+    let mut files = files.into_iter().collect::<Result<Vec<_>, String>>()?;
     files.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     Ok(files)
 }
@@ -69,26 +79,26 @@ fn module_ident(rust_name: &str) -> Ident {
 
 /// Parses generated tokens as a file and prints it; a failure is a generator bug, reported
 /// instead of writing anything.
-fn render(file_name: &str, tokens: TokenStream) -> Result<RustFile, String> {
+pub(crate) fn render(file_name: &str, tokens: TokenStream) -> Result<RustFile, String> {
     let syntax: syn::File = syn::parse2(tokens).map_err(|e| format!("generated {file_name} does not parse: {e}"))?;
     let text = format!("{GENERATED_HEADER}\n\n{}", prettyplease::unparse(&syntax));
     Ok(RustFile { file_name: file_name.to_owned(), text })
 }
 
 /// An identifier from a checked name (`r#type` becomes a raw identifier).
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
 }
 
-fn lit(text: &str) -> Literal {
+pub(crate) fn lit(text: &str) -> Literal {
     Literal::string(text)
 }
 
 /// Doc attributes for a description, one per line, wrapped near 100 columns.
-fn docs(text: &str) -> TokenStream {
+pub(crate) fn docs(text: &str) -> TokenStream {
     let lines = wrap(text, 96);
     quote! { #( #[doc = #lines] )* }
 }
@@ -96,6 +106,10 @@ fn docs(text: &str) -> TokenStream {
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
+        if paragraph.starts_with('|') || paragraph.starts_with('`') {
+            lines.push(format!(" {paragraph}")); // tables and code spans stay on one line
+            continue;
+        }
         let mut line = String::new();
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
             if !line.is_empty() && line.len() + 1 + word.len() > width {

@@ -11,3 +11,5 @@ mod revoke_leaf_certificate_request;
 pub use revoke_leaf_certificate_request::RevokeLeafCertificateRequest;
 mod revoke_leaf_certificate_response;
 pub use revoke_leaf_certificate_response::RevokeLeafCertificateResponse;
+#[cfg(feature = "http")]
+pub mod operations;

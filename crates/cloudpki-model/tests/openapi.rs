@@ -1,0 +1,123 @@
+//! `schema/openapi.json` is a valid OpenAPI 3.1 document (checked against the official OAS 3.1
+//! JSON Schema, vendored in tests/vendor/), its components are the committed JSON Schemas, and the
+//! documented payloads validate against its operations' schemas.
+
+mod common;
+
+use std::path::Path;
+
+use common::{TYPE_NAMES, fixtures, schema_file};
+use serde_json::{Value, json};
+
+fn read_json(relative: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .expect("JSON")
+}
+
+fn openapi() -> Value {
+    read_json("schema/openapi.json")
+}
+
+#[test]
+fn is_a_valid_openapi_3_1_document() {
+    let oas_schema = read_json("tests/vendor/oas-3.1-schema-2022-10-07.json");
+    let validator = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&oas_schema)
+        .expect("the official OAS 3.1 schema compiles");
+    let document = openapi();
+    let errors: Vec<String> =
+        validator.iter_errors(&document).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "openapi.json is not valid OpenAPI 3.1: {errors:#?}");
+    for (pointer, broken) in [("/info", Value::Null), ("/openapi", json!("3.0.0")), ("/paths", json!({"no-slash": {}}))]
+    {
+        let mut copy = document.clone();
+        *copy.pointer_mut(pointer).expect("pointer exists") = broken;
+        assert!(!validator.is_valid(&copy), "the validator must reject a document with a broken {pointer}");
+    }
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(document["servers"][0]["url"], "https://graph.microsoft.com/beta");
+}
+
+#[test]
+fn components_are_the_committed_json_schemas() {
+    let document = openapi();
+    for type_name in TYPE_NAMES {
+        let mut file = schema_file(type_name);
+        let object = file.as_object_mut().expect("object");
+        for key in ["$schema", "$comment", "title", "$defs"] {
+            object.remove(key);
+        }
+        let text = serde_json::to_string(&file).expect("JSON").replace("#/$defs/", "#/components/schemas/");
+        let expected: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(document["components"]["schemas"][type_name], expected, "component {type_name}");
+    }
+}
+
+#[test]
+fn operations_carry_ids_parameters_bodies_responses_and_scopes() {
+    let document = openapi();
+    let paths = document["paths"].as_object().expect("paths");
+    assert_eq!(paths.len(), 2);
+    let revoke = &document["paths"]["/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate"]
+        ["post"];
+    assert_eq!(revoke["operationId"], "revokeLeafCertificate");
+    assert_eq!(revoke["parameters"][0]["name"], "cloudCertificationAuthorityId");
+    assert_eq!(revoke["parameters"][0]["in"], "path");
+    assert_eq!(
+        revoke["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/RevokeLeafCertificateRequest"
+    );
+    assert_eq!(
+        revoke["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ODataError"
+    );
+    assert_eq!(revoke["security"], json!([{"oauth2": ["DeviceManagementConfiguration.Read.All"]}]));
+    assert!(revoke["x-permissions"]["note"].is_string());
+    let list = &document["paths"]["/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthorityLeafCertificates"]
+        ["post"];
+    assert_eq!(list["operationId"], "getAllCloudCertificationAuthorityLeafCertificates");
+    assert!(list.get("requestBody").is_none());
+    assert_eq!(
+        list["security"],
+        json!([{"oauth2": ["DeviceManagementConfiguration.Read.All"]}, {"oauth2": ["DeviceManagementConfiguration.ReadWrite.All"]}])
+    );
+}
+
+/// A validator for the schema at `pointer` inside the OpenAPI document (its `$ref`s resolve
+/// against the document's components).
+fn validator_at(pointer: &str) -> jsonschema::Validator {
+    let mut document = openapi();
+    let schema = document.pointer(pointer).cloned().expect("schema exists");
+    let root = document.as_object_mut().expect("object");
+    root.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    root.insert("allOf".into(), json!([schema]));
+    jsonschema::draft202012::options().should_validate_formats(true).build(&document).expect("schema compiles")
+}
+
+#[test]
+fn documented_payloads_validate_against_the_operations() {
+    let revoke_200 = validator_at(
+        "/paths/~1deviceManagement~1cloudCertificationAuthority~1{cloudCertificationAuthorityId}~1revokeLeafCertificate/post/responses/200/content/application~1json/schema",
+    );
+    let list_200 = validator_at(
+        "/paths/~1deviceManagement~1cloudCertificationAuthority~1{cloudCertificationAuthorityId}~1getAllCloudCertificationAuthorityLeafCertificates/post/responses/200/content/application~1json/schema",
+    );
+    let error = validator_at("/components/schemas/ODataError");
+    for fixture in fixtures("valid") {
+        let payload: Value = serde_json::from_str(&fixture.payload).expect("JSON");
+        match fixture.type_name() {
+            "RevokeLeafCertificateResponse" | "CloudCertificationAuthorityLeafCertificate" => {
+                assert!(revoke_200.is_valid(&payload), "{}", fixture.path.display())
+            }
+            "GetAllCloudCertificationAuthorityLeafCertificatesResponse" => {
+                assert!(list_200.is_valid(&payload), "{}", fixture.path.display())
+            }
+            _ => {}
+        }
+    }
+    assert!(error.is_valid(&read_json("tests/recorded/error-403.json")));
+    assert!(!error.is_valid(&json!({"code": "x"})));
+    assert!(!list_200.is_valid(&json!({"value": [{"certificateStatus": 1}]})));
+}
