@@ -5,14 +5,14 @@
 //! reject names that would collide or that cannot be Rust identifiers before anything is emitted.
 
 /// Whether `name` is a Graph (OData simple) identifier as this generator accepts it: ASCII letters,
-/// digits and `_`, starting with a letter or `_`, at most 128 characters, with at least one letter.
+/// digits and `_`, at most 128 characters, starting with a letter or with `_`s followed by a letter.
+///
+/// (OData also allows `_1`; its Rust forms would start with a digit, because the case conversions
+/// drop leading `_`s.)
 pub fn is_graph_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    let starts_well = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    starts_well
-        && name.len() <= 128
+    name.len() <= 128
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.chars().any(|c| c.is_ascii_alphabetic())
+        && name.trim_start_matches('_').starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// Whether `name` can name a type: a Graph identifier made of letters and digits only, starting
@@ -118,6 +118,23 @@ mod tests {
     }
 
     #[test]
+    fn conversions_only_yield_rust_identifiers() {
+        for name in ["_x", "__x1", "a_1", "a1", "iOS", "URL", "x_", "aB", "Ab", "type", "self", "Self", "_type"] {
+            assert!(is_graph_identifier(name), "{name}");
+            for converted in [snake_case(name), pascal_case(name)] {
+                let identifier = rust_identifier(&converted);
+                let bare = identifier.strip_prefix("r#").unwrap_or(&identifier);
+                assert!(bare.starts_with(|c: char| c.is_ascii_alphabetic()), "{name} -> {identifier}");
+                assert!(bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{name} -> {identifier}");
+            }
+        }
+        // Distinct Graph names can meet after conversion; the loader rejects such pairs.
+        assert_eq!(pascal_case("a_1"), pascal_case("a1"));
+        assert_eq!(snake_case("fooBar"), snake_case("FooBar"));
+        assert_eq!(snake_case("_type"), snake_case("type"));
+    }
+
+    #[test]
     fn keywords_become_usable_identifiers() {
         assert_eq!(rust_identifier("type"), "r#type");
         assert_eq!(rust_identifier("match"), "r#match");
@@ -135,6 +152,10 @@ mod tests {
         assert!(!is_graph_identifier("a-b"));
         assert!(!is_graph_identifier("naïve"));
         assert!(!is_graph_identifier(""));
+        assert!(is_graph_identifier("__x1"));
+        assert!(!is_graph_identifier("_1a"), "its Rust forms would start with a digit");
+        assert!(!is_graph_identifier("a b"));
+        assert!(!is_graph_identifier(&"a".repeat(129)));
         assert!(is_type_identifier("cloudCertificationAuthorityLeafCertificate"));
         assert!(!is_type_identifier("a_b"));
     }

@@ -70,7 +70,9 @@ fn module_name(rust_name: &str) -> String {
 }
 
 fn module_file_name(rust_name: &str) -> String {
-    format!("{}.rs", module_name(rust_name))
+    // The file of `mod crate_;` is `crate_.rs`, that of `mod r#type;` is `type.rs`.
+    let module = crate::names::rust_identifier(&module_name(rust_name));
+    format!("{}.rs", module.trim_start_matches("r#"))
 }
 
 fn module_ident(rust_name: &str) -> Ident {
@@ -570,7 +572,7 @@ fn enum_items(types: &TypeSet, enum_def: &EnumDef) -> TokenStream {
             type Err = crate::ParseEnumError;
 
             /// Strict: see [`try_parse`](Self::try_parse).
-            fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(text: &str) -> ::core::result::Result<Self, crate::ParseEnumError> {
                 Self::try_parse(text)
             }
         }

@@ -1,8 +1,11 @@
 //! Reads spec files, checks them, and builds the validated [`Spec`].
 //!
-//! YAML and shape errors (syntax, unknown key, wrong value type, missing key) come from
-//! serde-saphyr, one per file. Every other check runs on all files and reports every problem it
-//! finds, each with its `file:line:col`.
+//! Each file is first checked on its own: forbidden characters (anywhere in the text, and in
+//! every value, where a YAML escape such as `"\u202E"` could have produced them), then the YAML
+//! syntax and the shape (unknown keys, wrong value types) through serde-saphyr, which stops at
+//! the first such problem of a file. When every file passed, the validator checks everything
+//! else on all files together, missing keys included, and reports every problem it finds, each
+//! with its `file:line:col`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -13,9 +16,12 @@ use super::model::{
     Action, Entity, EnumMember, EnumType, HttpMethod, PathParameter, PathSegment, Permissions, Primitive, Property,
     RequestBody, Response, ResponseKind, Spec, TypeRef,
 };
-use super::raw::{RawAction, RawEntity, RawEnum, RawProperty, RawResponseKind, RawSpec, Text};
-use crate::diagnostics::{Diagnostic, Position};
-use crate::names::{is_graph_identifier, is_type_identifier, pascal_case, snake_case};
+use super::raw::{
+    Node, RawAction, RawEntity, RawEnum, RawPathParameter, RawProperty, RawRequestBody, RawResponse, RawResponseKind,
+    RawSpec, Text,
+};
+use crate::diagnostics::{Diagnostic, Position, is_bidi_control, is_invisible_control, quote};
+use crate::names::{is_graph_identifier, is_type_identifier, pascal_case, rust_identifier, snake_case};
 
 /// One spec file's path and text.
 #[derive(Clone, Debug)]
@@ -40,8 +46,10 @@ impl LoadError {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for diagnostic in &self.diagnostics {
-            let source = self.sources.iter().find(|s| s.path == diagnostic.file).map_or("", |s| s.text.as_str());
-            out.push_str(&diagnostic.render(source));
+            match self.sources.iter().find(|s| s.path == diagnostic.file) {
+                Some(source) => out.push_str(&diagnostic.render(&source.text)),
+                None => out.push_str(&diagnostic.to_string()), // a directory, or a file that could not be read
+            }
             out.push_str("\n\n");
         }
         out.push_str(&format!(
@@ -53,7 +61,8 @@ impl LoadError {
     }
 }
 
-/// Reads every `*.yaml` file directly in `dir`, in name order, and loads them as one spec.
+/// Reads every `*.yaml` (or `*.yml`) file directly in `dir`, in name order, and loads them as one
+/// spec. Hidden files (editor backups and locks) are not spec files.
 pub fn load_dir(dir: &Path) -> Result<Spec, LoadError> {
     let fail = |message: String| LoadError {
         diagnostics: vec![Diagnostic::new(dir, Position::START, message)],
@@ -62,52 +71,75 @@ pub fn load_dir(dir: &Path) -> Result<Spec, LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the spec directory: {e}")))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|e| fail(format!("cannot read the spec directory: {e}")))?.path();
-        if path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml") {
+        let entry = entry.map_err(|e| fail(format!("cannot read the spec directory: {e}")))?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden && path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml") {
             paths.push(path);
         }
     }
     paths.sort();
     if paths.is_empty() {
-        return Err(fail("no *.yaml spec file in this directory".to_owned()));
+        return Err(fail("no spec file: the directory holds no `*.yaml` file".to_owned()));
     }
     let mut sources = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut unparsable = Vec::new();
     for path in paths {
-        let bytes = std::fs::read(&path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                diagnostics.push(Diagnostic::new(&path, Position::START, format!("cannot read the file: {e}")));
+                continue;
+            }
+        };
         match String::from_utf8(bytes) {
             Ok(text) => sources.push(SourceFile { path, text }),
-            Err(e) => {
-                return Err(LoadError {
-                    diagnostics: vec![Diagnostic::new(&path, Position::START, format!("the file is not UTF-8: {e}"))],
-                    sources,
-                });
+            Err(error) => {
+                let bytes = error.as_bytes();
+                let valid = error.utf8_error().valid_up_to();
+                let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or_default());
+                let line = prefix.matches('\n').count() + 1;
+                let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let message = match bytes.get(valid) {
+                    Some(byte) if error.utf8_error().error_len().is_some() => {
+                        format!(
+                            "the file is not UTF-8 text: byte 0x{byte:02X} (at byte offset {valid}) is not valid here"
+                        )
+                    }
+                    _ => "the file is not UTF-8 text: it ends in the middle of a character".to_owned(),
+                };
+                diagnostics.push(Diagnostic::new(&path, Position { line, column }, message));
+                // Shown with U+FFFD in place of the bad bytes, so the snippet still points at them.
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                unparsable.push(path.clone());
+                sources.push(SourceFile { path, text });
             }
         }
     }
-    load_sources(sources)
+    load(sources, diagnostics, &unparsable)
 }
 
 /// Loads already-read spec files as one spec.
 pub fn load_sources(sources: Vec<SourceFile>) -> Result<Spec, LoadError> {
-    let mut diagnostics = Vec::new();
+    load(sources, Vec::new(), &[])
+}
+
+/// Parses every file but those in `unparsable`, then validates the ones that parsed together.
+/// When some file could not be read or parsed, the problems that could come from its absence
+/// (an undefined type, no `baseUrl`) are not reported; every other one is.
+fn load(sources: Vec<SourceFile>, mut diagnostics: Vec<Diagnostic>, unparsable: &[PathBuf]) -> Result<Spec, LoadError> {
     let mut raws = Vec::new();
     for source in &sources {
-        let before = diagnostics.len();
-        check_characters(source, &mut diagnostics);
-        if diagnostics.len() > before {
+        if unparsable.contains(&source.path) {
             continue;
         }
-        match serde_saphyr::from_str::<RawSpec>(&source.text) {
-            Ok(raw) => raws.push((source.path.clone(), raw)),
-            Err(error) => {
-                let position = error.location().map_or(Position::START, Position::from_location);
-                let message = error.without_snippet().to_string();
-                let message = strip_location_suffix(&message);
-                diagnostics.push(Diagnostic::new(&source.path, position, message));
-            }
+        if let Some(raw) = parse(source, &mut diagnostics) {
+            raws.push((source.path.clone(), raw));
         }
     }
-    let spec = if diagnostics.is_empty() { Validator::new(&mut diagnostics).validate(&raws) } else { None };
+    let partial = !diagnostics.is_empty();
+    let spec = Validator::new(&sources, &mut diagnostics, partial).validate(&raws);
     match spec {
         Some(spec) if diagnostics.is_empty() => Ok(spec),
         _ => {
@@ -118,19 +150,152 @@ pub fn load_sources(sources: Vec<SourceFile>) -> Result<Spec, LoadError> {
     }
 }
 
-/// serde-saphyr appends ` at line L, column C` to its messages; the diagnostic says it up front.
-fn strip_location_suffix(message: &str) -> String {
-    let first_line = message.lines().next().unwrap_or(message);
-    match first_line.rfind(" at line ") {
-        Some(at)
-            if first_line[at + 9..]
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ',' || c == ' ' || c.is_ascii_alphabetic()) =>
-        {
-            first_line[..at].to_owned()
-        }
-        _ => first_line.to_owned(),
+/// The serde-saphyr options: booleans are `true` or `false` (not YAML 1.1's `yes`, `on`, ...),
+/// and tags (`!foo`) mean nothing in a spec. Duplicate keys are errors (the default).
+fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.reject_unsupported_tags = true;
+    options
+}
+
+/// One file on its own: characters, YAML, shape, and the characters of every value.
+fn parse(source: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Node<RawSpec>> {
+    let before = diagnostics.len();
+    check_characters(source, diagnostics);
+    if diagnostics.len() > before {
+        return None;
     }
+    if source.text.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
+        diagnostics.push(Diagnostic::new(
+            &source.path,
+            Position::START,
+            "the file is empty; a spec file is a YAML mapping with at least `namespace`",
+        ));
+        return None;
+    }
+    match serde_saphyr::from_str_with_options::<Node<RawSpec>>(&source.text, yaml_options()) {
+        Err(error) => {
+            let mut position = error.location().map_or(Position::START, Position::from_location).clamp_to(&source.text);
+            if matches!(error.without_snippet(), serde_saphyr::Error::MultipleDocuments { .. }) {
+                // The parser points past the separator; show the separator itself.
+                let lines: Vec<&str> = source.text.lines().take(position.line).collect();
+                let separator = lines.iter().rposition(|line| line.starts_with("---"));
+                if let Some(index) = separator {
+                    position = Position { line: index + 1, column: 1 };
+                }
+            }
+            let message = yaml_message(&error, &source.text, position);
+            diagnostics.push(Diagnostic::new(&source.path, position, message));
+            None
+        }
+        Ok(raw) => {
+            for text in raw.value.texts() {
+                check_value(&source.path, text, diagnostics);
+            }
+            (diagnostics.len() == before).then_some(raw)
+        }
+    }
+}
+
+/// A serde-saphyr error in the words of this format (keys, lists, mappings) rather than in
+/// serde's or the parser's (fields, sequence starts, `Option<String>`).
+fn yaml_message(error: &serde_saphyr::Error, source: &str, position: Position) -> String {
+    use serde_saphyr::Error;
+    let mut error = error;
+    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } = error {
+        error = inner;
+    }
+    let found = || scalar_at(source, position);
+    match error {
+        Error::SerdeUnknownField { field, expected, .. } => {
+            format!("unknown key {}{}; expected one of {}", quote(field), did_you_mean(field, expected), list(expected))
+        }
+        Error::SerdeUnknownVariant { variant, expected, .. } => {
+            format!("{} is not one of {}{}", quote(variant), list(expected), did_you_mean(variant, expected))
+        }
+        Error::SerdeMissingField { field, .. } => format!("missing key `{field}`"),
+        Error::SerdeInvalidType { unexpected, expected, .. }
+        | Error::SerdeInvalidValue { unexpected, expected, .. } => {
+            format!("expected {}, found {unexpected}", expected_value(expected))
+        }
+        Error::InvalidBooleanStrict { .. } => format!("expected `true` or `false`, found {}", found()),
+        Error::InvalidScalar { ty, .. } if *ty == "boolean" => {
+            format!("expected `true` or `false`, found {}", found())
+        }
+        Error::InvalidScalar { ty, .. } if ty.starts_with('i') || ty.starts_with('u') => {
+            format!("expected an integer, found {}", found())
+        }
+        Error::Unexpected { expected, .. } => match *expected {
+            "sequence start" => "expected a list (`- item` lines, or `[a, b]`)".to_owned(),
+            "mapping start" => "expected a mapping (`key: value` lines)".to_owned(),
+            "string scalar" => "expected a string".to_owned(),
+            other => format!("expected {other}"),
+        },
+        Error::NullIntoString { .. } => "expected a string, found nothing (null)".to_owned(),
+        Error::DuplicateMappingKey { key: Some(key), .. } => format!("duplicate key {}", quote(key)),
+        Error::DuplicateMappingKey { key: None, .. } => "duplicate key".to_owned(),
+        Error::MultipleDocuments { .. } => {
+            "a second YAML document (after `---`): a spec file holds one; split it into two files".to_owned()
+        }
+        Error::Eof { .. } => "unexpected end of file".to_owned(),
+        other => {
+            use serde_saphyr::MessageFormatter as _;
+            let message = serde_saphyr::UserMessageFormatter.format_message(other);
+            message.chars().map(|c| if c.is_control() || is_invisible_control(c) { ' ' } else { c }).collect()
+        }
+    }
+}
+
+/// serde's description of an expected value, for the structs and enums of `raw`.
+fn expected_value(expected: &str) -> String {
+    if expected.starts_with("struct ") {
+        "a mapping (`key: value` lines)".to_owned()
+    } else if expected.starts_with("a sequence") {
+        "a list".to_owned()
+    } else {
+        expected.to_owned()
+    }
+}
+
+/// The plain scalar at `position`, quoted for a message.
+fn scalar_at(source: &str, position: Position) -> String {
+    let line = source.lines().nth(position.line.saturating_sub(1)).unwrap_or("");
+    let rest: String = line.chars().skip(position.column.saturating_sub(1)).collect();
+    let end = rest.find([',', ']', '}']).unwrap_or(rest.len());
+    let rest = &rest[..end];
+    let rest = rest.find(" #").map_or(rest, |at| &rest[..at]);
+    quote(rest.trim())
+}
+
+fn list(names: &[&str]) -> String {
+    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// ` (did you mean `x`?)` when one of `candidates` is a small edit away from `name`.
+fn did_you_mean(name: &str, candidates: &[&str]) -> String {
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(&lower, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
+        .min()
+        .map_or_else(String::new, |(_, candidate)| format!(" (did you mean `{candidate}`?)"))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Bidirectional controls (trojan source) and other control characters are refused anywhere in a
@@ -139,15 +304,8 @@ fn check_characters(source: &SourceFile, diagnostics: &mut Vec<Diagnostic>) {
     for (line_index, line) in source.text.split('\n').enumerate() {
         for (column_index, c) in line.chars().enumerate() {
             let problem = match c {
-                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
-                    Some(format!(
-                        "Unicode bidirectional control character U+{:04X} is not allowed (trojan source)",
-                        c as u32
-                    ))
-                }
                 '\t' | '\r' => None,
-                c if c.is_control() => Some(format!("control character U+{:04X} is not allowed", c as u32)),
-                _ => None,
+                c => character_problem(c),
             };
             if let Some(message) = problem {
                 let position = Position { line: line_index + 1, column: column_index + 1 };
@@ -155,6 +313,57 @@ fn check_characters(source: &SourceFile, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// What is wrong with `c` anywhere in a spec, if anything (line breaks and tabs are judged by
+/// the caller).
+fn character_problem(c: char) -> Option<String> {
+    if is_bidi_control(c) {
+        Some(format!("Unicode bidirectional control character U+{:04X} is not allowed (trojan source)", c as u32))
+    } else if is_invisible_control(c) {
+        Some(format!(
+            "U+{:04X} (a Unicode line or paragraph separator) is not allowed: it looks like a line break but is not one",
+            c as u32
+        ))
+    } else if c.is_control() {
+        Some(format!("control character U+{:04X} is not allowed", c as u32))
+    } else {
+        None
+    }
+}
+
+/// The same rule for a parsed value, which a YAML escape (`"\u202E"`, `"\x07"`, `"\r"`) can give
+/// characters the file text does not show: one diagnostic per value, naming each character.
+/// Line breaks and tabs are the descriptions' business.
+fn check_value(file: &Path, text: &Text, diagnostics: &mut Vec<Diagnostic>) {
+    let mut found: Vec<char> = Vec::new();
+    for c in text.value.chars() {
+        if !matches!(c, '\n' | '\t') && character_problem(c).is_some() && !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let names: Vec<String> = found
+        .iter()
+        .map(|&c| {
+            let kind = if is_bidi_control(c) {
+                "a bidirectional control: trojan source"
+            } else if is_invisible_control(c) {
+                "a line or paragraph separator"
+            } else {
+                "a control character"
+            };
+            format!("U+{:04X} ({kind})", c as u32)
+        })
+        .collect();
+    let message = format!(
+        "this value holds, through escapes, {} not allowed in a spec: {}",
+        if names.len() == 1 { "a character" } else { "characters" },
+        names.join(", ")
+    );
+    diagnostics.push(Diagnostic::new(file, Position::from_location(text.referenced), message));
 }
 
 /// The Rust type names the model crate defines by hand; generated types must not take them.
@@ -167,62 +376,145 @@ pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
 /// The variant that keeps unknown enum members; generated variants must not take it.
 pub const OTHER_VARIANT: &str = "Other";
 
+/// What a type name of the spec stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum TypeKind {
+    Enum,
+    Entity,
+    /// A request or response type the generator makes from the action named here.
+    Generated(String),
+}
+
+/// A declared type: what it is and where it was declared.
+#[derive(Clone, Debug)]
+struct Declared {
+    kind: TypeKind,
+    at: String,
+}
+
+/// The types of the spec, filled in pass 1, so references resolve whatever the file order.
+#[derive(Default)]
+struct Types {
+    /// By Graph name.
+    declared: BTreeMap<String, Declared>,
+    /// Graph names by lower-cased Rust name: Rust names differing only in case would give files
+    /// that collide on case-insensitive file systems (and `AB` and `Ab` the same module file).
+    rust_names: BTreeMap<String, String>,
+    /// Names whose declaration was rejected (and reported): references to them are not reported
+    /// again.
+    rejected: BTreeSet<String>,
+}
+
 struct Validator<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
+    sources: &'a [SourceFile],
     file: PathBuf,
+    types: Types,
+    /// Entity-valued properties of each entity: (property, target entity, where), to find
+    /// entities that contain themselves.
+    entity_edges: BTreeMap<String, Vec<(String, String, Position)>>,
+    entity_files: BTreeMap<String, PathBuf>,
+    /// Whether some file is missing (it could not be read or parsed).
+    partial: bool,
 }
 
 impl<'a> Validator<'a> {
-    fn new(diagnostics: &'a mut Vec<Diagnostic>) -> Self {
-        Validator { diagnostics, file: PathBuf::new() }
+    fn new(sources: &'a [SourceFile], diagnostics: &'a mut Vec<Diagnostic>, partial: bool) -> Self {
+        Validator {
+            partial,
+            diagnostics,
+            sources,
+            file: PathBuf::new(),
+            types: Types::default(),
+            entity_edges: BTreeMap::new(),
+            entity_files: BTreeMap::new(),
+        }
     }
 
-    fn error_at(&mut self, text_position: Position, message: impl Into<String>) {
+    fn error_at(&mut self, position: Position, message: impl Into<String>) {
         let file = self.file.clone();
-        self.diagnostics.push(Diagnostic::new(&file, text_position, message));
+        self.diagnostics.push(Diagnostic::new(&file, position, message));
     }
 
     fn error<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
         self.error_at(Position::from_location(spanned.referenced), message);
     }
 
-    fn validate(mut self, raws: &[(PathBuf, RawSpec)]) -> Option<Spec> {
-        // Pass 1: names of types, so references can resolve whatever the file order.
-        let mut type_kinds: BTreeMap<String, TypeKind> = BTreeMap::new();
-        let mut rust_type_names: BTreeMap<String, String> = BTreeMap::new();
+    /// `file:line:col` of a spanned value, for messages that mention another place.
+    fn place<T>(&self, spanned: &Spanned<T>) -> String {
+        let position = Position::from_location(spanned.referenced);
+        format!("{}:{}:{}", self.file.display(), position.line, position.column)
+    }
+
+    /// The position of `offset` characters into the single-line scalar `raw` (plain or quoted),
+    /// when the source shows `expected` there; otherwise the start of the scalar.
+    fn position_in(&self, raw: &Text, offset: usize, expected: &str) -> Position {
+        let start = Position::from_location(raw.referenced);
+        let Some(source) = self.sources.iter().find(|s| s.path == self.file) else { return start };
+        let Some(line) = source.text.lines().nth(start.line - 1) else { return start };
+        let chars: Vec<char> = line.chars().collect();
+        let quoted = matches!(chars.get(start.column - 1), Some('"' | '\''));
+        let column = start.column + usize::from(quoted) + offset;
+        let shown: String = chars.iter().skip(column - 1).take(expected.chars().count()).collect();
+        if shown == expected { Position { line: start.line, column } } else { start }
+    }
+
+    /// `value`, or a "missing key" error at `node` (the mapping that lacks it).
+    fn require<'r, T, U>(&mut self, node: &Spanned<U>, value: &'r Option<T>, key: &str, what: &str) -> Option<&'r T> {
+        if value.is_none() {
+            self.error(node, format!("missing key `{key}` in {what}"));
+        }
+        value.as_ref()
+    }
+
+    fn validate(mut self, raws: &[(PathBuf, Node<RawSpec>)]) -> Option<Spec> {
+        // Pass 1: every type name, those of enums and entities first, then those the generator
+        // makes from actions, so that a clash is reported at the action whatever the file order.
         let mut namespace: Option<String> = None;
         let mut base_url: Option<String> = None;
-        let mut action_names = BTreeSet::new();
         for (file, raw) in raws {
             self.file = file.clone();
-            self.check_namespace(&raw.namespace, &mut namespace);
-            if let Some(url) = &raw.base_url {
+            if let Some(raw_namespace) = self.require(raw, &raw.value.namespace, "namespace", "this spec file") {
+                self.check_namespace(raw_namespace, &mut namespace);
+            }
+            if let Some(url) = &raw.value.base_url {
                 self.check_base_url(url, &mut base_url);
             }
-            let enum_names = raw.enums.iter().map(|e| (&e.name, TypeKind::Enum));
-            let entity_names = raw.entities.iter().map(|e| (&e.name, TypeKind::Entity));
+            let enum_names = raw.value.enums.iter().filter_map(|e| e.value.name.as_ref()).map(|n| (n, TypeKind::Enum));
+            let entity_names =
+                raw.value.entities.iter().filter_map(|e| e.value.name.as_ref()).map(|n| (n, TypeKind::Entity));
             for (name, kind) in enum_names.chain(entity_names) {
-                self.declare_type(name, &name.value, kind, &mut type_kinds, &mut rust_type_names);
-            }
-            for action in &raw.actions {
-                if !action_names.insert(action.name.value.clone()) {
-                    continue; // reported as a duplicate action in pass 2
-                }
-                if action.request_body.is_some() {
-                    let body = format!("{}Request", action.name.value);
-                    self.declare_type(&action.name, &body, TypeKind::Generated, &mut type_kinds, &mut rust_type_names);
-                }
-                let response = format!("{}Response", action.name.value);
-                self.declare_type(&action.name, &response, TypeKind::Generated, &mut type_kinds, &mut rust_type_names);
+                self.declare_type(name, kind);
             }
         }
-        let Some(namespace) = namespace else {
-            self.error_at(Position::START, "missing key `namespace`");
-            return None;
-        };
-        if base_url.is_none() {
-            let first = raws.first().map(|(file, _)| file.clone()).unwrap_or_default();
-            self.file = first;
+        let mut first_actions: BTreeMap<String, String> = BTreeMap::new();
+        for (file, raw) in raws {
+            self.file = file.clone();
+            for action in &raw.value.actions {
+                let Some(name) = &action.value.name else { continue };
+                if !is_type_identifier(&name.value) {
+                    self.error(
+                        name,
+                        format!(
+                            "{} is not a valid action name (ASCII letters and digits, starting with a letter)",
+                            quote(&name.value)
+                        ),
+                    );
+                    continue;
+                }
+                if first_actions.contains_key(&name.value) {
+                    continue; // reported as a duplicate action in pass 2
+                }
+                first_actions.insert(name.value.clone(), self.place(name));
+                if action.value.request_body.is_some() {
+                    self.declare_generated(name, "Request", "request body");
+                }
+                self.declare_generated(name, "Response", "response");
+            }
+        }
+        let namespace = namespace?;
+        if base_url.is_none() && !self.partial {
+            self.file = raws.first().map(|(file, _)| file.clone()).unwrap_or_default();
             self.error_at(Position::START, "no spec file sets `baseUrl`");
         }
 
@@ -234,39 +526,45 @@ impl<'a> Validator<'a> {
             entities: BTreeMap::new(),
             actions: BTreeMap::new(),
         };
-        let mut seen_actions: BTreeMap<String, ()> = BTreeMap::new();
         for (file, raw) in raws {
             self.file = file.clone();
-            for raw_enum in &raw.enums {
+            for raw_enum in &raw.value.enums {
                 if let Some(enum_type) = self.enum_type(raw_enum) {
                     spec.enums.entry(enum_type.name.clone()).or_insert(enum_type);
                 }
             }
-            for raw_entity in &raw.entities {
-                if let Some(entity) = self.entity(raw_entity, &namespace, &type_kinds) {
+            for raw_entity in &raw.value.entities {
+                if let Some(entity) = self.entity(raw_entity, &namespace) {
                     spec.entities.entry(entity.name.clone()).or_insert(entity);
                 }
             }
-            for raw_action in &raw.actions {
-                if seen_actions.insert(raw_action.name.value.clone(), ()).is_some() {
-                    self.error(&raw_action.name, format!("duplicate action `{}`", raw_action.name.value));
+            for raw_action in &raw.value.actions {
+                if let Some(name) = &raw_action.value.name
+                    && let Some(first) = first_actions.get(&name.value)
+                    && *first != self.place(name)
+                {
+                    self.error(name, format!("duplicate action {} (first declared at {first})", quote(&name.value)));
                     continue;
                 }
-                if let Some(action) = self.action(raw_action, &type_kinds) {
+                if let Some(action) = self.action(raw_action) {
                     spec.actions.insert(action.name.clone(), action);
                 }
             }
         }
+        self.check_recursion();
         Some(spec)
     }
 
     fn check_namespace(&mut self, raw: &Text, namespace: &mut Option<String>) {
         if !raw.value.split('.').all(is_type_identifier) {
-            self.error(raw, format!("`{}` is not a namespace (dot-separated identifiers)", raw.value));
+            self.error(raw, format!("{} is not a namespace (dot-separated identifiers)", quote(&raw.value)));
         }
         match namespace {
             Some(existing) if *existing != raw.value => {
-                self.error(raw, format!("namespace `{}` differs from `{existing}` in another spec file", raw.value));
+                self.error(
+                    raw,
+                    format!("namespace {} differs from `{existing}` in another spec file", quote(&raw.value)),
+                );
             }
             _ => *namespace = Some(raw.value.clone()),
         }
@@ -282,193 +580,334 @@ impl<'a> Validator<'a> {
                 && !rest.starts_with('/')
         });
         if !well_formed {
-            self.error(raw, format!("`{url}` is not a base URL (http(s)://host/path, no query, no trailing `/`)"));
+            self.error(
+                raw,
+                format!("{} is not a base URL (http(s)://host/path, no query, no trailing `/`)", quote(url)),
+            );
         }
         match base_url {
             Some(existing) if existing != url => {
-                self.error(raw, format!("baseUrl `{url}` differs from `{existing}` in another spec file"));
+                self.error(raw, format!("baseUrl {} differs from `{existing}` in another spec file", quote(url)));
             }
             _ => *base_url = Some(url.to_owned()),
         }
     }
 
-    fn declare_type(
-        &mut self,
-        at: &Text,
-        name: &str,
-        kind: TypeKind,
-        type_kinds: &mut BTreeMap<String, TypeKind>,
-        rust_type_names: &mut BTreeMap<String, String>,
-    ) {
+    /// Why the Rust type for the Graph type name `name` cannot be, if it cannot.
+    fn type_name_problem(&self, name: &str) -> Option<String> {
         if !is_type_identifier(name) {
-            self.error(
-                at,
-                format!("`{name}` is not a valid type name (ASCII letters and digits, starting with a letter)"),
-            );
-            return;
+            return Some(format!(
+                "{} is not a valid type name (ASCII letters and digits, starting with a letter)",
+                quote(name)
+            ));
         }
         let rust_name = pascal_case(name);
         if RESERVED_TYPE_NAMES.contains(&rust_name.as_str()) {
+            return Some(format!(
+                "type `{name}` would be the Rust type `{rust_name}`, which the model crate already defines"
+            ));
+        }
+        if rust_name == "Self" {
+            return Some(format!("type `{name}` would be the Rust type `Self`, which is a keyword"));
+        }
+        if rust_name == "Mod" {
+            return Some(format!(
+                "type `{name}` would be generated into `mod.rs`, the file that declares the generated modules"
+            ));
+        }
+        None
+    }
+
+    fn declare_type(&mut self, at: &Text, kind: TypeKind) {
+        let name = at.value.as_str();
+        if let Some(problem) = self.type_name_problem(name) {
+            self.error(at, problem);
+            self.types.rejected.insert(name.to_owned());
+            return;
+        }
+        if let Some(first) = self.types.declared.get(name) {
+            let message = format!("duplicate type `{name}` (first declared at {})", first.at);
+            self.error(at, message);
+            self.types.rejected.insert(name.to_owned());
+            return;
+        }
+        if let Some(message) = self.rust_name_clash(name) {
+            self.error(at, message);
+            self.types.rejected.insert(name.to_owned());
+            return;
+        }
+        let at = self.place(at);
+        self.types.declared.insert(name.to_owned(), Declared { kind, at });
+        self.types.rust_names.insert(pascal_case(name).to_ascii_lowercase(), name.to_owned());
+    }
+
+    /// The type `<action><suffix>` the generator makes for an action's request body or response.
+    fn declare_generated(&mut self, action: &Text, suffix: &str, role: &str) {
+        let name = format!("{}{suffix}", action.value);
+        let clash = if let Some(problem) = self.type_name_problem(&name) {
+            Some(problem)
+        } else if let Some(first) = self.types.declared.get(&name) {
+            Some(format!("type `{name}` is declared at {}", first.at))
+        } else {
+            self.rust_name_clash(&name)
+        };
+        if let Some(clash) = clash {
             self.error(
-                at,
-                format!("type `{name}` would be the Rust type `{rust_name}`, which the model crate already defines"),
+                action,
+                format!("action `{}` needs the type name `{name}` for its {role}, but {clash}", action.value),
             );
             return;
         }
-        if type_kinds.contains_key(name) {
-            self.error(at, format!("duplicate type `{name}`"));
-            return;
-        }
-        if let Some(other) = rust_type_names.get(&rust_name) {
-            self.error(at, format!("type `{name}` and type `{other}` would both be the Rust type `{rust_name}`"));
-            return;
-        }
-        type_kinds.insert(name.to_owned(), kind);
-        rust_type_names.insert(rust_name, name.to_owned());
+        let at = self.place(action);
+        self.types.declared.insert(name.clone(), Declared { kind: TypeKind::Generated(action.value.clone()), at });
+        self.types.rust_names.insert(pascal_case(&name).to_ascii_lowercase(), name);
     }
 
-    fn description(&mut self, raw: &Text) -> String {
+    /// Whether `name`'s Rust type name equals, or differs only in case from, a declared one's.
+    fn rust_name_clash(&self, name: &str) -> Option<String> {
+        let rust_name = pascal_case(name);
+        let other = self.types.rust_names.get(&rust_name.to_ascii_lowercase())?;
+        let other_rust = pascal_case(other);
+        let at = self.types.declared.get(other).map_or_else(String::new, |d| format!(" (declared at {})", d.at));
+        Some(if other_rust == rust_name {
+            format!("type `{name}` and type `{other}`{at} would both be the Rust type `{rust_name}`")
+        } else {
+            format!(
+                "type `{name}` and type `{other}`{at} would be the Rust types `{rust_name}` and `{other_rust}`, \
+                 which differ only in case (their files would collide on case-insensitive file systems)"
+            )
+        })
+    }
+
+    /// A required description: not empty, and nothing rustdoc would turn into code.
+    fn description<U>(&mut self, node: &Spanned<U>, raw: &Option<Text>, what: &str) -> String {
+        match self.require(node, raw, "description", what) {
+            Some(raw) => self.description_text(raw),
+            None => String::new(),
+        }
+    }
+
+    fn description_text(&mut self, raw: &Text) -> String {
         let text = raw.value.trim();
         if text.is_empty() {
             self.error(raw, "description is empty; every generated item is documented from the spec");
         }
+        if text.contains("```") || text.contains("~~~") {
+            self.error(
+                raw,
+                "a description may not contain a code fence (``` or ~~~): descriptions become rustdoc, where \
+                 a fenced block is a doctest that `cargo test` compiles and runs; use `inline code` instead",
+            );
+        }
+        if text.contains('\t') {
+            self.error(
+                raw,
+                "a description may not contain tabs: in rustdoc a tab-indented line starts a code block, which \
+                 `cargo test` runs as a doctest",
+            );
+        }
         text.to_owned()
     }
 
-    fn enum_type(&mut self, raw: &RawEnum) -> Option<EnumType> {
-        let description = self.description(&raw.description);
-        if raw.members.is_empty() {
-            self.error(&raw.name, format!("enum `{}` has no members", raw.name.value));
+    fn enum_type(&mut self, node: &Node<RawEnum>) -> Option<EnumType> {
+        let raw = &node.value;
+        let name = self.require(node, &raw.name, "name", "this enum");
+        let what = name.map_or_else(|| "this enum".to_owned(), |n| format!("enum {}", quote(&n.value)));
+        let description = self.description(node, &raw.description, &what);
+        let evolvable = self.require(node, &raw.evolvable, "evolvable", &what).copied();
+        let raw_members = self.require(node, &raw.members, "members", &what).map_or(&[][..], Vec::as_slice);
+        if raw.members.as_ref().is_some_and(Vec::is_empty) {
+            self.error(node, format!("{what} has no members"));
         }
         let mut names = BTreeSet::new();
         let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
         let mut values: BTreeMap<i64, String> = BTreeMap::new();
         let mut members = Vec::new();
-        for member in &raw.members {
-            let name = &member.name.value;
-            let member_description = self.description(&member.description);
+        for member_node in raw_members {
+            let member = &member_node.value;
+            let member_name = self.require(member_node, &member.name, "name", &format!("a member of {what}"));
+            let member_what = member_name
+                .map_or_else(|| format!("a member of {what}"), |n| format!("member {} of {what}", quote(&n.value)));
+            let member_description = self.description(member_node, &member.description, &member_what);
+            let value = self.require(member_node, &member.value, "value", &member_what);
+            let Some(member_name) = member_name else { continue };
+            let name = &member_name.value;
             if !is_graph_identifier(name) {
-                self.error(&member.name, format!("`{name}` is not a valid Graph identifier"));
+                self.error(member_name, format!("{} is not a valid Graph identifier", quote(name)));
                 continue;
             }
             if !names.insert(name.clone()) {
-                self.error(&member.name, format!("duplicate member `{name}` in enum `{}`", raw.name.value));
+                self.error(member_name, format!("duplicate member `{name}` in {what}"));
                 continue;
             }
             let rust_name = pascal_case(name);
             if rust_name == OTHER_VARIANT {
                 self.error(
-                    &member.name,
+                    member_name,
                     format!("member `{name}` would be the Rust variant `Other`, which keeps unknown members"),
                 );
                 continue;
             }
             if let Some(other) = rust_names.insert(rust_name.clone(), name.clone()) {
                 self.error(
-                    &member.name,
-                    format!("members `{name}` and `{other}` would both be the Rust variant `{rust_name}`"),
+                    member_name,
+                    format!(
+                        "members `{name}` and `{other}` would both be the Rust variant `{}`",
+                        rust_identifier(&rust_name)
+                    ),
                 );
                 continue;
             }
-            let Ok(value) = i32::try_from(member.value.value) else {
-                self.error(&member.value, format!("value {} of member `{name}` is outside Int32", member.value.value));
+            let Some(value) = value else { continue };
+            let Ok(number) = i32::try_from(value.value) else {
+                self.error(value, format!("value {} of member `{name}` is outside Int32", value.value));
                 continue;
             };
-            if let Some(other) = values.insert(member.value.value, name.clone()) {
-                self.error(&member.value, format!("members `{name}` and `{other}` have the same value {value}"));
+            if let Some(other) = values.insert(value.value, name.clone()) {
+                self.error(value, format!("members `{name}` and `{other}` have the same value {number}"));
                 continue;
             }
-            members.push(EnumMember { name: name.clone(), value, description: member_description });
+            members.push(EnumMember { name: name.clone(), value: number, description: member_description });
         }
-        Some(EnumType { name: raw.name.value.clone(), description, evolvable: raw.evolvable, members })
+        Some(EnumType { name: name?.value.clone(), description, evolvable: evolvable?, members })
     }
 
-    fn entity(&mut self, raw: &RawEntity, namespace: &str, types: &BTreeMap<String, TypeKind>) -> Option<Entity> {
-        let description = self.description(&raw.description);
-        let expected = format!("#{namespace}.{}", raw.name.value);
-        if raw.odata_type.value != expected {
-            self.error(&raw.odata_type, format!("odataType `{}` should be `{expected}`", raw.odata_type.value));
-        }
-        let properties = self.properties(&raw.properties, types, &format!("entity `{}`", raw.name.value));
-        match properties.iter().find(|p| p.name == raw.key.value) {
-            None => self.error(&raw.key, format!("key `{}` is not a property of `{}`", raw.key.value, raw.name.value)),
-            Some(key) if key.nullable || !matches!(key.type_ref, TypeRef::Primitive(_)) => {
-                self.error(&raw.key, format!("key `{}` must be a non-nullable primitive property", raw.key.value));
+    fn entity(&mut self, node: &Node<RawEntity>, namespace: &str) -> Option<Entity> {
+        let raw = &node.value;
+        let name = self.require(node, &raw.name, "name", "this entity");
+        let what = name.map_or_else(|| "this entity".to_owned(), |n| format!("entity {}", quote(&n.value)));
+        let description = self.description(node, &raw.description, &what);
+        let odata_type = self.require(node, &raw.odata_type, "odataType", &what);
+        let key = self.require(node, &raw.key, "key", &what);
+        let raw_properties = self.require(node, &raw.properties, "properties", &what).map_or(&[][..], Vec::as_slice);
+        if let (Some(name), Some(odata_type)) = (name, odata_type) {
+            let expected = format!("#{namespace}.{}", name.value);
+            if odata_type.value != expected {
+                self.error(odata_type, format!("odataType {} should be `{expected}`", quote(&odata_type.value)));
             }
-            Some(_) => {}
+        }
+        let properties = self.properties(raw_properties, &what, name.map(|n| n.value.as_str()));
+        if let Some(key) = key {
+            let declared = raw_properties.iter().any(|p| p.value.name.as_ref().is_some_and(|n| n.value == key.value));
+            match properties.iter().find(|p| p.name == key.value) {
+                _ if !declared => {
+                    self.error(key, format!("key {} is not a property of {what}", quote(&key.value)));
+                }
+                Some(property) if property.nullable || !matches!(property.type_ref, TypeRef::Primitive(_)) => {
+                    self.error(key, format!("key {} must be a non-nullable primitive property", quote(&key.value)));
+                }
+                _ => {} // a key property with a problem of its own is reported there
+            }
+        }
+        if let Some(name) = name {
+            self.entity_files.insert(name.value.clone(), self.file.clone());
         }
         Some(Entity {
-            name: raw.name.value.clone(),
+            name: name?.value.clone(),
             description,
-            odata_type: raw.odata_type.value.clone(),
-            key: raw.key.value.clone(),
+            odata_type: odata_type?.value.clone(),
+            key: key?.value.clone(),
             properties,
         })
     }
 
-    fn properties(&mut self, raws: &[RawProperty], types: &BTreeMap<String, TypeKind>, owner: &str) -> Vec<Property> {
+    /// Entity properties (`entity` names the entity) or request body parameters.
+    fn properties(&mut self, nodes: &[Node<RawProperty>], owner: &str, entity: Option<&str>) -> Vec<Property> {
         let mut names = BTreeSet::new();
         let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
         let mut properties = Vec::new();
-        for raw in raws {
-            let name = &raw.name.value;
-            let description = self.description(&raw.description);
-            let type_ref = self.type_ref(&raw.type_name, types);
-            if !is_graph_identifier(name) {
-                self.error(&raw.name, format!("`{name}` is not a valid Graph identifier"));
+        for node in nodes {
+            let raw = &node.value;
+            let name = self.require(node, &raw.name, "name", &format!("a property of {owner}"));
+            let what = name.map_or_else(
+                || format!("a property of {owner}"),
+                |n| format!("property {} of {owner}", quote(&n.value)),
+            );
+            let description = self.description(node, &raw.description, &what);
+            let type_name = self.require(node, &raw.type_name, "type", &what);
+            let nullable = self.require(node, &raw.nullable, "nullable", &what).copied();
+            let type_ref = type_name.and_then(|t| self.type_ref(t));
+            let Some(name) = name else { continue };
+            if !is_graph_identifier(&name.value) {
+                self.error(name, format!("{} is not a valid Graph identifier", quote(&name.value)));
                 continue;
             }
-            if !names.insert(name.clone()) {
-                self.error(&raw.name, format!("duplicate property `{name}` in {owner}"));
+            let name_text = name.value.clone();
+            if !names.insert(name_text.clone()) {
+                self.error(name, format!("duplicate property `{name_text}` in {owner}"));
                 continue;
             }
-            let rust_name = snake_case(name);
+            let rust_name = snake_case(&name_text);
             if rust_name == ADDITIONAL_PROPERTIES_FIELD {
                 self.error(
-                    &raw.name,
-                    format!("property `{name}` would be the Rust field `{rust_name}`, which keeps unknown properties"),
+                    name,
+                    format!(
+                        "property `{name_text}` would be the Rust field `{rust_name}`, which keeps unknown properties"
+                    ),
                 );
                 continue;
             }
-            if let Some(other) = rust_names.insert(rust_name.clone(), name.clone()) {
+            if let Some(other) = rust_names.insert(rust_name.clone(), name_text.clone()) {
                 self.error(
-                    &raw.name,
-                    format!("properties `{name}` and `{other}` would both be the Rust field `{rust_name}`"),
+                    name,
+                    format!(
+                        "properties `{name_text}` and `{other}` would both be the Rust field `{}`",
+                        rust_identifier(&rust_name)
+                    ),
                 );
                 continue;
             }
-            if let Some(type_ref) = type_ref {
-                properties.push(Property { name: name.clone(), type_ref, nullable: raw.nullable, description });
+            if let (Some(entity), Some(TypeRef::Entity(target))) = (entity, type_ref.as_ref().map(strip_collection)) {
+                let position = Position::from_location(name.referenced);
+                self.entity_edges.entry(entity.to_owned()).or_default().push((
+                    name_text.clone(),
+                    target.clone(),
+                    position,
+                ));
+            }
+            if let (Some(type_ref), Some(nullable)) = (type_ref, nullable) {
+                properties.push(Property { name: name_text, type_ref, nullable, description });
             }
         }
         properties
     }
 
-    fn type_ref(&mut self, raw: &Text, types: &BTreeMap<String, TypeKind>) -> Option<TypeRef> {
+    fn type_ref(&mut self, raw: &Text) -> Option<TypeRef> {
         let text = raw.value.as_str();
         if let Some(inner) = text.strip_prefix("Collection(").and_then(|rest| rest.strip_suffix(')')) {
             if inner.starts_with("Collection(") {
                 self.error(raw, "collections of collections are not supported");
                 return None;
             }
-            return self.named_type(raw, inner, types).map(|t| TypeRef::Collection(Box::new(t)));
+            return self.named_type(raw, inner).map(|t| TypeRef::Collection(Box::new(t)));
         }
-        self.named_type(raw, text, types)
+        self.named_type(raw, text)
     }
 
-    fn named_type(&mut self, raw: &Text, name: &str, types: &BTreeMap<String, TypeKind>) -> Option<TypeRef> {
+    fn named_type(&mut self, raw: &Text, name: &str) -> Option<TypeRef> {
         if let Some((_, primitive)) = Primitive::ALL.iter().find(|(edm, _)| *edm == name) {
             return Some(TypeRef::Primitive(*primitive));
         }
-        match types.get(name) {
+        if self.types.rejected.contains(name) {
+            return None; // its declaration was reported
+        }
+        match self.types.declared.get(name).map(|d| &d.kind) {
             Some(TypeKind::Enum) => Some(TypeRef::Enum(name.to_owned())),
             Some(TypeKind::Entity) => Some(TypeRef::Entity(name.to_owned())),
-            Some(TypeKind::Generated) | None => {
+            None if self.partial => None, // it may be declared in the file that did not parse
+            Some(TypeKind::Generated(action)) => {
+                let message =
+                    format!("type `{name}` is made by the generator for action `{action}`; properties cannot use it");
+                self.error(raw, message);
+                None
+            }
+            None => {
                 let supported: Vec<&str> = Primitive::ALL.iter().map(|(edm, _)| *edm).collect();
                 self.error(
                     raw,
                     format!(
-                        "unknown type `{name}`: not an enum or entity of this spec, nor a supported EDM type ({})",
+                        "unknown type {}: not an enum or entity of this spec, nor a supported EDM type ({})",
+                        quote(name),
                         supported.join(", ")
                     ),
                 );
@@ -477,99 +916,154 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn action(&mut self, raw: &RawAction, types: &BTreeMap<String, TypeKind>) -> Option<Action> {
-        let description = self.description(&raw.description);
-        let method = HttpMethod::ALL.iter().find(|(name, _)| *name == raw.method.value).map(|(_, m)| *m);
-        if method.is_none() {
-            let names: Vec<&str> = HttpMethod::ALL.iter().map(|(name, _)| *name).collect();
-            self.error(
-                &raw.method,
-                format!("`{}` is not an HTTP method; expected one of {}", raw.method.value, names.join(", ")),
-            );
-        }
-        let path_segments = self.path_template(&raw.path);
-        let mut path_parameters = Vec::new();
-        let mut declared = BTreeSet::new();
-        for parameter in &raw.path_parameters {
-            let parameter_description = self.description(&parameter.description);
-            let name = &parameter.name.value;
-            if !is_graph_identifier(name) {
-                self.error(&parameter.name, format!("`{name}` is not a valid Graph identifier"));
-                continue;
-            }
-            if !declared.insert(name.clone()) {
-                self.error(&parameter.name, format!("duplicate path parameter `{name}`"));
-                continue;
-            }
-            let type_ref = self.type_ref(&parameter.type_name, types);
-            if type_ref.is_some() && type_ref != Some(TypeRef::Primitive(Primitive::String)) {
-                self.error(&parameter.type_name, "path parameters must be `Edm.String`");
-            }
-            if !path_segments.iter().any(|s| matches!(s, PathSegment::Parameter(p) if p == name)) {
-                self.error(&parameter.name, format!("path parameter `{name}` is declared but not used in the path"));
-            }
-            path_parameters.push(PathParameter {
-                name: name.clone(),
-                type_ref: TypeRef::Primitive(Primitive::String),
-                description: parameter_description,
-            });
-        }
-        for segment in &path_segments {
-            if let PathSegment::Parameter(name) = segment
-                && !declared.contains(name)
-            {
-                self.error(&raw.path, format!("path parameter `{{{name}}}` is not declared in pathParameters"));
-            }
-        }
-        path_parameters
-            .sort_by_key(|p| path_segments.iter().position(|s| matches!(s, PathSegment::Parameter(n) if *n == p.name)));
-        let request_body = raw.request_body.as_ref().map(|body| RequestBody {
-            description: self.description(&body.description),
-            parameters: self.properties(&body.parameters, types, &format!("the request body of `{}`", raw.name.value)),
-        });
-        if let Some(body) = &raw.request_body
-            && body.parameters.is_empty()
-        {
-            self.error(
-                &body.description,
-                "a request body needs at least one parameter; leave `requestBody` out instead",
-            );
-        }
-        let response_description = self.description(&raw.response.description);
-        let response_entity = match types.get(&raw.response.type_name.value) {
-            Some(TypeKind::Entity) => Some(raw.response.type_name.value.clone()),
-            _ => {
+    fn action(&mut self, node: &Node<RawAction>) -> Option<Action> {
+        let raw = &node.value;
+        let name = self.require(node, &raw.name, "name", "this action");
+        let what = name.map_or_else(|| "this action".to_owned(), |n| format!("action {}", quote(&n.value)));
+        let description = self.description(node, &raw.description, &what);
+        let method = self.require(node, &raw.method, "method", &what).and_then(|method| {
+            let found = HttpMethod::ALL.iter().find(|(name, _)| *name == method.value).map(|(_, m)| *m);
+            if found.is_none() {
+                let names: Vec<&str> = HttpMethod::ALL.iter().map(|(name, _)| *name).collect();
                 self.error(
-                    &raw.response.type_name,
-                    format!("response type `{}` is not an entity of this spec", raw.response.type_name.value),
+                    method,
+                    format!("{} is not an HTTP method; expected one of {}", quote(&method.value), names.join(", ")),
                 );
-                None
             }
-        };
-        let permissions = Permissions {
-            delegated_work: self.permission_list(&raw.permissions.delegated_work),
-            delegated_personal: self.permission_list(&raw.permissions.delegated_personal),
-            application: self.permission_list(&raw.permissions.application),
-        };
-        let permissions_note = raw.permissions_note.as_ref().map(|note| self.description(note));
+            found
+        });
+        let path = self.require(node, &raw.path, "path", &what);
+        let path_segments = path.map(|path| self.path_template(path)).unwrap_or_default();
+        let path_parameters = self.path_parameters(&raw.path_parameters, path, &path_segments, &what);
+        let request_body = raw.request_body.as_ref().map(|body| self.request_body(body, &what));
+        let response = self.require(node, &raw.response, "response", &what).and_then(|r| self.response(r, &what));
+        let permissions = self.require(node, &raw.permissions, "permissions", &what).map(|node| {
+            let raw = &node.value;
+            let what = format!("the permissions of {what}");
+            let delegated_work = self.require(node, &raw.delegated_work, "delegatedWork", &what);
+            let delegated_personal = self.require(node, &raw.delegated_personal, "delegatedPersonal", &what);
+            let application = self.require(node, &raw.application, "application", &what);
+            Permissions {
+                delegated_work: self.permission_list(delegated_work),
+                delegated_personal: self.permission_list(delegated_personal),
+                application: self.permission_list(application),
+            }
+        });
+        let permissions_note = raw.permissions_note.as_ref().map(|note| self.description_text(note));
         Some(Action {
-            name: raw.name.value.clone(),
+            name: name?.value.clone(),
             description,
             method: method?,
-            path: raw.path.value.clone(),
+            path: path?.value.clone(),
             path_segments,
             path_parameters,
             request_body,
-            response: Response {
-                kind: match raw.response.kind.value {
-                    RawResponseKind::Single => ResponseKind::Single,
-                    RawResponseKind::Collection => ResponseKind::Collection,
-                },
-                entity: response_entity?,
-                description: response_description,
-            },
-            permissions,
+            response: response?,
+            permissions: permissions?,
             permissions_note,
+        })
+    }
+
+    fn path_parameters(
+        &mut self,
+        nodes: &[Node<RawPathParameter>],
+        path: Option<&Text>,
+        path_segments: &[PathSegment],
+        what: &str,
+    ) -> Vec<PathParameter> {
+        let mut parameters = Vec::new();
+        let mut declared = BTreeSet::new();
+        for node in nodes {
+            let raw = &node.value;
+            let name = self.require(node, &raw.name, "name", &format!("a path parameter of {what}"));
+            let parameter_what = name.map_or_else(
+                || format!("a path parameter of {what}"),
+                |n| format!("path parameter {} of {what}", quote(&n.value)),
+            );
+            let description = self.description(node, &raw.description, &parameter_what);
+            let type_name = self.require(node, &raw.type_name, "type", &parameter_what);
+            if let Some(type_name) = type_name {
+                let type_ref = self.type_ref(type_name);
+                if type_ref.is_some() && type_ref != Some(TypeRef::Primitive(Primitive::String)) {
+                    self.error(type_name, "path parameters must be `Edm.String`");
+                }
+            }
+            let Some(name) = name else { continue };
+            let name_text = &name.value;
+            if !is_graph_identifier(name_text) {
+                self.error(name, format!("{} is not a valid Graph identifier", quote(name_text)));
+                continue;
+            }
+            if !declared.insert(name_text.clone()) {
+                self.error(name, format!("duplicate path parameter `{name_text}`"));
+                continue;
+            }
+            if path.is_some() && !path_segments.iter().any(|s| matches!(s, PathSegment::Parameter(p) if p == name_text))
+            {
+                self.error(name, format!("path parameter `{name_text}` is declared but not used in the path"));
+            }
+            parameters.push(PathParameter {
+                name: name_text.clone(),
+                type_ref: TypeRef::Primitive(Primitive::String),
+                description,
+            });
+        }
+        if let Some(path) = path {
+            for segment in path_segments {
+                if let PathSegment::Parameter(name) = segment
+                    && !declared.contains(name)
+                {
+                    let placeholder = format!("{{{name}}}");
+                    let offset = path.value.find(&placeholder).map_or(0, |at| path.value[..at].chars().count());
+                    let position = self.position_in(path, offset, &placeholder);
+                    self.error_at(
+                        position,
+                        format!("path parameter `{placeholder}` is not declared in pathParameters"),
+                    );
+                }
+            }
+        }
+        parameters
+            .sort_by_key(|p| path_segments.iter().position(|s| matches!(s, PathSegment::Parameter(n) if *n == p.name)));
+        parameters
+    }
+
+    fn request_body(&mut self, node: &Node<RawRequestBody>, action: &str) -> RequestBody {
+        let raw = &node.value;
+        let what = format!("the request body of {action}");
+        let description = self.description(node, &raw.description, &what);
+        let parameters = self.require(node, &raw.parameters, "parameters", &what).map_or(&[][..], Vec::as_slice);
+        if raw.parameters.as_ref().is_some_and(Vec::is_empty) {
+            self.error(node, "a request body needs at least one parameter; leave `requestBody` out instead");
+        }
+        RequestBody { description, parameters: self.properties(parameters, &what, None) }
+    }
+
+    fn response(&mut self, node: &Node<RawResponse>, action: &str) -> Option<Response> {
+        let raw = &node.value;
+        let what = format!("the response of {action}");
+        let kind = self.require(node, &raw.kind, "kind", &what);
+        let type_name = self.require(node, &raw.type_name, "type", &what);
+        let description = self.description(node, &raw.description, &what);
+        let entity = type_name.and_then(|type_name| {
+            let name = &type_name.value;
+            match self.types.declared.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Entity) => Some(name.clone()),
+                _ if self.types.rejected.contains(name) => None,
+                None if self.partial => None, // it may be declared in the file that did not parse
+                _ => {
+                    self.error(type_name, format!("response type {} is not an entity of this spec", quote(name)));
+                    None
+                }
+            }
+        });
+        Some(Response {
+            kind: match kind?.value {
+                RawResponseKind::Single => ResponseKind::Single,
+                RawResponseKind::Collection => ResponseKind::Collection,
+            },
+            entity: entity?,
+            description,
         })
     }
 
@@ -580,19 +1074,31 @@ impl<'a> Validator<'a> {
             return Vec::new();
         };
         let mut segments = Vec::new();
+        let mut offset = 1; // in characters, past the leading `/`
         for segment in rest.split('/') {
+            let position = self.position_in(raw, offset, segment);
+            offset += segment.chars().count() + 1;
             if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                 if !is_graph_identifier(name) {
-                    self.error(raw, format!("path parameter `{{{name}}}` is not a valid Graph identifier"));
+                    self.error_at(
+                        position,
+                        format!("path parameter {} is not a valid Graph identifier", quote(segment)),
+                    );
                 } else if segments.iter().any(|s| matches!(s, PathSegment::Parameter(p) if p == name)) {
-                    self.error(raw, format!("path parameter `{{{name}}}` is used twice"));
+                    self.error_at(position, format!("path parameter `{{{name}}}` is used twice"));
                 } else {
                     segments.push(PathSegment::Parameter(name.to_owned()));
                 }
             } else if segment.is_empty() || segment == "." || segment == ".." {
-                self.error(raw, format!("the path `{path}` has an empty or dot segment"));
+                self.error_at(position, format!("the path {} has an empty or dot segment", quote(path)));
             } else if !segment.chars().all(|c| c.is_ascii_alphanumeric() || "-._~$".contains(c)) {
-                self.error(raw, format!("path segment `{segment}` may only hold letters, digits and `-._~$` (a parameter is a whole `{{name}}` segment)"));
+                self.error_at(
+                    position,
+                    format!(
+                        "path segment {} may only hold letters, digits and `-._~$` (a parameter is a whole `{{name}}` segment)",
+                        quote(segment)
+                    ),
+                );
             } else {
                 segments.push(PathSegment::Literal(segment.to_owned()));
             }
@@ -600,15 +1106,15 @@ impl<'a> Validator<'a> {
         segments
     }
 
-    fn permission_list(&mut self, raws: &[Text]) -> Vec<String> {
+    fn permission_list(&mut self, raws: Option<&Vec<Text>>) -> Vec<String> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        for raw in raws {
+        for raw in raws.map_or(&[][..], Vec::as_slice) {
             let name = raw.value.as_str();
             let valid =
                 !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
             if !valid {
-                self.error(raw, format!("`{name}` is not a permission name"));
+                self.error(raw, format!("{} is not a permission name", quote(name)));
             } else if !seen.insert(name.to_owned()) {
                 self.error(raw, format!("permission `{name}` is listed twice"));
             } else {
@@ -617,12 +1123,65 @@ impl<'a> Validator<'a> {
         }
         out
     }
+
+    /// An entity that contains itself, directly or through others, would be a Rust type of
+    /// infinite size (and a schema whose `$ref` has no `$defs` entry): each entity-valued
+    /// property on such a cycle is reported.
+    fn check_recursion(&mut self) {
+        let edges = std::mem::take(&mut self.entity_edges);
+        for (entity, properties) in &edges {
+            for (property, target, position) in properties {
+                let Some(cycle) = path_between(&edges, target, entity) else { continue };
+                let mut chain = vec![entity.as_str()];
+                chain.extend(cycle.iter().map(String::as_str));
+                self.file = self.entity_files.get(entity).cloned().unwrap_or_default();
+                self.error_at(
+                    *position,
+                    format!(
+                        "property `{property}` makes entity `{entity}` contain itself ({}); recursive types are not supported",
+                        chain.join(" -> ")
+                    ),
+                );
+            }
+        }
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TypeKind {
-    Enum,
-    Entity,
-    /// A request or response type the generator makes from an action.
-    Generated,
+/// The entities from `from` to `to` following entity-valued properties (both ends included), if
+/// `to` can be reached.
+fn path_between(
+    edges: &BTreeMap<String, Vec<(String, String, Position)>>,
+    from: &str,
+    to: &str,
+) -> Option<Vec<String>> {
+    let mut previous: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen = BTreeSet::from([from]);
+    while let Some(current) = queue.pop_front() {
+        if current == to {
+            let mut path = vec![current.to_owned()];
+            let mut at = current;
+            while let Some(before) = previous.get(at) {
+                path.push((*before).to_owned());
+                at = before;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for (_, next, _) in edges.get(current).map_or(&[][..], Vec::as_slice) {
+            if seen.insert(next.as_str()) {
+                previous.insert(next.as_str(), current);
+                queue.push_back(next.as_str());
+            }
+        }
+    }
+    None
+}
+
+/// The element type of a collection, or the type itself.
+fn strip_collection(type_ref: &TypeRef) -> &TypeRef {
+    match type_ref {
+        TypeRef::Collection(inner) => strip_collection(inner),
+        other => other,
+    }
 }

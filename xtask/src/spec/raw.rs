@@ -1,6 +1,10 @@
 //! The spec file exactly as written: serde-saphyr deserializes YAML into these types, rejecting
-//! unknown keys, wrong value types and missing keys with a location. Values whose meaning is
-//! checked later keep their location (`Spanned`) so that checks can point at them.
+//! unknown keys and wrong value types with a location. Every value keeps the place it was
+//! written (`Spanned`), so that later checks can point at it.
+//!
+//! Keys the format requires are still `Option`s here: a missing key is reported by the loader,
+//! at the mapping that lacks it and together with every other problem, rather than by serde
+//! (which stops at the first one and points at the mapping's last key).
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -8,103 +12,106 @@ use serde_saphyr::Spanned;
 /// A string with the place it was written.
 pub type Text = Spanned<String>;
 
+/// A mapping (or any value) with the place it starts.
+pub type Node<T> = Spanned<T>;
+
 /// One spec file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawSpec {
-    /// The OData namespace of every name in the file, e.g. `microsoft.graph`.
-    pub namespace: Text,
+    /// The OData namespace of every name in the file, e.g. `microsoft.graph` (required).
+    pub namespace: Option<Text>,
     /// The service root the action paths are relative to.
     pub base_url: Option<Text>,
     /// Enumerations.
     #[serde(default)]
-    pub enums: Vec<RawEnum>,
+    pub enums: Vec<Node<RawEnum>>,
     /// Entity types.
     #[serde(default)]
-    pub entities: Vec<RawEntity>,
+    pub entities: Vec<Node<RawEntity>>,
     /// Bound actions.
     #[serde(default)]
-    pub actions: Vec<RawAction>,
+    pub actions: Vec<Node<RawAction>>,
 }
 
 /// An enumeration.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawEnum {
-    /// The Graph name.
-    pub name: Text,
-    /// Rustdoc and schema description.
-    pub description: Text,
-    /// Whether the service adds members over time (Graph "evolvable enums").
-    pub evolvable: bool,
-    /// The members, in wire order.
-    pub members: Vec<RawEnumMember>,
+    /// The Graph name (required).
+    pub name: Option<Text>,
+    /// Rustdoc and schema description (required).
+    pub description: Option<Text>,
+    /// Whether the service adds members over time (Graph "evolvable enums") (required).
+    pub evolvable: Option<bool>,
+    /// The members, in wire order (required).
+    pub members: Option<Vec<Node<RawEnumMember>>>,
 }
 
 /// One member of an enumeration.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawEnumMember {
-    /// The wire name.
-    pub name: Text,
-    /// The numeric value in the Graph metadata.
-    pub value: Spanned<i64>,
-    /// Rustdoc and schema description.
-    pub description: Text,
+    /// The wire name (required).
+    pub name: Option<Text>,
+    /// The numeric value in the Graph metadata (required).
+    pub value: Option<Spanned<i64>>,
+    /// Rustdoc and schema description (required).
+    pub description: Option<Text>,
 }
 
 /// An entity type.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawEntity {
-    /// The Graph name.
-    pub name: Text,
-    /// Rustdoc and schema description.
-    pub description: Text,
-    /// The `@odata.type` annotation value, e.g. `#microsoft.graph.x`.
-    pub odata_type: Text,
-    /// The key property.
-    pub key: Text,
-    /// The structural properties, in documentation order.
-    pub properties: Vec<RawProperty>,
+    /// The Graph name (required).
+    pub name: Option<Text>,
+    /// Rustdoc and schema description (required).
+    pub description: Option<Text>,
+    /// The `@odata.type` annotation value, e.g. `#microsoft.graph.x` (required).
+    pub odata_type: Option<Text>,
+    /// The key property (required).
+    pub key: Option<Text>,
+    /// The structural properties, in documentation order (required).
+    pub properties: Option<Vec<Node<RawProperty>>>,
 }
 
 /// A structural property or an action parameter.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawProperty {
-    /// The wire name.
-    pub name: Text,
-    /// An EDM type, a type of this spec, or `Collection(...)` of one.
+    /// The wire name (required).
+    pub name: Option<Text>,
+    /// An EDM type, a type of this spec, or `Collection(...)` of one (required).
     #[serde(rename = "type")]
-    pub type_name: Text,
-    /// Whether `null` is a valid value.
-    pub nullable: bool,
-    /// Rustdoc and schema description.
-    pub description: Text,
+    pub type_name: Option<Text>,
+    /// Whether `null` is a valid value (required).
+    pub nullable: Option<bool>,
+    /// Rustdoc and schema description (required).
+    pub description: Option<Text>,
 }
 
 /// A bound action.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawAction {
-    /// The Graph name.
-    pub name: Text,
-    /// Rustdoc and OpenAPI description.
-    pub description: Text,
-    /// The HTTP method.
-    pub method: Text,
-    /// The path template below the base URL, with `{parameter}` placeholders.
-    pub path: Text,
+    /// The Graph name (required).
+    pub name: Option<Text>,
+    /// Rustdoc and OpenAPI description (required).
+    pub description: Option<Text>,
+    /// The HTTP method (required).
+    pub method: Option<Text>,
+    /// The path template below the base URL, with `{parameter}` placeholders (required).
+    pub path: Option<Text>,
     /// The parameters of the path template.
     #[serde(default)]
-    pub path_parameters: Vec<RawPathParameter>,
+    pub path_parameters: Vec<Node<RawPathParameter>>,
     /// The JSON request body, for actions with parameters.
-    pub request_body: Option<RawRequestBody>,
-    /// What a successful call returns.
-    pub response: RawResponse,
-    /// The documented permissions per permission type.
-    pub permissions: RawPermissions,
+    pub request_body: Option<Node<RawRequestBody>>,
+    /// What a successful call returns (required).
+    pub response: Option<Node<RawResponse>>,
+    /// The documented permissions per permission type (required).
+    pub permissions: Option<Node<RawPermissions>>,
     /// Anything odd about the documented permissions, flagged in the generated docs.
     pub permissions_note: Option<Text>,
 }
@@ -113,36 +120,36 @@ pub struct RawAction {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawPathParameter {
-    /// The placeholder name.
-    pub name: Text,
-    /// Its EDM type.
+    /// The placeholder name (required).
+    pub name: Option<Text>,
+    /// Its EDM type (required).
     #[serde(rename = "type")]
-    pub type_name: Text,
-    /// Rustdoc and OpenAPI description.
-    pub description: Text,
+    pub type_name: Option<Text>,
+    /// Rustdoc and OpenAPI description (required).
+    pub description: Option<Text>,
 }
 
 /// An action's JSON body.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawRequestBody {
-    /// Rustdoc and schema description of the body type.
-    pub description: Text,
-    /// The action parameters, which are the body's properties.
-    pub parameters: Vec<RawProperty>,
+    /// Rustdoc and schema description of the body type (required).
+    pub description: Option<Text>,
+    /// The action parameters, which are the body's properties (required).
+    pub parameters: Option<Vec<Node<RawProperty>>>,
 }
 
 /// What a successful call returns.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawResponse {
-    /// One entity or a page of a collection.
-    pub kind: Spanned<RawResponseKind>,
-    /// The entity type returned.
+    /// One entity or a page of a collection (required).
+    pub kind: Option<Spanned<RawResponseKind>>,
+    /// The entity type returned (required).
     #[serde(rename = "type")]
-    pub type_name: Text,
-    /// Rustdoc and schema description of the response type.
-    pub description: Text,
+    pub type_name: Option<Text>,
+    /// Rustdoc and schema description of the response type (required).
+    pub description: Option<Text>,
 }
 
 /// One entity or a page of a collection.
@@ -159,10 +166,61 @@ pub enum RawResponseKind {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawPermissions {
-    /// Delegated (work or school account).
-    pub delegated_work: Vec<Text>,
-    /// Delegated (personal Microsoft account); empty means "Not supported."
-    pub delegated_personal: Vec<Text>,
-    /// Application.
-    pub application: Vec<Text>,
+    /// Delegated (work or school account) (required).
+    pub delegated_work: Option<Vec<Text>>,
+    /// Delegated (personal Microsoft account); empty means "Not supported." (required).
+    pub delegated_personal: Option<Vec<Text>>,
+    /// Application (required).
+    pub application: Option<Vec<Text>>,
+}
+
+impl RawSpec {
+    /// Every string value in the file, wherever it is, for checks that apply to all text.
+    pub fn texts(&self) -> Vec<&Text> {
+        fn property<'a>(out: &mut Vec<&'a Text>, raw: &'a RawProperty) {
+            out.extend([&raw.name, &raw.type_name, &raw.description].into_iter().flatten());
+        }
+        let mut out: Vec<&Text> = Vec::new();
+        out.extend([&self.namespace, &self.base_url].into_iter().flatten());
+        for raw in &self.enums {
+            let raw = &raw.value;
+            out.extend([&raw.name, &raw.description].into_iter().flatten());
+            for member in raw.members.iter().flatten() {
+                out.extend([&member.value.name, &member.value.description].into_iter().flatten());
+            }
+        }
+        for raw in &self.entities {
+            let raw = &raw.value;
+            out.extend([&raw.name, &raw.description, &raw.odata_type, &raw.key].into_iter().flatten());
+            for raw in raw.properties.iter().flatten() {
+                property(&mut out, &raw.value);
+            }
+        }
+        for raw in &self.actions {
+            let raw = &raw.value;
+            out.extend(
+                [&raw.name, &raw.description, &raw.method, &raw.path, &raw.permissions_note].into_iter().flatten(),
+            );
+            for parameter in &raw.path_parameters {
+                let parameter = &parameter.value;
+                out.extend([&parameter.name, &parameter.type_name, &parameter.description].into_iter().flatten());
+            }
+            if let Some(body) = &raw.request_body {
+                out.extend(body.value.description.iter());
+                for raw in body.value.parameters.iter().flatten() {
+                    property(&mut out, &raw.value);
+                }
+            }
+            if let Some(response) = &raw.response {
+                out.extend([&response.value.type_name, &response.value.description].into_iter().flatten());
+            }
+            if let Some(permissions) = &raw.permissions {
+                let permissions = &permissions.value;
+                for list in [&permissions.delegated_work, &permissions.delegated_personal, &permissions.application] {
+                    out.extend(list.iter().flatten());
+                }
+            }
+        }
+        out
+    }
 }

@@ -127,7 +127,7 @@ impl ::core::convert::From<&str> for CloudCertificationAuthorityLeafCertificateS
 impl ::core::str::FromStr for CloudCertificationAuthorityLeafCertificateStatus {
     type Err = crate::ParseEnumError;
     /// Strict: see [`try_parse`](Self::try_parse).
-    fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(text: &str) -> ::core::result::Result<Self, crate::ParseEnumError> {
         Self::try_parse(text)
     }
 }
