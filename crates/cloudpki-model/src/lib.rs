@@ -39,9 +39,13 @@
 mod generated;
 #[cfg(feature = "http")]
 pub mod api;
+pub mod stream;
 pub mod support;
 #[cfg(feature = "http")]
 pub use generated::operations;
 
 pub use generated::*;
-pub use support::{DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember};
+pub use stream::{PageInfo, PageReader, StreamError};
+pub use support::{
+    AdditionalProperties, DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember,
+};

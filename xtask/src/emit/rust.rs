@@ -219,7 +219,7 @@ fn object_items(types: &TypeSet, object: &ObjectType) -> TokenStream {
             /// as sent and written back. Annotations (keys starting with `@`) are written before the
             /// known properties, other keys after them. Keys of known properties are skipped when
             /// writing: set the field instead.
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+            pub additional_properties: crate::support::AdditionalProperties,
         }
 
         impl #type_ident {
@@ -344,7 +344,7 @@ fn object_deserialize(object: &ObjectType) -> TokenStream {
                 /// A property name: one of the modelled ones, or any other (kept).
                 enum __Field {
                     #(#variants,)*
-                    Other(::std::string::String),
+                    Other(crate::support::additional_properties::PropertyKey),
                 }
 
                 struct __FieldVisitor;
@@ -359,7 +359,7 @@ fn object_deserialize(object: &ObjectType) -> TokenStream {
                     fn visit_str<E: ::serde::de::Error>(self, name: &str) -> ::core::result::Result<__Field, E> {
                         ::core::result::Result::Ok(match name {
                             #(#wire_names => __Field::#variants,)*
-                            other => __Field::Other(::std::borrow::ToOwned::to_owned(other)),
+                            other => __Field::Other(crate::support::AdditionalProperties::__key(other)),
                         })
                     }
                 }
@@ -381,21 +381,11 @@ fn object_deserialize(object: &ObjectType) -> TokenStream {
 
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<Self::Value, A::Error> {
                         #(#declarations)*
-                        let mut additional_properties = ::std::collections::BTreeMap::<::std::string::String, ::serde_json::Value>::new();
+                        let mut additional_properties = crate::support::AdditionalProperties::new();
                         while let ::core::option::Option::Some(key) = map.next_key::<__Field>()? {
                             match key {
                                 #(#arms)*
-                                __Field::Other(name) => match additional_properties.entry(name) {
-                                    ::std::collections::btree_map::Entry::Occupied(entry) => {
-                                        return ::core::result::Result::Err(crate::support::path::duplicate_key(entry.key()));
-                                    }
-                                    ::std::collections::btree_map::Entry::Vacant(entry) => {
-                                        let value = map
-                                            .next_value::<::serde_json::Value>()
-                                            .map_err(|error| crate::support::path::with_key(error, entry.key()))?;
-                                        entry.insert(value);
-                                    }
-                                },
+                                __Field::Other(key) => additional_properties.__read(key, &mut map)?,
                             }
                         }
                         ::core::result::Result::Ok(#type_ident {

@@ -135,10 +135,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// as sent and written back. Annotations (keys starting with `@`) are written before the
     /// known properties, other keys after them. Keys of known properties are skipped when
     /// writing: set the field instead.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::support::AdditionalProperties,
 }
 impl CloudCertificationAuthorityLeafCertificate {
     /// The wire names of the properties this type models, in wire order.
@@ -371,7 +368,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityLeafCertifica
             Property18,
             Property19,
             Property20,
-            Other(::std::string::String),
+            Other(crate::support::additional_properties::PropertyKey),
         }
         struct __FieldVisitor;
         impl ::serde::de::Visitor<'_> for __FieldVisitor {
@@ -409,7 +406,11 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityLeafCertifica
                         "keyUsages" => __Field::Property18,
                         "extendedKeyUsages" => __Field::Property19,
                         "certificationAuthorityVersionNumber" => __Field::Property20,
-                        other => __Field::Other(::std::borrow::ToOwned::to_owned(other)),
+                        other => {
+                            __Field::Other(
+                                crate::support::AdditionalProperties::__key(other),
+                            )
+                        }
                     },
                 )
             }
@@ -470,10 +471,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityLeafCertifica
                     ::std::vec::Vec<::std::string::String>,
                 > = crate::Nullable::Absent;
                 let mut __certification_authority_version_number: crate::Nullable<i32> = crate::Nullable::Absent;
-                let mut additional_properties = ::std::collections::BTreeMap::<
-                    ::std::string::String,
-                    ::serde_json::Value,
-                >::new();
+                let mut additional_properties = crate::support::AdditionalProperties::new();
                 while let ::core::option::Option::Some(key) = map.next_key::<__Field>()?
                 {
                     match key {
@@ -846,23 +844,8 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityLeafCertifica
                                     "certificationAuthorityVersionNumber",
                                 ))?;
                         }
-                        __Field::Other(name) => {
-                            match additional_properties.entry(name) {
-                                ::std::collections::btree_map::Entry::Occupied(entry) => {
-                                    return ::core::result::Result::Err(
-                                        crate::support::path::duplicate_key(entry.key()),
-                                    );
-                                }
-                                ::std::collections::btree_map::Entry::Vacant(entry) => {
-                                    let value = map
-                                        .next_value::<::serde_json::Value>()
-                                        .map_err(|error| crate::support::path::with_key(
-                                            error,
-                                            entry.key(),
-                                        ))?;
-                                    entry.insert(value);
-                                }
-                            }
+                        __Field::Other(key) => {
+                            additional_properties.__read(key, &mut map)?
                         }
                     }
                 }
@@ -907,7 +890,7 @@ impl ::schemars::JsonSchema for CloudCertificationAuthorityLeafCertificate {
     }
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         crate::support::schema::from_literal(
-            "{\"additionalProperties\":true,\"description\":\"Entity that represents a leaf certificate issued by a cloud certification authority.\",\"properties\":{\"certificateStatus\":{\"$ref\":\"#/$defs/CloudCertificationAuthorityLeafCertificateStatus\",\"description\":\"The status of the certificate. Read-only.\"},\"certificationAuthorityIssuerUri\":{\"description\":\"The URI of the issuing certification authority's certificate. Read-only.\",\"type\":[\"string\",\"null\"]},\"certificationAuthorityVersionNumber\":{\"description\":\"The version of the certification authority that issued the certificate. In the 2026 Graph metadata and on the wire; not yet on the documentation page. Read-only.\",\"format\":\"int32\",\"maximum\":2147483647,\"minimum\":-2147483648,\"type\":[\"integer\",\"null\"]},\"crlDistributionPointUrl\":{\"description\":\"The URL of the certificate revocation list (CRL) distribution point. Read-only.\",\"type\":[\"string\",\"null\"]},\"deviceId\":{\"description\":\"The Intune managed-device identifier of the device the certificate was issued to. Read-only.\",\"type\":[\"string\",\"null\"]},\"deviceName\":{\"description\":\"The name of the device the certificate was issued to. Read-only.\",\"type\":[\"string\",\"null\"]},\"devicePlatform\":{\"description\":\"The platform of the device the certificate was issued to. A string, not an enumeration; documented values are Android, AndroidForWork, iOS, MacOS, WindowsPhone81, Windows81AndLater, Windows10AndLater, AndroidWorkProfile, Unknown, AndroidAOSP, AndroidMobileApplicationManagement and iOSMobileApplicationManagement. The docs claim a default of \\\"Unknown\\\"; the live service sends `null`. Read-only.\",\"type\":[\"string\",\"null\"]},\"extendedKeyUsages\":{\"description\":\"The extended key usage object identifiers (OIDs) of the certificate, for example \\\"1.3.6.1.5.5.7.3.2\\\". The strings are kept verbatim, as for keyUsages. Read-only.\",\"items\":{\"type\":\"string\"},\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The unique identifier (a GUID) of the leaf certificate, assigned by the service. Read-only.\",\"type\":\"string\"},\"issuerId\":{\"description\":\"The unique identifier (a GUID) of the issuing certification authority. Read-only.\",\"type\":[\"string\",\"null\"]},\"issuerName\":{\"description\":\"The name of the issuing certification authority. Read-only.\",\"type\":[\"string\",\"null\"]},\"keyUsages\":{\"description\":\"The key usages of the certificate, for example \\\"Key Encipherment\\\" or \\\"Digital Signature\\\". The live service has been seen to send a one-element array whose element is itself a JSON-encoded array; the strings are kept verbatim. Read-only.\",\"items\":{\"type\":\"string\"},\"type\":[\"array\",\"null\"]},\"ocspResponderUri\":{\"description\":\"The URI of the Online Certificate Status Protocol (OCSP) responder. The live service has been seen to send an empty string. Read-only.\",\"type\":[\"string\",\"null\"]},\"revocationDateTime\":{\"description\":\"When the certificate was revoked; `null` if it was not revoked. Read-only.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$\",\"type\":[\"string\",\"null\"]},\"serialNumber\":{\"description\":\"The serial number of the certificate, unique within its issuing certification authority. Read-only.\",\"type\":\"string\"},\"subjectName\":{\"description\":\"The subject name (user or device) of the certificate. Read-only.\",\"type\":[\"string\",\"null\"]},\"thumbprint\":{\"description\":\"The SHA-1 digest (thumbprint) of the certificate. Read-only.\",\"type\":[\"string\",\"null\"]},\"userId\":{\"description\":\"The Intune user identifier of the user the certificate was issued to; `null` for userless devices. Read-only.\",\"type\":[\"string\",\"null\"]},\"userPrincipalName\":{\"description\":\"The user principal name (UPN) of the user the certificate was issued to; `null` for userless devices. Read-only.\",\"type\":[\"string\",\"null\"]},\"validityEndDateTime\":{\"description\":\"The end of the certificate's validity period. Read-only.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$\",\"type\":[\"string\",\"null\"]},\"validityStartDateTime\":{\"description\":\"The start of the certificate's validity period. Read-only.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+            "{\"additionalProperties\":true,\"description\":\"Entity that represents a leaf certificate issued by a cloud certification authority.\",\"properties\":{\"certificateStatus\":{\"$ref\":\"#/$defs/CloudCertificationAuthorityLeafCertificateStatus\",\"description\":\"The status of the certificate. Read-only.\"},\"certificationAuthorityIssuerUri\":{\"description\":\"The URI of the issuing certification authority's certificate. Read-only.\",\"type\":[\"string\",\"null\"]},\"certificationAuthorityVersionNumber\":{\"description\":\"The version of the certification authority that issued the certificate. In the 2026 Graph metadata and on the wire; not yet on the documentation page. Read-only.\",\"format\":\"int32\",\"maximum\":2147483647,\"minimum\":-2147483648,\"type\":[\"integer\",\"null\"]},\"crlDistributionPointUrl\":{\"description\":\"The URL of the certificate revocation list (CRL) distribution point. Read-only.\",\"type\":[\"string\",\"null\"]},\"deviceId\":{\"description\":\"The Intune managed-device identifier of the device the certificate was issued to. Read-only.\",\"type\":[\"string\",\"null\"]},\"deviceName\":{\"description\":\"The name of the device the certificate was issued to. Read-only.\",\"type\":[\"string\",\"null\"]},\"devicePlatform\":{\"description\":\"The platform of the device the certificate was issued to. A string, not an enumeration; documented values are Android, AndroidForWork, iOS, MacOS, WindowsPhone81, Windows81AndLater, Windows10AndLater, AndroidWorkProfile, Unknown, AndroidAOSP, AndroidMobileApplicationManagement and iOSMobileApplicationManagement. The docs claim a default of \\\"Unknown\\\"; the live service sends `null`. Read-only.\",\"type\":[\"string\",\"null\"]},\"extendedKeyUsages\":{\"description\":\"The extended key usage object identifiers (OIDs) of the certificate, for example \\\"1.3.6.1.5.5.7.3.2\\\". The strings are kept verbatim, as for keyUsages. Read-only.\",\"items\":{\"type\":\"string\"},\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The unique identifier (a GUID) of the leaf certificate, assigned by the service. Read-only.\",\"type\":\"string\"},\"issuerId\":{\"description\":\"The unique identifier (a GUID) of the issuing certification authority. Read-only.\",\"type\":[\"string\",\"null\"]},\"issuerName\":{\"description\":\"The name of the issuing certification authority. Read-only.\",\"type\":[\"string\",\"null\"]},\"keyUsages\":{\"description\":\"The key usages of the certificate, for example \\\"Key Encipherment\\\" or \\\"Digital Signature\\\". The live service has been seen to send a one-element array whose element is itself a JSON-encoded array; the strings are kept verbatim. Read-only.\",\"items\":{\"type\":\"string\"},\"type\":[\"array\",\"null\"]},\"ocspResponderUri\":{\"description\":\"The URI of the Online Certificate Status Protocol (OCSP) responder. The live service has been seen to send an empty string. Read-only.\",\"type\":[\"string\",\"null\"]},\"revocationDateTime\":{\"description\":\"When the certificate was revoked; `null` if it was not revoked. Read-only.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$\",\"type\":[\"string\",\"null\"]},\"serialNumber\":{\"description\":\"The serial number of the certificate, unique within its issuing certification authority. Read-only.\",\"type\":\"string\"},\"subjectName\":{\"description\":\"The subject name (user or device) of the certificate. Read-only.\",\"type\":[\"string\",\"null\"]},\"thumbprint\":{\"description\":\"The SHA-1 digest (thumbprint) of the certificate. Read-only.\",\"type\":[\"string\",\"null\"]},\"userId\":{\"description\":\"The Intune user identifier of the user the certificate was issued to; `null` for userless devices. Read-only.\",\"type\":[\"string\",\"null\"]},\"userPrincipalName\":{\"description\":\"The user principal name (UPN) of the user the certificate was issued to; `null` for userless devices. Read-only.\",\"type\":[\"string\",\"null\"]},\"validityEndDateTime\":{\"description\":\"The end of the certificate's validity period. Read-only.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$\",\"type\":[\"string\",\"null\"]},\"validityStartDateTime\":{\"description\":\"The start of the certificate's validity period. Read-only.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\\\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
             &[
                 (
                     "#/$defs/CloudCertificationAuthorityLeafCertificateStatus",

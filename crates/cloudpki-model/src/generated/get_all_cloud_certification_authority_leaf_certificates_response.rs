@@ -31,10 +31,7 @@ pub struct GetAllCloudCertificationAuthorityLeafCertificatesResponse {
     /// as sent and written back. Annotations (keys starting with `@`) are written before the
     /// known properties, other keys after them. Keys of known properties are skipped when
     /// writing: set the field instead.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::support::AdditionalProperties,
 }
 impl GetAllCloudCertificationAuthorityLeafCertificatesResponse {
     /// The wire names of the properties this type models, in wire order.
@@ -107,7 +104,7 @@ for GetAllCloudCertificationAuthorityLeafCertificatesResponse {
             Property1,
             Property2,
             Property3,
-            Other(::std::string::String),
+            Other(crate::support::additional_properties::PropertyKey),
         }
         struct __FieldVisitor;
         impl ::serde::de::Visitor<'_> for __FieldVisitor {
@@ -128,7 +125,11 @@ for GetAllCloudCertificationAuthorityLeafCertificatesResponse {
                         "@odata.count" => __Field::Property1,
                         "@odata.nextLink" => __Field::Property2,
                         "value" => __Field::Property3,
-                        other => __Field::Other(::std::borrow::ToOwned::to_owned(other)),
+                        other => {
+                            __Field::Other(
+                                crate::support::AdditionalProperties::__key(other),
+                            )
+                        }
                     },
                 )
             }
@@ -164,10 +165,7 @@ for GetAllCloudCertificationAuthorityLeafCertificatesResponse {
                 let mut __value: ::core::option::Option<
                     ::std::vec::Vec<crate::CloudCertificationAuthorityLeafCertificate>,
                 > = ::core::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::<
-                    ::std::string::String,
-                    ::serde_json::Value,
-                >::new();
+                let mut additional_properties = crate::support::AdditionalProperties::new();
                 while let ::core::option::Option::Some(key) = map.next_key::<__Field>()?
                 {
                     match key {
@@ -239,23 +237,8 @@ for GetAllCloudCertificationAuthorityLeafCertificatesResponse {
                                     ))?,
                             );
                         }
-                        __Field::Other(name) => {
-                            match additional_properties.entry(name) {
-                                ::std::collections::btree_map::Entry::Occupied(entry) => {
-                                    return ::core::result::Result::Err(
-                                        crate::support::path::duplicate_key(entry.key()),
-                                    );
-                                }
-                                ::std::collections::btree_map::Entry::Vacant(entry) => {
-                                    let value = map
-                                        .next_value::<::serde_json::Value>()
-                                        .map_err(|error| crate::support::path::with_key(
-                                            error,
-                                            entry.key(),
-                                        ))?;
-                                    entry.insert(value);
-                                }
-                            }
+                        __Field::Other(key) => {
+                            additional_properties.__read(key, &mut map)?
                         }
                     }
                 }

@@ -17,10 +17,7 @@ pub struct RevokeLeafCertificateResponse {
     /// as sent and written back. Annotations (keys starting with `@`) are written before the
     /// known properties, other keys after them. Keys of known properties are skipped when
     /// writing: set the field instead.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::support::AdditionalProperties,
 }
 impl RevokeLeafCertificateResponse {
     /// The wire names of the properties this type models, in wire order.
@@ -66,7 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeLeafCertificateResponse {
         /// A property name: one of the modelled ones, or any other (kept).
         enum __Field {
             Property0,
-            Other(::std::string::String),
+            Other(crate::support::additional_properties::PropertyKey),
         }
         struct __FieldVisitor;
         impl ::serde::de::Visitor<'_> for __FieldVisitor {
@@ -84,7 +81,11 @@ impl<'de> ::serde::Deserialize<'de> for RevokeLeafCertificateResponse {
                 ::core::result::Result::Ok(
                     match name {
                         "value" => __Field::Property0,
-                        other => __Field::Other(::std::borrow::ToOwned::to_owned(other)),
+                        other => {
+                            __Field::Other(
+                                crate::support::AdditionalProperties::__key(other),
+                            )
+                        }
                     },
                 )
             }
@@ -112,10 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeLeafCertificateResponse {
                 let mut __value: ::core::option::Option<
                     crate::CloudCertificationAuthorityLeafCertificate,
                 > = ::core::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::<
-                    ::std::string::String,
-                    ::serde_json::Value,
-                >::new();
+                let mut additional_properties = crate::support::AdditionalProperties::new();
                 while let ::core::option::Option::Some(key) = map.next_key::<__Field>()?
                 {
                     match key {
@@ -138,23 +136,8 @@ impl<'de> ::serde::Deserialize<'de> for RevokeLeafCertificateResponse {
                                     ))?,
                             );
                         }
-                        __Field::Other(name) => {
-                            match additional_properties.entry(name) {
-                                ::std::collections::btree_map::Entry::Occupied(entry) => {
-                                    return ::core::result::Result::Err(
-                                        crate::support::path::duplicate_key(entry.key()),
-                                    );
-                                }
-                                ::std::collections::btree_map::Entry::Vacant(entry) => {
-                                    let value = map
-                                        .next_value::<::serde_json::Value>()
-                                        .map_err(|error| crate::support::path::with_key(
-                                            error,
-                                            entry.key(),
-                                        ))?;
-                                    entry.insert(value);
-                                }
-                            }
+                        __Field::Other(key) => {
+                            additional_properties.__read(key, &mut map)?
                         }
                     }
                 }

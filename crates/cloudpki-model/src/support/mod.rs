@@ -7,10 +7,13 @@
 //! * [`Nullable`]: the tri-state of an OData property (absent, `null`, or a value).
 //! * [`UnknownEnumMember`] and [`ParseEnumError`]: forward-compatible handling of members of
 //!   evolvable enums that this version of the crate does not know yet.
+//! * [`AdditionalProperties`]: the properties and annotations a type does not model, a map
+//!   that keeps `@odata.type` cheaply.
 //!
 //! Everything here is written by hand and reviewed like ordinary code; the code generator only
 //! refers to these names.
 
+pub mod additional_properties;
 pub mod date_time;
 pub mod enum_member;
 pub mod nullable;
@@ -22,6 +25,7 @@ pub mod path; // used by generated code only
 #[doc(hidden)]
 pub mod schema; // used by generated code only (written by the code generator's author)
 
+pub use additional_properties::AdditionalProperties;
 pub use date_time::{DateTimeOffset, DateTimeParseError};
 pub use enum_member::{ParseEnumError, UnknownEnumMember};
 pub use nullable::Nullable;
