@@ -10,6 +10,13 @@
 //!
 //! All string work happens on the error path only; the success path allocates nothing beyond
 //! the values themselves.
+//!
+//! Messages stay small whatever the payload: a key longer than 64 bytes is shown by its first
+//! 64 bytes and `…` (``$['aaaa…']``, ``duplicate property `aaaa…` ``), and a message longer
+//! than 512 bytes (serde's own `invalid type: string "..."` quotes the whole string) by its
+//! start and its end, with the number of bytes left out in between. Without that, one 50 MB
+//! key or string in a payload made a 50 to 100 MB error message, copied at every level of the
+//! path.
 
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
@@ -24,11 +31,25 @@ const MAX_PREALLOCATED_ELEMENTS: usize = 4096;
 /// Bytes preallocated at most from a size hint (like `serde`'s own cautious size hints).
 const MAX_PREALLOCATED_BYTES: usize = 1024 * 1024;
 
+/// Unused bytes at the end of a deserialized array above which its `Vec` is shrunk to fit.
+const SHRINK_WASTE_BYTES: usize = 16 * 1024;
+
+/// Bytes of a key shown at most in a path segment or a message; longer keys are cut (at a
+/// character boundary) and marked with `…`.
+const MAX_KEY_SHOWN: usize = 64;
+
+/// Bytes of a message (without its path) kept whole at most; a longer one keeps its first and
+/// last [`MESSAGE_END_SHOWN`] bytes.
+const MAX_MESSAGE_SHOWN: usize = 512;
+
+/// Bytes kept at each end of a message longer than [`MAX_MESSAGE_SHOWN`].
+const MESSAGE_END_SHOWN: usize = 200;
+
 /// Prefixes `err` with the property `key`: `$.key: ...`, or `$.key.inner: ...` when `err`
 /// already carries a path.
 #[must_use]
 pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
-    let mut segment = String::with_capacity(key.len() + 4);
+    let mut segment = String::with_capacity(key.len().min(MAX_KEY_SHOWN) + 8);
     push_key_segment(&mut segment, key);
     prefix(err, &segment)
 }
@@ -46,11 +67,15 @@ pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
 /// The error for a property that appears twice: ``$.key: duplicate property `key` ``.
 #[must_use]
 pub fn duplicate_key<E: de::Error>(key: &str) -> E {
-    let mut message = String::with_capacity(2 * key.len() + 32);
+    let (shown, cut) = shown_key(key);
+    let mut message = String::with_capacity(2 * shown.len() + 40);
     message.push('$');
     push_key_segment(&mut message, key);
     message.push_str(": duplicate property `");
-    message.push_str(key);
+    message.push_str(shown);
+    if cut {
+        message.push('…');
+    }
     message.push('`');
     E::custom(message)
 }
@@ -70,26 +95,61 @@ pub fn at_root<E: de::Error>(err: E) -> E {
     if text.strip_prefix('$').is_some_and(has_path) {
         return err;
     }
-    E::custom(format_args!("$: {text}"))
+    // Keep serde_json's ` at line N column M` at the very end, where `serde_json::Error::custom`
+    // reads it back into the error's line and column.
+    let message = strip_position(&text);
+    let position = text.get(message.len()..).unwrap_or_default();
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64) + position.len() + 3);
+    out.push_str("$: ");
+    push_shortened(&mut out, message);
+    out.push_str(position);
+    E::custom(out)
 }
 
 /// Rebuilds `err` with `segment` added at the front of its path.
 fn prefix<E: de::Error>(err: E, segment: &str) -> E {
     let text = err.to_string();
     let message = strip_position(&text);
-    let mut out = String::with_capacity(message.len() + segment.len() + 3);
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64) + segment.len() + 3);
     out.push('$');
     out.push_str(segment);
     match message.strip_prefix('$') {
         // Produced by this module: `$<path>: <message>` (or `$: <message>`, from
-        // `missing_key`). The new segment goes right after the `$`.
+        // `missing_key`), already shortened. The new segment goes right after the `$`.
         Some(rest) if has_path(rest) => out.push_str(rest),
         _ => {
             out.push_str(": ");
-            out.push_str(message);
+            push_shortened(&mut out, message);
         }
     }
     E::custom(out)
+}
+
+/// Appends `message`, or, when it is longer than [`MAX_MESSAGE_SHOWN`] bytes, its first and
+/// last [`MESSAGE_END_SHOWN`] bytes (cut at character boundaries) around
+/// `… (N bytes not shown) …`.
+fn push_shortened(out: &mut String, message: &str) {
+    if message.len() <= MAX_MESSAGE_SHOWN {
+        out.push_str(message);
+        return;
+    }
+    let head_end = message.floor_char_boundary(MESSAGE_END_SHOWN);
+    let tail_start = message.ceil_char_boundary(message.len() - MESSAGE_END_SHOWN);
+    let head = message.get(..head_end).unwrap_or_default();
+    let tail = message.get(tail_start..).unwrap_or_default();
+    out.push_str(head);
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "… ({} bytes not shown) …", tail_start - head_end);
+    out.push_str(tail);
+}
+
+/// The part of `key` shown in messages, and whether it was cut.
+fn shown_key(key: &str) -> (&str, bool) {
+    if key.len() <= MAX_KEY_SHOWN {
+        (key, false)
+    } else {
+        (key.get(..key.floor_char_boundary(MAX_KEY_SHOWN)).unwrap_or_default(), true)
+    }
 }
 
 /// Whether `rest`, the text after a leading `$`, is `<path>: <message>` or `: <message>` with
@@ -118,19 +178,25 @@ fn is_decimal(text: &str) -> bool {
 
 /// Appends the path segment for `key`: `.key` when the key is an identifier (ASCII letters,
 /// digits and `_`, not starting with a digit), otherwise `['key']` with `'` and `\` escaped.
+/// A key longer than [`MAX_KEY_SHOWN`] bytes is written `['start…']`.
 fn push_key_segment(out: &mut String, key: &str) {
-    let is_identifier = key.bytes().next().is_some_and(|first| !first.is_ascii_digit())
+    let (shown, cut) = shown_key(key);
+    let is_identifier = !cut
+        && key.bytes().next().is_some_and(|first| !first.is_ascii_digit())
         && key.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
     if is_identifier {
         out.push('.');
         out.push_str(key);
     } else {
         out.push_str("['");
-        for c in key.chars() {
+        for c in shown.chars() {
             if c == '\'' || c == '\\' {
                 out.push('\\');
             }
             out.push(c);
+        }
+        if cut {
+            out.push('…');
         }
         out.push_str("']");
     }
@@ -186,12 +252,34 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ElementsVisitor<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let max = MAX_PREALLOCATED_ELEMENTS.min(MAX_PREALLOCATED_BYTES / std::mem::size_of::<T>().max(1));
-        let mut elements = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(max));
+        let hint = seq.size_hint().unwrap_or(0);
+        let mut elements = if hint > 0 {
+            let max = MAX_PREALLOCATED_ELEMENTS.min(MAX_PREALLOCATED_BYTES / std::mem::size_of::<T>().max(1));
+            Vec::with_capacity(hint.min(max))
+        } else {
+            // No length up front (JSON never gives one). Most arrays of a payload have zero or
+            // one element (`keyUsages`, `extendedKeyUsages`): give those an exact allocation
+            // (none, or one slot) rather than the four slots a first `push` reserves.
+            let Some(first) = seq.next_element::<T>().map_err(|err| with_index(err, 0))? else {
+                return Ok(Vec::new());
+            };
+            let Some(second) = seq.next_element::<T>().map_err(|err| with_index(err, 1))? else {
+                return Ok(vec![first]);
+            };
+            vec![first, second]
+        };
         loop {
             match seq.next_element::<T>() {
                 Ok(Some(element)) => elements.push(element),
-                Ok(None) => return Ok(elements),
+                Ok(None) => {
+                    // A long array ends up to twice as large as needed (a page of 10,000
+                    // certificates: 16,384 slots). Give big unused tails back (shrinking in place
+                    // is cheap); small arrays are left alone.
+                    if (elements.capacity() - elements.len()) * std::mem::size_of::<T>() >= SHRINK_WASTE_BYTES {
+                        elements.shrink_to_fit();
+                    }
+                    return Ok(elements);
+                }
                 Err(err) => return Err(with_index(err, elements.len())),
             }
         }
@@ -310,6 +398,68 @@ mod tests {
         assert_eq!(message(&err), "$: missing property `id`");
         let err = with_key(with_index(missing_key::<JsonError>("id"), 2), "value");
         assert_eq!(message(&err), "$.value[2]: missing property `id`");
+    }
+
+    #[test]
+    fn long_keys_are_cut() {
+        let key = "k".repeat(MAX_KEY_SHOWN);
+        assert_eq!(message(&with_key(JsonError::custom("boom"), &key)), format!("$.{key}: boom"));
+        let long = "k".repeat(MAX_KEY_SHOWN + 1);
+        assert_eq!(message(&with_key(JsonError::custom("boom"), &long)), format!("$['{key}…']: boom"));
+        assert_eq!(message(&duplicate_key::<JsonError>(&long)), format!("$['{key}…']: duplicate property `{key}…`"));
+        // 50 MB keys: the message stays small.
+        let huge = "a".repeat(50 << 20);
+        assert!(message(&duplicate_key::<JsonError>(&huge)).len() < 200);
+        assert!(message(&with_key(JsonError::custom("boom"), &huge)).len() < 100);
+        // Cut at a character boundary (`é` is 2 bytes, so 32 of them fill the 64 bytes).
+        let accents = "é".repeat(40);
+        let shown = "é".repeat(32);
+        assert_eq!(message(&with_key(JsonError::custom("boom"), &accents)), format!("$['{shown}…']: boom"));
+        let mixed = format!("x{accents}");
+        let shown = format!("x{}", "é".repeat(31));
+        assert_eq!(message(&with_key(JsonError::custom("boom"), &mixed)), format!("$['{shown}…']: boom"));
+        // Quotes in the shown part are still escaped.
+        let quotes = "'".repeat(100);
+        let shown = r"\'".repeat(MAX_KEY_SHOWN);
+        assert_eq!(message(&with_key(JsonError::custom("boom"), &quotes)), format!("$['{shown}…']: boom"));
+    }
+
+    #[test]
+    fn long_messages_are_shortened() {
+        let exact = "m".repeat(MAX_MESSAGE_SHOWN);
+        assert_eq!(message(&with_key(JsonError::custom(&exact), "a")), format!("$.a: {exact}"));
+        let text = format!("invalid type: string \"{}\", expected i32", "s".repeat(50 << 20));
+        let err =
+            with_key(with_index(with_key(JsonError::custom(&text), "certificationAuthorityVersionNumber"), 0), "value");
+        let shown = message(&err);
+        assert!(shown.len() < MAX_MESSAGE_SHOWN + 100, "{} bytes", shown.len());
+        let not_shown = text.len() - 2 * MESSAGE_END_SHOWN;
+        assert_eq!(
+            shown,
+            format!(
+                "$.value[0].certificationAuthorityVersionNumber: invalid type: string \"{}… ({not_shown} bytes not shown) …{}\", expected i32",
+                "s".repeat(MESSAGE_END_SHOWN - 22),
+                "s".repeat(MESSAGE_END_SHOWN - 15),
+            )
+        );
+        // Cut at character boundaries.
+        let wide = "é".repeat(1000);
+        let shown = message(&with_key(JsonError::custom(&wide), "a"));
+        assert_eq!(shown, format!("$.a: {}… (1600 bytes not shown) …{}", "é".repeat(100), "é".repeat(100)));
+        let odd = format!("x{wide}");
+        let shown = message(&with_key(JsonError::custom(&odd), "a"));
+        assert_eq!(shown, format!("$.a: x{}… (1602 bytes not shown) …{}", "é".repeat(99), "é".repeat(100)));
+        // `at_root` shortens too, and keeps serde_json's position at the end.
+        let err = at_root(JsonError::custom(format!("{text} at line 3 column 9")));
+        assert_eq!(err.line(), 3);
+        assert_eq!(err.column(), 9);
+        let shown = message(&err);
+        assert!(shown.starts_with("$: invalid type: string \"sss"), "{shown}");
+        assert!(shown.ends_with("sss\", expected i32 at line 3 column 9"), "{shown}");
+        assert!(shown.len() < MAX_MESSAGE_SHOWN + 100);
+        let err = at_root(JsonError::custom("boom at line 3 column 9"));
+        assert_eq!(message(&err), "$: boom at line 3 column 9");
+        assert_eq!((err.line(), err.column()), (3, 9));
     }
 
     #[test]
