@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! What `cargo xtask codegen` does to the files, on temporary copies of the workspace: a broken
 //! spec changes nothing; files of types gone from the spec are removed, files the generator does
 //! not own are never touched; `--check` names the stale files; no working files are left; and

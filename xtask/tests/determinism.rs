@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Generating is a pure function of the spec: the same bytes every time, whatever the working
 //! directory, the environment, or the order and names of the spec files.
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! In the style of rust-analyzer's `ensure_file_contents`: fails when a committed generated file
 //! differs from what `cargo xtask codegen` would write now (the message carries the diff).
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Hostile specs (`tests/hostile_specs/`): spec text reaches generated code only as literals.
 //!
 //! - `accepted.yaml` gathers every hostile-but-legal string and name. Its generated code must

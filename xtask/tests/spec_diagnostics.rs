@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Broken copies of the real spec: each is rejected with `file:line:col: message` diagnostics
 //! (all independent problems at once), snapshotted as the user sees them.
 

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Every fixture payload: valid ones parse, snapshot their typed value and come back as the same
 //! JSON value; invalid ones are rejected with an error that names the JSON path.
 

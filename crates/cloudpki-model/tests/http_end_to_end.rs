@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Both actions end to end: requests built by `cloudpki_model::operations`, sent by a real HTTP
 //! client (ureq) to a real HTTP server (tiny_http) on loopback that serves recorded responses
 //! (`tests/recorded/`), answers read back by the same operations. No mock of our own types.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Request building: method, URL, headers and body of both operations, path parameters that are
 //! always exactly one segment, and the permissions exposed as data.
 #![cfg(feature = "http")]

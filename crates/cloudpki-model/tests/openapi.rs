@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! `schema/openapi.json` is a valid OpenAPI 3.1 document (checked against the official OAS 3.1
 //! JSON Schema, vendored in tests/vendor/), its components are the committed JSON Schemas, and the
 //! documented payloads validate against its operations' schemas.

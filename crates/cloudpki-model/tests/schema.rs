@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The committed JSON Schema files agree with the Rust types: every valid fixture validates
 //! against its type's schema (draft 2020-12, formats on), every invalid one that JSON Schema can
 //! see fails it, and each file is a valid draft 2020-12 schema.

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! With the `schemars` feature, `schemars::schema_for!` on each generated type gives exactly the
 //! committed schema file (less the file's ownership `$comment`).
 #![cfg(feature = "schemars")]

@@ -367,8 +367,17 @@ fn check_value(file: &Path, text: &Text, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// The Rust type names the model crate defines by hand; generated types must not take them.
-const RESERVED_TYPE_NAMES: &[&str] =
-    &["DateTimeOffset", "Nullable", "UnknownEnumMember", "ParseEnumError", "DateTimeParseError"];
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "AdditionalProperties",
+    "DateTimeOffset",
+    "DateTimeParseError",
+    "Nullable",
+    "PageInfo",
+    "PageReader",
+    "ParseEnumError",
+    "StreamError",
+    "UnknownEnumMember",
+];
 
 /// The Rust field that keeps unknown properties; generated fields must not take it.
 pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";

@@ -23,8 +23,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The pattern checks the shape only; [`DateTimeOffset::parse`] additionally checks that the
 /// date exists and that every field is in range. The code generator writes the same pattern into
 /// the JSON Schema files, and the `schemars` implementation of [`DateTimeOffset`] uses it.
-pub const DATE_TIME_PATTERN: &str =
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
+pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
 
 /// The longest text the grammar accepts: `YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM`.
 const MAX_TEXT_LEN: usize = 35;
