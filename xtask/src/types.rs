@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::names::{pascal_case, rust_identifier, snake_case};
-use crate::spec::model::{Primitive, ResponseKind, Spec, TypeRef};
+use crate::spec::model::{Primitive, Property, ResponseKind, Spec, TypeRef};
 
 /// Every generated type, keyed by Rust name (ordered: output is deterministic).
 #[derive(Clone, Debug)]
@@ -126,18 +126,7 @@ impl TypeSet {
                 graph_name: entity.name.clone(),
                 description: entity.description.clone(),
                 odata_type: Some(entity.odata_type.clone()),
-                fields: entity
-                    .properties
-                    .iter()
-                    .map(|p| FieldDef {
-                        wire_name: p.name.clone(),
-                        rust_name: rust_field_name(&p.name),
-                        type_ref: p.type_ref.clone(),
-                        nullable: p.nullable,
-                        required: false,
-                        description: p.description.clone(),
-                    })
-                    .collect(),
+                fields: entity.properties.iter().map(FieldDef::from_property).collect(),
             };
             objects.insert(object.rust_name.clone(), object);
         }
@@ -148,18 +137,7 @@ impl TypeSet {
                     graph_name: format!("{} request body", action.name),
                     description: body.description.clone(),
                     odata_type: None,
-                    fields: body
-                        .parameters
-                        .iter()
-                        .map(|p| FieldDef {
-                            wire_name: p.name.clone(),
-                            rust_name: rust_field_name(&p.name),
-                            type_ref: p.type_ref.clone(),
-                            nullable: p.nullable,
-                            required: false,
-                            description: p.description.clone(),
-                        })
-                        .collect(),
+                    fields: body.parameters.iter().map(FieldDef::from_property).collect(),
                 };
                 objects.insert(object.rust_name.clone(), object);
             }
@@ -240,6 +218,20 @@ impl TypeSet {
             }
         }
         found.into_iter().collect()
+    }
+}
+
+impl FieldDef {
+    /// The field of an entity property or an action parameter (optional, as `$select` allows).
+    fn from_property(property: &Property) -> FieldDef {
+        FieldDef {
+            wire_name: property.name.clone(),
+            rust_name: rust_field_name(&property.name),
+            type_ref: property.type_ref.clone(),
+            nullable: property.nullable,
+            required: false,
+            description: property.description.clone(),
+        }
     }
 }
 
