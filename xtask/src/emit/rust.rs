@@ -296,33 +296,18 @@ fn object_deserialize(object: &ObjectType) -> TokenStream {
     for (((field, variant), local), wire) in object.fields.iter().zip(&variants).zip(&locals).zip(&wire_names) {
         let value = value_type(&field.type_ref);
         let seed = value_seed(&field.type_ref);
-        let read = |seed: TokenStream| {
-            quote! { map.next_value_seed(#seed).map_err(|error| crate::support::path::with_key(error, #wire))? }
-        };
         let name = ident(&field.rust_name);
         if field.nullable && !field.required {
-            let read = read(quote!(crate::support::path::NullableSeed(#seed)));
             declarations.push(quote! { let mut #local: crate::Nullable<#value> = crate::Nullable::Absent; });
             arms.push(quote! {
-                __Field::#variant => {
-                    if !#local.is_absent() {
-                        return ::core::result::Result::Err(crate::support::path::duplicate_key(#wire));
-                    }
-                    #local = #read;
-                }
+                __Field::#variant => crate::support::path::read_nullable_property(&mut map, &mut #local, #wire, #seed)?,
             });
             results.push(quote! { #name: #local });
         } else {
-            let read = read(seed);
             declarations
                 .push(quote! { let mut #local: ::core::option::Option<#value> = ::core::option::Option::None; });
             arms.push(quote! {
-                __Field::#variant => {
-                    if #local.is_some() {
-                        return ::core::result::Result::Err(crate::support::path::duplicate_key(#wire));
-                    }
-                    #local = ::core::option::Option::Some(#read);
-                }
+                __Field::#variant => crate::support::path::read_property(&mut map, &mut #local, #wire, #seed)?,
             });
             if field.required {
                 results.push(quote! {

@@ -476,373 +476,178 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityLeafCertifica
                 {
                     match key {
                         __Field::Property0 => {
-                            if __id.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("id"),
-                                );
-                            }
-                            __id = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "id",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __id,
+                                "id",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property1 => {
-                            if !__subject_name.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("subjectName"),
-                                );
-                            }
-                            __subject_name = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "subjectName",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __subject_name,
+                                "subjectName",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property2 => {
-                            if !__issuer_id.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("issuerId"),
-                                );
-                            }
-                            __issuer_id = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "issuerId",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __issuer_id,
+                                "issuerId",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property3 => {
-                            if !__issuer_name.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("issuerName"),
-                                );
-                            }
-                            __issuer_name = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "issuerName",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __issuer_name,
+                                "issuerName",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property4 => {
-                            if __certificate_status.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("certificateStatus"),
-                                );
-                            }
-                            __certificate_status = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::core::marker::PhantomData::<
-                                            crate::CloudCertificationAuthorityLeafCertificateStatus,
-                                        >,
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "certificateStatus",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __certificate_status,
+                                "certificateStatus",
+                                ::core::marker::PhantomData::<
+                                    crate::CloudCertificationAuthorityLeafCertificateStatus,
+                                >,
+                            )?
                         }
                         __Field::Property5 => {
-                            if !__validity_start_date_time.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("validityStartDateTime"),
-                                );
-                            }
-                            __validity_start_date_time = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<crate::DateTimeOffset>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "validityStartDateTime",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __validity_start_date_time,
+                                "validityStartDateTime",
+                                ::core::marker::PhantomData::<crate::DateTimeOffset>,
+                            )?
                         }
                         __Field::Property6 => {
-                            if !__validity_end_date_time.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("validityEndDateTime"),
-                                );
-                            }
-                            __validity_end_date_time = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<crate::DateTimeOffset>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "validityEndDateTime",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __validity_end_date_time,
+                                "validityEndDateTime",
+                                ::core::marker::PhantomData::<crate::DateTimeOffset>,
+                            )?
                         }
                         __Field::Property7 => {
-                            if !__crl_distribution_point_url.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key(
-                                        "crlDistributionPointUrl",
-                                    ),
-                                );
-                            }
-                            __crl_distribution_point_url = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "crlDistributionPointUrl",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __crl_distribution_point_url,
+                                "crlDistributionPointUrl",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property8 => {
-                            if !__certification_authority_issuer_uri.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key(
-                                        "certificationAuthorityIssuerUri",
-                                    ),
-                                );
-                            }
-                            __certification_authority_issuer_uri = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "certificationAuthorityIssuerUri",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __certification_authority_issuer_uri,
+                                "certificationAuthorityIssuerUri",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property9 => {
-                            if !__ocsp_responder_uri.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("ocspResponderUri"),
-                                );
-                            }
-                            __ocsp_responder_uri = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "ocspResponderUri",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __ocsp_responder_uri,
+                                "ocspResponderUri",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property10 => {
-                            if !__thumbprint.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("thumbprint"),
-                                );
-                            }
-                            __thumbprint = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "thumbprint",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __thumbprint,
+                                "thumbprint",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property11 => {
-                            if __serial_number.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("serialNumber"),
-                                );
-                            }
-                            __serial_number = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "serialNumber",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __serial_number,
+                                "serialNumber",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property12 => {
-                            if !__revocation_date_time.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("revocationDateTime"),
-                                );
-                            }
-                            __revocation_date_time = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<crate::DateTimeOffset>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "revocationDateTime",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __revocation_date_time,
+                                "revocationDateTime",
+                                ::core::marker::PhantomData::<crate::DateTimeOffset>,
+                            )?
                         }
                         __Field::Property13 => {
-                            if !__device_name.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("deviceName"),
-                                );
-                            }
-                            __device_name = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "deviceName",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __device_name,
+                                "deviceName",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property14 => {
-                            if !__user_principal_name.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("userPrincipalName"),
-                                );
-                            }
-                            __user_principal_name = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "userPrincipalName",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __user_principal_name,
+                                "userPrincipalName",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property15 => {
-                            if !__device_id.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("deviceId"),
-                                );
-                            }
-                            __device_id = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "deviceId",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __device_id,
+                                "deviceId",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property16 => {
-                            if !__user_id.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("userId"),
-                                );
-                            }
-                            __user_id = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "userId",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __user_id,
+                                "userId",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property17 => {
-                            if !__device_platform.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("devicePlatform"),
-                                );
-                            }
-                            __device_platform = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "devicePlatform",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __device_platform,
+                                "devicePlatform",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property18 => {
-                            if !__key_usages.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("keyUsages"),
-                                );
-                            }
-                            __key_usages = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        crate::support::path::ElementsSeed::<
-                                            ::std::string::String,
-                                        >::new(),
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "keyUsages",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __key_usages,
+                                "keyUsages",
+                                crate::support::path::ElementsSeed::<
+                                    ::std::string::String,
+                                >::new(),
+                            )?
                         }
                         __Field::Property19 => {
-                            if !__extended_key_usages.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("extendedKeyUsages"),
-                                );
-                            }
-                            __extended_key_usages = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        crate::support::path::ElementsSeed::<
-                                            ::std::string::String,
-                                        >::new(),
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "extendedKeyUsages",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __extended_key_usages,
+                                "extendedKeyUsages",
+                                crate::support::path::ElementsSeed::<
+                                    ::std::string::String,
+                                >::new(),
+                            )?
                         }
                         __Field::Property20 => {
-                            if !__certification_authority_version_number.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key(
-                                        "certificationAuthorityVersionNumber",
-                                    ),
-                                );
-                            }
-                            __certification_authority_version_number = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<i32>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "certificationAuthorityVersionNumber",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __certification_authority_version_number,
+                                "certificationAuthorityVersionNumber",
+                                ::core::marker::PhantomData::<i32>,
+                            )?
                         }
                         __Field::Other(key) => {
                             additional_properties.__read(key, &mut map)?

@@ -170,72 +170,38 @@ for GetAllCloudCertificationAuthorityLeafCertificatesResponse {
                 {
                     match key {
                         __Field::Property0 => {
-                            if __odata_context.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("@odata.context"),
-                                );
-                            }
-                            __odata_context = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "@odata.context",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __odata_context,
+                                "@odata.context",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property1 => {
-                            if __odata_count.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("@odata.count"),
-                                );
-                            }
-                            __odata_count = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(::core::marker::PhantomData::<i64>)
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "@odata.count",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __odata_count,
+                                "@odata.count",
+                                ::core::marker::PhantomData::<i64>,
+                            )?
                         }
                         __Field::Property2 => {
-                            if __odata_next_link.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("@odata.nextLink"),
-                                );
-                            }
-                            __odata_next_link = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "@odata.nextLink",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __odata_next_link,
+                                "@odata.nextLink",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Property3 => {
-                            if __value.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("value"),
-                                );
-                            }
-                            __value = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        crate::support::path::ElementsSeed::<
-                                            crate::CloudCertificationAuthorityLeafCertificate,
-                                        >::new(),
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "value",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __value,
+                                "value",
+                                crate::support::path::ElementsSeed::<
+                                    crate::CloudCertificationAuthorityLeafCertificate,
+                                >::new(),
+                            )?
                         }
                         __Field::Other(key) => {
                             additional_properties.__read(key, &mut map)?

@@ -121,21 +121,12 @@ impl<'de> ::serde::Deserialize<'de> for RevokeLeafCertificateRequest {
                 {
                     match key {
                         __Field::Property0 => {
-                            if !__leaf_certificate_id.is_absent() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("leafCertificateId"),
-                                );
-                            }
-                            __leaf_certificate_id = map
-                                .next_value_seed(
-                                    crate::support::path::NullableSeed(
-                                        ::core::marker::PhantomData::<::std::string::String>,
-                                    ),
-                                )
-                                .map_err(|error| crate::support::path::with_key(
-                                    error,
-                                    "leafCertificateId",
-                                ))?;
+                            crate::support::path::read_nullable_property(
+                                &mut map,
+                                &mut __leaf_certificate_id,
+                                "leafCertificateId",
+                                ::core::marker::PhantomData::<::std::string::String>,
+                            )?
                         }
                         __Field::Other(key) => {
                             additional_properties.__read(key, &mut map)?

@@ -118,23 +118,14 @@ impl<'de> ::serde::Deserialize<'de> for RevokeLeafCertificateResponse {
                 {
                     match key {
                         __Field::Property0 => {
-                            if __value.is_some() {
-                                return ::core::result::Result::Err(
-                                    crate::support::path::duplicate_key("value"),
-                                );
-                            }
-                            __value = ::core::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::core::marker::PhantomData::<
-                                            crate::CloudCertificationAuthorityLeafCertificate,
-                                        >,
-                                    )
-                                    .map_err(|error| crate::support::path::with_key(
-                                        error,
-                                        "value",
-                                    ))?,
-                            );
+                            crate::support::path::read_property(
+                                &mut map,
+                                &mut __value,
+                                "value",
+                                ::core::marker::PhantomData::<
+                                    crate::CloudCertificationAuthorityLeafCertificate,
+                                >,
+                            )?
                         }
                         __Field::Other(key) => {
                             additional_properties.__read(key, &mut map)?
