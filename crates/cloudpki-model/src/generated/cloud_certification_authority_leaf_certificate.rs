@@ -246,18 +246,10 @@ impl ::serde::Serialize for CloudCertificationAuthorityLeafCertificate {
         if !self.certification_authority_version_number.is_absent() {
             len += 1;
         }
-        len
-            += self
-                .additional_properties
-                .keys()
-                .filter(|key| !Self::is_known_property(key))
-                .count();
+        len += self.additional_properties.__written_len(Self::is_known_property);
         let mut map = serializer.serialize_map(::core::option::Option::Some(len))?;
-        for (key, value) in &self.additional_properties {
-            if key.starts_with('@') && !Self::is_known_property(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.additional_properties
+            .__serialize_annotations(&mut map, Self::is_known_property)?;
         if let ::core::option::Option::Some(value) = &self.id {
             map.serialize_entry("id", value)?;
         }
@@ -333,11 +325,8 @@ impl ::serde::Serialize for CloudCertificationAuthorityLeafCertificate {
                 &self.certification_authority_version_number,
             )?;
         }
-        for (key, value) in &self.additional_properties {
-            if !key.starts_with('@') && !Self::is_known_property(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.additional_properties
+            .__serialize_other_properties(&mut map, Self::is_known_property)?;
         map.end()
     }
 }

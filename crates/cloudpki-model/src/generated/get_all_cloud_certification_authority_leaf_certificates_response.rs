@@ -63,18 +63,10 @@ impl ::serde::Serialize for GetAllCloudCertificationAuthorityLeafCertificatesRes
             len += 1;
         }
         len += 1;
-        len
-            += self
-                .additional_properties
-                .keys()
-                .filter(|key| !Self::is_known_property(key))
-                .count();
+        len += self.additional_properties.__written_len(Self::is_known_property);
         let mut map = serializer.serialize_map(::core::option::Option::Some(len))?;
-        for (key, value) in &self.additional_properties {
-            if key.starts_with('@') && !Self::is_known_property(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.additional_properties
+            .__serialize_annotations(&mut map, Self::is_known_property)?;
         if let ::core::option::Option::Some(value) = &self.odata_context {
             map.serialize_entry("@odata.context", value)?;
         }
@@ -85,11 +77,8 @@ impl ::serde::Serialize for GetAllCloudCertificationAuthorityLeafCertificatesRes
             map.serialize_entry("@odata.nextLink", value)?;
         }
         map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.additional_properties {
-            if !key.starts_with('@') && !Self::is_known_property(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.additional_properties
+            .__serialize_other_properties(&mut map, Self::is_known_property)?;
         map.end()
     }
 }

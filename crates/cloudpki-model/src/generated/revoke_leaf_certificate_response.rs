@@ -35,24 +35,13 @@ impl ::serde::Serialize for RevokeLeafCertificateResponse {
         use ::serde::ser::SerializeMap as _;
         let mut len = 0usize;
         len += 1;
-        len
-            += self
-                .additional_properties
-                .keys()
-                .filter(|key| !Self::is_known_property(key))
-                .count();
+        len += self.additional_properties.__written_len(Self::is_known_property);
         let mut map = serializer.serialize_map(::core::option::Option::Some(len))?;
-        for (key, value) in &self.additional_properties {
-            if key.starts_with('@') && !Self::is_known_property(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.additional_properties
+            .__serialize_annotations(&mut map, Self::is_known_property)?;
         map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.additional_properties {
-            if !key.starts_with('@') && !Self::is_known_property(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.additional_properties
+            .__serialize_other_properties(&mut map, Self::is_known_property)?;
         map.end()
     }
 }

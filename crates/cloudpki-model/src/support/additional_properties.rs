@@ -169,6 +169,52 @@ impl AdditionalProperties {
         }
         Ok(())
     }
+    /// For generated code only: how many entries the containing type writes (those whose key is
+    /// not one of its modelled properties, which `is_known` tells).
+    #[doc(hidden)]
+    #[must_use]
+    #[inline]
+    pub fn __written_len(&self, is_known: impl Fn(&str) -> bool) -> usize {
+        self.keys().filter(|key| !is_known(key)).count()
+    }
+
+    /// For generated code only: writes the annotations (keys starting with `@`) that are not
+    /// modelled properties; the containing type writes them before its own properties.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __serialize_annotations<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        is_known: impl Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        self.serialize_group(map, true, is_known)
+    }
+
+    /// For generated code only: writes the other entries that are not modelled properties; the
+    /// containing type writes them after its own properties.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __serialize_other_properties<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        is_known: impl Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        self.serialize_group(map, false, is_known)
+    }
+
+    fn serialize_group<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        annotations: bool,
+        is_known: impl Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        for (key, value) in self {
+            if key.starts_with('@') == annotations && !is_known(key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// For generated code only: the name of a property a type does not model, as read from the
