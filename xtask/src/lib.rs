@@ -2,15 +2,17 @@
 //! `cargo xtask codegen`: reads `specs/`, validates it into a typed model, and renders the Rust
 //! and JSON Schema of `crates/cloudpki-model` from that model.
 //!
-//! The pipeline is `spec::load` (YAML → checked [`spec::model::Spec`]) → [`types::TypeSet`]
-//! (the public types) → `emit::*` (files in memory) → [`output`] (check or write).
+//! The pipeline is `spec::load` (YAML → checked [`spec::model::Spec`], Graph names only) →
+//! [`lower`] (→ [`ir::Model`]: every Rust name, module and schema file decided, collisions
+//! reported) → `emit::*` (files in memory, reading only the model) → [`output`] (check or write).
 
 pub mod diagnostics;
 pub mod emit;
+pub mod ir;
+pub mod lower;
 pub mod names;
 pub mod output;
 pub mod spec;
-pub mod types;
 
 use std::path::{Path, PathBuf};
 
@@ -40,10 +42,23 @@ pub enum Outcome {
     Updated(Vec<PathBuf>),
 }
 
+/// Loads and lowers the spec files in `dir`: the model, or every problem found, each at its
+/// place.
+pub fn load_model(dir: &Path) -> Result<ir::Model, spec::load::LoadError> {
+    let loaded = spec::load::load_dir(dir)?;
+    model_of(loaded)
+}
+
+/// Lowers an already-loaded spec.
+pub fn model_of(loaded: spec::load::Loaded) -> Result<ir::Model, spec::load::LoadError> {
+    lower::lower(&loaded.spec)
+        .map_err(|diagnostics| spec::load::LoadError { diagnostics, sources: loaded.sources })
+}
+
 /// Loads `root/specs`, renders everything, then checks (`check == true`) or writes under `root`.
 pub fn codegen(root: &Path, check: bool) -> Result<Outcome, CodegenError> {
     let spec_dir = root.join("specs");
-    let spec = spec::load::load_dir(&spec_dir).map_err(|error| {
+    let model = load_model(&spec_dir).map_err(|error| {
         let mut error = error;
         for diagnostic in &mut error.diagnostics {
             if let Ok(relative) = diagnostic.file.strip_prefix(root) {
@@ -57,7 +72,7 @@ pub fn codegen(root: &Path, check: bool) -> Result<Outcome, CodegenError> {
         }
         CodegenError::Spec(error.render())
     })?;
-    let files = emit::generate(&spec).map_err(CodegenError::Io)?;
+    let files = emit::generate(&model).map_err(CodegenError::Io)?;
     let plan = output::plan(root, &files).map_err(CodegenError::Io)?;
     if plan.is_empty() {
         return Ok(Outcome::UpToDate);

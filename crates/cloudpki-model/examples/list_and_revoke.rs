@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use cloudpki_model::api::{BaseUrl, Operation, RequestOptions, next_page_request};
 use cloudpki_model::operations::{GetAllCloudCertificationAuthorityLeafCertificates, RevokeLeafCertificate};
 use cloudpki_model::{
-    CloudCertificationAuthorityLeafCertificate, CloudCertificationAuthorityLeafCertificateStatus as Status, Nullable,
+    CloudCertificationAuthorityLeafCertificate, CloudCertificationAuthorityLeafCertificateStatus as Status,
     RevokeLeafCertificateRequest,
 };
 
@@ -107,7 +107,7 @@ fn run() -> Result<(), String> {
             continue;
         }
         let body =
-            RevokeLeafCertificateRequest { leaf_certificate_id: Nullable::Value(id.clone()), ..Default::default() };
+            RevokeLeafCertificateRequest::new(id.clone());
         let request = RevokeLeafCertificate::new(args.ca_id.clone(), body)
             .to_request(&args.base_url, &options)
             .map_err(|e| e.to_string())?;

@@ -1,21 +1,23 @@
 #![forbid(unsafe_code)]
-//! Lossless typed models of the Microsoft Graph (beta) Intune Cloud PKI leaf-certificate API.
-//!
-//! The types at the crate root are generated from `specs/` by `cargo xtask codegen`; the
-//! [`support`] module holds the hand-written types they are built on.
+//! Lossless typed models of the Microsoft Graph (beta) Intune Cloud PKI API, generated from
+//! `specs/` by `cargo xtask codegen`: every type and operation of the namespace lives in
+//! `src/generated/` (never edited by hand); the hand-written runtime they are built on is the
+//! `cloudpki-runtime` crate, whose public items are re-exported here.
 //!
 //! Every type keeps everything a payload says: deserializing then serializing gives back the
 //! same JSON value.
 //!
 //! - Any property may be absent (OData `$select`): non-nullable properties are `Option`s, nullable
 //!   ones are [`Nullable`], which tells `null` from absent.
-//! - `Edm.DateTimeOffset` values are [`DateTimeOffset`]s, which keep the exact text
-//!   (`2016-12-31T23:59:36.3292251-08:00` stays so) and give the instant through chrono.
+//! - EDM values keep their exact text: [`DateTimeOffset`] (`2016-12-31T23:59:36.3292251-08:00`
+//!   stays so), [`Guid`], [`Binary`], [`Date`], [`TimeOfDay`], [`Duration`]; [`Double`] keeps
+//!   the number's kind and OData's `"NaN"`, `"INF"`, `"-INF"`.
 //! - Enum members this version does not know are kept (`Other`), and unknown properties and
 //!   annotations (`@odata.type`, anything new) are kept in `additional_properties`.
 //! - A wrong type is an error whose message starts with the JSON path of the value, e.g.
-//!   `$.value[3].certificateStatus: invalid type: integer `5`, expected ...`; `null` for a
-//!   non-nullable property and a repeated property name are errors too.
+//!   `$.value[3].certificateStatus: invalid type: integer `5`, expected ...`; [`from_slice`]
+//!   gives it as data ([`DecodeError::path`], [`DecodeError::category`]).
+//! - Types are `#[non_exhaustive]`: build them with `new` and the `with_*` setters.
 //!
 //! ```
 //! use cloudpki_model::{CloudCertificationAuthorityLeafCertificate, CloudCertificationAuthorityLeafCertificateStatus, Nullable};
@@ -37,15 +39,5 @@
 
 #[rustfmt::skip]
 mod generated;
-#[cfg(feature = "http")]
-pub mod api;
-pub mod stream;
-pub mod support;
-#[cfg(feature = "http")]
-pub use generated::operations;
 
 pub use generated::*;
-pub use stream::{PageInfo, PageReader, StreamError};
-pub use support::{
-    AdditionalProperties, DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember,
-};

@@ -37,6 +37,11 @@ fn invalid_payloads_are_rejected_with_their_json_path() {
             error.starts_with(&format!("{path}: ")),
             "{name}: the error should start with the JSON path `{path}`: {error}"
         );
+        let decoded = match common::parse(fixture.type_name(), &fixture.payload) {
+            Err(decoded) => decoded,
+            Ok(_) => unreachable!("rejected above"),
+        };
+        assert_eq!(decoded.path(), path, "{name}: DecodeError::path() gives the path as data");
         insta::with_settings!({ info => &fixture.headers, omit_expression => true }, {
             insta::assert_snapshot!(format!("invalid__{name}"), error);
         });

@@ -120,10 +120,7 @@ fn revoke_a_leaf_certificate() {
         "POST /beta/deviceManagement/cloudCertificationAuthority/ca-1/revokeLeafCertificate",
         (200, vec![("Content-Type", "application/json")], "revoke-200.json"),
     )]);
-    let body = RevokeLeafCertificateRequest {
-        leaf_certificate_id: Nullable::Value("976c94f8-94f8-976c-f894-6c97f8946c97".to_owned()),
-        ..Default::default()
-    };
+    let body = RevokeLeafCertificateRequest::new("976c94f8-94f8-976c-f894-6c97f8946c97");
     let operation = RevokeLeafCertificate::new("ca-1", body);
     let request = operation.to_request(&server.base_url(), &RequestOptions::default()).expect("request");
     let revoked = RevokeLeafCertificate::parse_response(&send(request)).expect("typed result");

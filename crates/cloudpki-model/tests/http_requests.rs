@@ -11,10 +11,7 @@ use cloudpki_model::{Nullable, RevokeLeafCertificateRequest};
 use proptest::prelude::*;
 
 fn revoke(ca: &str) -> RevokeLeafCertificate {
-    let body = RevokeLeafCertificateRequest {
-        leaf_certificate_id: Nullable::Value("leaf-1".to_owned()),
-        ..Default::default()
-    };
+    let body = RevokeLeafCertificateRequest::new("leaf-1");
     RevokeLeafCertificate::new(ca, body)
 }
 

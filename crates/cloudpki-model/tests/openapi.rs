@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{TYPE_NAMES, fixtures, schema_file};
+use common::{fixtures, schema_file};
 use serde_json::{Value, json};
 
 fn read_json(relative: &str) -> Value {
@@ -44,7 +44,14 @@ fn is_a_valid_openapi_3_1_document() {
 #[test]
 fn components_are_the_committed_json_schemas() {
     let document = openapi();
-    for type_name in TYPE_NAMES {
+    let aliases: Vec<&str> = cloudpki_model::registry::ALIASES.iter().map(|(name, _)| *name).collect();
+    let mut compared = 0;
+    for (name, stem) in cloudpki_model::registry::TYPES {
+        if aliases.contains(name) {
+            continue; // a Rust type alias: its shape is the component
+        }
+        compared += 1;
+        let type_name = *stem;
         let mut file = schema_file(type_name);
         let object = file.as_object_mut().expect("object");
         for key in ["$schema", "$comment", "title", "$defs"] {
@@ -54,13 +61,26 @@ fn components_are_the_committed_json_schemas() {
         let expected: Value = serde_json::from_str(&text).expect("JSON");
         assert_eq!(document["components"]["schemas"][type_name], expected, "component {type_name}");
     }
+    let components = document["components"]["schemas"].as_object().expect("components");
+    assert_eq!(components.len(), compared + 1, "every component is a registry type, and ODataError");
 }
 
 #[test]
 fn operations_carry_ids_parameters_bodies_responses_and_scopes() {
     let document = openapi();
-    let paths = document["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 2);
+    let mut operation_ids = Vec::new();
+    for item in document["paths"].as_object().expect("paths").values() {
+        for operation in item.as_object().expect("path item").values() {
+            operation_ids.push(operation["operationId"].as_str().expect("operationId").to_owned());
+            assert!(operation["security"].as_array().is_some_and(|s| !s.is_empty()), "{operation}");
+            assert!(operation["responses"]["default"].is_object());
+        }
+    }
+    operation_ids.sort();
+    let mut expected: Vec<String> =
+        cloudpki_model::registry::OPERATIONS.iter().map(|(name, _)| (*name).to_owned()).collect();
+    expected.sort();
+    assert_eq!(operation_ids, expected, "every operation of the spec, once");
     let revoke = &document["paths"]["/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate"]
         ["post"];
     assert_eq!(revoke["operationId"], "revokeLeafCertificate");
@@ -99,26 +119,63 @@ fn validator_at(pointer: &str) -> jsonschema::Validator {
 
 #[test]
 fn documented_payloads_validate_against_the_operations() {
-    let revoke_200 = validator_at(
-        "/paths/~1deviceManagement~1cloudCertificationAuthority~1{cloudCertificationAuthorityId}~1revokeLeafCertificate/post/responses/200/content/application~1json/schema",
-    );
+    let error = validator_at("/components/schemas/ODataError");
+    let mut checked = 0;
+    for (operation_id, response) in cloudpki_model::registry::OPERATIONS {
+        if response.is_empty() {
+            continue;
+        }
+        let (path, item) = document_operation(operation_id);
+        let escaped = path.replace('~', "~0").replace('/', "~1");
+        let responses = item["responses"].as_object().expect("responses");
+        let status = responses.keys().find(|s| s.starts_with('2')).expect("a 2xx response");
+        let (method, _) = document_method(operation_id);
+        let validator =
+            validator_at(&format!("/paths/{escaped}/{method}/responses/{status}/content/application~1json/schema"));
+        let aliases: Vec<&str> = cloudpki_model::registry::ALIASES
+            .iter()
+            .filter(|(_, shape)| shape == response)
+            .map(|(name, _)| *name)
+            .collect();
+        for fixture in fixtures("valid") {
+            if fixture.type_name() == *response || aliases.contains(&fixture.type_name()) {
+                let payload: Value = serde_json::from_str(&fixture.payload).expect("JSON");
+                assert!(validator.is_valid(&payload), "{operation_id}: {}", fixture.path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(error.is_valid(&read_json("tests/recorded/error-403.json")));
+    assert!(!error.is_valid(&json!({"code": "x"})));
     let list_200 = validator_at(
         "/paths/~1deviceManagement~1cloudCertificationAuthority~1{cloudCertificationAuthorityId}~1getAllCloudCertificationAuthorityLeafCertificates/post/responses/200/content/application~1json/schema",
     );
-    let error = validator_at("/components/schemas/ODataError");
-    for fixture in fixtures("valid") {
-        let payload: Value = serde_json::from_str(&fixture.payload).expect("JSON");
-        match fixture.type_name() {
-            "RevokeLeafCertificateResponse" | "CloudCertificationAuthorityLeafCertificate" => {
-                assert!(revoke_200.is_valid(&payload), "{}", fixture.path.display())
+    assert!(!list_200.is_valid(&json!({"value": [{"certificateStatus": 1}]})));
+}
+
+/// The path and operation object of `operation_id`.
+fn document_operation(operation_id: &str) -> (String, Value) {
+    let document = openapi();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for operation in item.as_object().expect("path item").values() {
+            if operation["operationId"] == operation_id {
+                return (path.clone(), operation.clone());
             }
-            "GetAllCloudCertificationAuthorityLeafCertificatesResponse" => {
-                assert!(list_200.is_valid(&payload), "{}", fixture.path.display())
-            }
-            _ => {}
         }
     }
-    assert!(error.is_valid(&read_json("tests/recorded/error-403.json")));
-    assert!(!error.is_valid(&json!({"code": "x"})));
-    assert!(!list_200.is_valid(&json!({"value": [{"certificateStatus": 1}]})));
+    panic!("no operation {operation_id}")
+}
+
+/// The method of `operation_id`.
+fn document_method(operation_id: &str) -> (String, Value) {
+    let document = openapi();
+    for item in document["paths"].as_object().expect("paths").values() {
+        for (method, operation) in item.as_object().expect("path item") {
+            if operation["operationId"] == operation_id {
+                return (method.clone(), operation.clone());
+            }
+        }
+    }
+    panic!("no operation {operation_id}")
 }

@@ -1,15 +1,16 @@
-//! Emitters: each reads the [`TypeSet`] and renders files in memory. Nothing here writes to disk.
+//! Emitters: each reads the lowered [`Model`] and renders files in memory. Nothing here writes
+//! to disk, and nothing here reads the spec.
 
 pub mod json_schema;
 pub mod openapi;
 pub mod operations;
+pub mod registry;
 pub mod rust;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::spec::model::Spec;
-use crate::types::TypeSet;
+use crate::ir::Model;
 
 /// Where generated Rust goes, relative to the workspace root.
 pub const RUST_DIR: &str = "crates/cloudpki-model/src/generated";
@@ -21,21 +22,18 @@ pub const SCHEMA_DIR: &str = "crates/cloudpki-model/schema";
 /// are deterministic).
 pub type GeneratedFiles = BTreeMap<PathBuf, String>;
 
-/// Renders every output file for `spec`.
-pub fn generate(spec: &Spec) -> Result<GeneratedFiles, String> {
-    let types = TypeSet::from_spec(spec);
+/// Renders every output file for `model`.
+pub fn generate(model: &Model) -> Result<GeneratedFiles, String> {
     let mut files = GeneratedFiles::new();
-    for file in rust::emit(&types, operations::emit(spec))? {
+    for file in rust::emit(model)? {
         files.insert(PathBuf::from(RUST_DIR).join(file.file_name), file.text);
     }
-    let top_level = types.objects.keys().chain(types.enums.keys());
-    for rust_name in top_level {
-        let schema = json_schema::schema_file(&types, rust_name);
-        let text = serde_json::to_string_pretty(&schema)
-            .map_err(|e| format!("cannot print the schema of {rust_name}: {e}"))?;
-        files.insert(PathBuf::from(SCHEMA_DIR).join(format!("{rust_name}.json")), text + "\n");
+    for file in json_schema::files(model) {
+        let text = serde_json::to_string_pretty(&file.schema)
+            .map_err(|e| format!("cannot print the schema of {}: {e}", file.stem))?;
+        files.insert(PathBuf::from(SCHEMA_DIR).join(format!("{}.json", file.stem)), text + "\n");
     }
-    let openapi = serde_json::to_string_pretty(&openapi::document(spec, &types))
+    let openapi = serde_json::to_string_pretty(&openapi::document(model))
         .map_err(|e| format!("cannot print the OpenAPI document: {e}"))?;
     files.insert(PathBuf::from(SCHEMA_DIR).join("openapi.json"), openapi + "\n");
     Ok(files)

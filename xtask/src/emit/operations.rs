@@ -1,36 +1,30 @@
-//! The actions of the spec as sans-IO HTTP operations (`cloudpki_model::operations`, behind the
-//! model crate's `http` feature), built on the hand-written runtime in `cloudpki_model::api`.
+//! `operations.rs`: one sans-IO operation type per operation of the model (routes and bound
+//! actions), implementing the runtime's `api::Operation`, with setters for exactly the query
+//! options its route accepts.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::rust::{docs, ident, lit};
+use super::rust::{docs, ident, lit, shape_type, value_type};
+use crate::ir::{Model, OperationDef, ResponseDef, Segment, ValueType};
 use crate::names::pascal_case;
-use crate::spec::model::{Action, HttpMethod, PathSegment, ResponseKind, Spec};
-use crate::types::{request_type_name, response_type_name, rust_field_name, rust_type_name};
+use crate::spec::model::{HttpMethod, QueryOption};
 
-/// The tokens of `operations.rs`, or `None` when the spec has no actions.
-pub fn emit(spec: &Spec) -> Option<TokenStream> {
-    if spec.actions.is_empty() {
-        return None;
-    }
-    let base_url = lit(&spec.base_url);
-    let operations = spec.actions.values().map(operation);
-    Some(quote! {
-        //! The actions of `specs/` as sans-IO HTTP operations: build an `http::Request` with
+/// The items of `operations.rs`.
+pub fn emit(model: &Model) -> TokenStream {
+    let base_url = lit(&model.base_url);
+    let operations = model.operations.values().map(|operation| operation_items(model, operation));
+    quote! {
+        //! Every operation of `specs/` as a sans-IO HTTP exchange: build an `http::Request` with
         //! [`Operation::to_request`](crate::api::Operation::to_request), send it with any client,
         //! and read the answer with [`Operation::parse_response`](crate::api::Operation::parse_response).
+        #[allow(unused_imports)]
+        use crate::__private::prelude::*;
 
-        /// The default service root; national clouds are other hosts with the same paths.
+        /// The default service root, from the spec; national clouds are other hosts with the same paths.
         pub const DEFAULT_BASE_URL: &str = #base_url;
-
         #(#operations)*
-    })
-}
-
-/// The Rust name of an action's operation type.
-pub fn operation_type_name(action: &str) -> String {
-    crate::names::rust_identifier(&pascal_case(action))
+    }
 }
 
 fn method_tokens(method: HttpMethod) -> TokenStream {
@@ -38,7 +32,7 @@ fn method_tokens(method: HttpMethod) -> TokenStream {
     quote!(crate::api::Method::#variant)
 }
 
-fn permissions_docs(action: &Action) -> String {
+fn permissions_docs(operation: &OperationDef) -> String {
     let list = |names: &[String]| if names.is_empty() { "Not supported.".to_owned() } else { names.join(", ") };
     let mut text = format!(
         "# Permissions\n\nAs documented, least to most privileged:\n\n\
@@ -46,151 +40,214 @@ fn permissions_docs(action: &Action) -> String {
          | Delegated (work or school account) | {} |\n\
          | Delegated (personal Microsoft account) | {} |\n\
          | Application | {} |",
-        list(&action.permissions.delegated_work),
-        list(&action.permissions.delegated_personal),
-        list(&action.permissions.application),
+        list(&operation.permissions.delegated_work),
+        list(&operation.permissions.delegated_personal),
+        list(&operation.permissions.application),
     );
-    if let Some(note) = &action.permissions_note {
+    if let Some(note) = &operation.permissions_note {
         text.push_str(&format!("\n\n**Flagged:** {note}"));
     }
     text
 }
 
-fn operation(action: &Action) -> TokenStream {
-    let type_ident = ident(&operation_type_name(&action.name));
-    let description = docs(&action.description);
-    let request_line = docs(&format!("`{} {}`", action.method.as_str(), action.path));
-    let permissions = docs(&permissions_docs(action));
-    let operation_id = lit(&action.name);
-    let method = method_tokens(action.method);
-    let template = lit(&action.path);
-    let list = |names: &[String]| {
-        let names = names.iter().map(|n| lit(n));
+/// The setter of one query option.
+fn query_setter(option: QueryOption) -> TokenStream {
+    match option {
+        QueryOption::Select => quote! {
+            /// `$select`: return only these properties (wire names).
+            pub fn select<S: Into<String>>(mut self, properties: impl ::core::iter::IntoIterator<Item = S>) -> Self {
+                self.query.select = properties.into_iter().map(Into::into).collect();
+                self
+            }
+        },
+        QueryOption::Expand => quote! {
+            /// `$expand`: include these navigation properties (wire names).
+            pub fn expand<S: Into<String>>(mut self, properties: impl ::core::iter::IntoIterator<Item = S>) -> Self {
+                self.query.expand = properties.into_iter().map(Into::into).collect();
+                self
+            }
+        },
+        QueryOption::Filter => quote! {
+            /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+            pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+                self.query.filter = Some(filter);
+                self
+            }
+        },
+        QueryOption::Top => quote! {
+            /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
+            pub fn top(mut self, count: u32) -> Self {
+                self.query.top = Some(count);
+                self
+            }
+        },
+        QueryOption::Skip => quote! {
+            /// `$skip`: skip this many items.
+            pub fn skip(mut self, count: u32) -> Self {
+                self.query.skip = Some(count);
+                self
+            }
+        },
+        QueryOption::Orderby => quote! {
+            /// `$orderby`: `property` or `property desc`, in order.
+            pub fn orderby<S: Into<String>>(mut self, keys: impl ::core::iter::IntoIterator<Item = S>) -> Self {
+                self.query.orderby = keys.into_iter().map(Into::into).collect();
+                self
+            }
+        },
+        QueryOption::Search => quote! {
+            /// `$search` (sent with `ConsistencyLevel: eventual`).
+            pub fn search(mut self, text: impl Into<String>) -> Self {
+                self.query.search = Some(text.into());
+                self
+            }
+        },
+        QueryOption::Count => quote! {
+            /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
+            pub fn count(mut self, count: bool) -> Self {
+                self.query.count = count;
+                self
+            }
+        },
+    }
+}
+
+fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
+    let type_ident = ident(&operation.rust_name);
+    let options: Vec<String> = operation.query_options.iter().map(|o| format!("`${}`", o.name())).collect();
+    let query_docs = if options.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n# Query options\n\nAccepts {}.", options.join(", "))
+    };
+    let description = docs(&format!(
+        "{}\n\n`{} {}`\n\n{}{query_docs}",
+        operation.description,
+        operation.method.as_str(),
+        operation.path_template,
+        permissions_docs(operation)
+    ));
+    let parameter_fields = operation.path_parameters.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        let docs = docs(&format!("{}\n\nPath parameter `{{{}}}`.", parameter.description, parameter.wire_name));
+        quote! { #docs pub #name: String, }
+    });
+    let body_type = operation.body.as_ref().map(|body| value_type(model, &ValueType::Type(body.type_id.clone())));
+    let body_field = body_type.as_ref().map(|ty| {
+        let docs = docs(&operation.body.as_ref().map_or_else(String::new, |b| b.description.clone()));
+        quote! { #docs pub body: #ty, }
+    });
+    let has_query = !operation.query_options.is_empty();
+    let query_field = has_query.then(|| {
+        quote! {
+            /// The query options, set with the setters.
+            query: crate::api::QueryOptions,
+        }
+    });
+    let arguments = operation.path_parameters.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        quote!(#name: impl Into<String>)
+    });
+    let body_argument = body_type.as_ref().map(|ty| quote!(body: #ty));
+    let arguments: Vec<TokenStream> = arguments.chain(body_argument).collect();
+    let initializers = operation.path_parameters.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        quote!(#name: #name.into())
+    });
+    let body_initializer = body_type.as_ref().map(|_| quote!(body));
+    let query_initializer = has_query.then(|| quote!(query: crate::api::QueryOptions::default()));
+    let initializers: Vec<TokenStream> = initializers.chain(body_initializer).chain(query_initializer).collect();
+    let setters = operation.query_options.iter().map(|option| query_setter(*option));
+    let new_doc = lit(&format!(" The `{}` operation.", operation.name));
+
+    let (output, output_doc, parse) = match &operation.response {
+        ResponseDef::None { description } => {
+            (quote!(()), format!("Nothing: {description}"), quote!(crate::__private::parse_nothing(body)))
+        }
+        ResponseDef::Shape { shape, description } => {
+            (shape_type(model, shape), description.clone(), quote!(crate::__private::parse_json(body)))
+        }
+    };
+    let output_doc = docs(&output_doc);
+    let operation_id = lit(&operation.name);
+    let method = method_tokens(operation.method);
+    let template = lit(&operation.path_template);
+    let permission_list = |names: &[String]| {
+        let names = names.iter().map(|name| lit(name));
         quote!(&[#(#names),*])
     };
-    let delegated_work = list(&action.permissions.delegated_work);
-    let delegated_personal = list(&action.permissions.delegated_personal);
-    let application = list(&action.permissions.application);
-    let note = match &action.permissions_note {
+    let delegated_work = permission_list(&operation.permissions.delegated_work);
+    let delegated_personal = permission_list(&operation.permissions.delegated_personal);
+    let application = permission_list(&operation.permissions.application);
+    let note = match &operation.permissions_note {
         Some(note) => {
             let note = lit(note);
-            quote!(::core::option::Option::Some(#note))
+            quote!(Some(#note))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     };
-
-    let mut fields = Vec::new();
-    let mut parameters = Vec::new();
-    let mut assignments = Vec::new();
-    for parameter in &action.path_parameters {
-        let name = ident(&rust_field_name(&parameter.name));
-        let field_docs = docs(&format!("{}\n\nPath parameter `{{{}}}`.", parameter.description, parameter.name));
-        fields.push(quote! { #field_docs pub #name: ::std::string::String, });
-        parameters.push(quote! { #name: impl ::core::convert::Into<::std::string::String> });
-        assignments.push(quote! { #name: #name.into() });
-    }
-    let body_type = action.request_body.as_ref().map(|_| ident(&request_type_name(&action.name)));
-    if let Some(body_type) = &body_type {
-        fields.push(quote! {
-            /// The JSON request body (the action parameters).
-            pub body: crate::#body_type,
-        });
-        parameters.push(quote! { body: crate::#body_type });
-        assignments.push(quote! { body });
-    }
-    let body = if body_type.is_some() {
-        quote! {
-            ::serde_json::to_vec(&self.body).map(::core::option::Option::Some).map_err(crate::api::RequestError::Serialize)
-        }
-    } else {
-        quote! { ::core::result::Result::Ok(::core::option::Option::None) }
-    };
-    let path_pushes = action.path_segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => {
+    let path_steps = operation.segments.iter().map(|segment| match segment {
+        Segment::Literal(text) => {
             let text = lit(&format!("/{text}"));
             quote! { path.push_str(#text); }
         }
-        PathSegment::Parameter(name) => {
-            let field = ident(&rust_field_name(name));
-            let name = lit(name);
-            quote! { crate::api::push_path_parameter(&mut path, #name, &self.#field)?; }
+        Segment::Parameter(index) => {
+            let parameter = &operation.path_parameters[*index];
+            let name = ident(&parameter.rust_name);
+            let wire = lit(&parameter.wire_name);
+            quote! { crate::__private::push_path_parameter(&mut path, #wire, &self.#name)?; }
         }
     });
-    let entity = ident(&rust_type_name(&action.response.entity));
-    let response_type = ident(&response_type_name(&action.name));
-    let (output, parse, page_impl) = match action.response.kind {
-        ResponseKind::Single => (
-            quote!(crate::api::SingleEntity<crate::#entity>),
-            quote!(crate::api::SingleEntity::from_slice(body)),
-            TokenStream::new(),
-        ),
-        ResponseKind::Collection => (
-            quote!(crate::#response_type),
-            quote!(::serde_json::from_slice(body)),
-            quote! {
-                impl crate::api::CollectionPage for crate::#response_type {
-                    fn next_link(&self) -> ::core::option::Option<&str> {
-                        self.odata_next_link.as_deref()
-                    }
-                }
-            },
-        ),
-    };
-    let output_docs = match action.response.kind {
-        ResponseKind::Single => format!(
-            "The `{}` (the documented `{{\"value\": ...}}` wrapper or the bare entity).",
-            action.response.entity
-        ),
-        ResponseKind::Collection => "One page; follow it with `crate::api::next_page_request`.".to_owned(),
-    };
-    let output_docs = docs(&output_docs);
-    let constructor_docs = docs(&format!("The `{}` operation.", action.name));
+    let query_method = has_query.then(|| {
+        quote! {
+            fn query(&self) -> Option<&crate::api::QueryOptions> {
+                Some(&self.query)
+            }
+        }
+    });
+    let body = if body_type.is_some() { quote!(crate::__private::json_body(&self.body)) } else { quote!(Ok(None)) };
     quote! {
         #description
-        #[doc = ""]
-        #request_line
-        #[doc = ""]
-        #permissions
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub struct #type_ident {
-            #(#fields)*
+            #(#parameter_fields)*
+            #body_field
+            #query_field
         }
 
         impl #type_ident {
-            #constructor_docs
-            pub fn new(#(#parameters),*) -> Self {
-                #type_ident { #(#assignments),* }
+            #[doc = #new_doc]
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#initializers),* }
             }
+            #(#setters)*
         }
 
         impl crate::api::Operation for #type_ident {
-            #output_docs
+            #output_doc
             type Output = #output;
             const OPERATION_ID: &'static str = #operation_id;
             const METHOD: crate::api::Method = #method;
             const PATH_TEMPLATE: &'static str = #template;
-            const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::__new(
-                #delegated_work,
-                #delegated_personal,
-                #application,
-                #note,
-            );
+            const PERMISSIONS: crate::api::Permissions =
+                crate::api::Permissions::new(#delegated_work, #delegated_personal, #application, #note);
 
-            fn path(&self) -> ::core::result::Result<::std::string::String, crate::api::RequestError> {
-                let mut path = ::std::string::String::new();
-                #(#path_pushes)*
-                ::core::result::Result::Ok(path)
+            fn path(&self) -> Result<String, crate::api::RequestError> {
+                let mut path = String::new();
+                #(#path_steps)*
+                Ok(path)
             }
 
-            fn body(&self) -> ::core::result::Result<::core::option::Option<::std::vec::Vec<u8>>, crate::api::RequestError> {
+            #query_method
+
+            fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
                 #body
             }
 
-            fn parse_body(body: &[u8]) -> ::core::result::Result<Self::Output, ::serde_json::Error> {
+            fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
                 #parse
             }
         }
-
-        #page_impl
     }
 }

@@ -13,15 +13,16 @@ use std::path::{Path, PathBuf};
 use serde_saphyr::Spanned;
 
 use super::model::{
-    Action, Entity, EnumMember, EnumType, HttpMethod, PathParameter, PathSegment, Permissions, Primitive, Property,
-    RequestBody, Response, ResponseKind, Spec, TypeRef,
+    ComplexType, Entity, EnumMember, EnumType, HttpMethod, Loc, MemberValue, Navigation, Nullability, Operation,
+    OperationKind, PathParameter, PathSegment, Permissions, Primitive, Property, QueryOption, RequestBody, Response,
+    ResponseKind, Spec, TypeRef,
 };
 use super::raw::{
-    Node, RawAction, RawEntity, RawEnum, RawPathParameter, RawProperty, RawRequestBody, RawResponse, RawResponseKind,
-    RawSpec, Text,
+    Node, RawAction, RawComplexType, RawEntity, RawEnum, RawNullable, RawOperationKind, RawPathParameter,
+    RawProperty, RawRequestBody, RawResponse, RawResponseKind, RawSpec, Text,
 };
 use crate::diagnostics::{Diagnostic, Position, is_bidi_control, is_invisible_control, quote};
-use crate::names::{is_graph_identifier, is_type_identifier, pascal_case, rust_identifier, snake_case};
+use crate::names::{is_graph_identifier, is_type_identifier};
 
 /// One spec file's path and text.
 #[derive(Clone, Debug)]
@@ -30,6 +31,15 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
+}
+
+/// A checked spec, with the sources it was read from (for rendering later diagnostics).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The spec.
+    pub spec: Spec,
+    /// The files, as read.
+    pub sources: Vec<SourceFile>,
 }
 
 /// Every problem found, with the sources they point into (for rendering snippets).
@@ -63,7 +73,7 @@ impl LoadError {
 
 /// Reads every `*.yaml` (or `*.yml`) file directly in `dir`, in name order, and loads them as one
 /// spec. Hidden files (editor backups and locks) are not spec files.
-pub fn load_dir(dir: &Path) -> Result<Spec, LoadError> {
+pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
     let fail = |message: String| LoadError {
         diagnostics: vec![Diagnostic::new(dir, Position::START, message)],
         sources: Vec::new(),
@@ -121,14 +131,14 @@ pub fn load_dir(dir: &Path) -> Result<Spec, LoadError> {
 }
 
 /// Loads already-read spec files as one spec.
-pub fn load_sources(sources: Vec<SourceFile>) -> Result<Spec, LoadError> {
+pub fn load_sources(sources: Vec<SourceFile>) -> Result<Loaded, LoadError> {
     load(sources, Vec::new(), &[])
 }
 
 /// Parses every file but those in `unparsable`, then validates the ones that parsed together.
 /// When some file could not be read or parsed, the problems that could come from its absence
 /// (an undefined type, no `baseUrl`) are not reported; every other one is.
-fn load(sources: Vec<SourceFile>, mut diagnostics: Vec<Diagnostic>, unparsable: &[PathBuf]) -> Result<Spec, LoadError> {
+fn load(sources: Vec<SourceFile>, mut diagnostics: Vec<Diagnostic>, unparsable: &[PathBuf]) -> Result<Loaded, LoadError> {
     let mut raws = Vec::new();
     for source in &sources {
         if unparsable.contains(&source.path) {
@@ -141,7 +151,7 @@ fn load(sources: Vec<SourceFile>, mut diagnostics: Vec<Diagnostic>, unparsable: 
     let partial = !diagnostics.is_empty();
     let spec = Validator::new(&sources, &mut diagnostics, partial).validate(&raws);
     match spec {
-        Some(spec) if diagnostics.is_empty() => Ok(spec),
+        Some(spec) if diagnostics.is_empty() => Ok(Loaded { spec, sources }),
         _ => {
             diagnostics.sort();
             diagnostics.dedup();
@@ -366,32 +376,12 @@ fn check_value(file: &Path, text: &Text, diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.push(Diagnostic::new(file, Position::from_location(text.referenced), message));
 }
 
-/// The Rust type names the model crate defines by hand; generated types must not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "AdditionalProperties",
-    "DateTimeOffset",
-    "DateTimeParseError",
-    "Nullable",
-    "PageInfo",
-    "PageReader",
-    "ParseEnumError",
-    "StreamError",
-    "UnknownEnumMember",
-];
-
-/// The Rust field that keeps unknown properties; generated fields must not take it.
-pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
-
-/// The variant that keeps unknown enum members; generated variants must not take it.
-pub const OTHER_VARIANT: &str = "Other";
-
 /// What a type name of the spec stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum TypeKind {
     Enum,
+    Complex,
     Entity,
-    /// A request or response type the generator makes from the action named here.
-    Generated(String),
 }
 
 /// A declared type: what it is and where it was declared.
@@ -406,9 +396,6 @@ struct Declared {
 struct Types {
     /// By Graph name.
     declared: BTreeMap<String, Declared>,
-    /// Graph names by lower-cased Rust name: Rust names differing only in case would give files
-    /// that collide on case-insensitive file systems (and `AB` and `Ab` the same module file).
-    rust_names: BTreeMap<String, String>,
     /// Names whose declaration was rejected (and reported): references to them are not reported
     /// again.
     rejected: BTreeSet<String>,
@@ -419,8 +406,9 @@ struct Validator<'a> {
     sources: &'a [SourceFile],
     file: PathBuf,
     types: Types,
-    /// Entity-valued properties of each entity: (property, target entity, where), to find
-    /// entities that contain themselves.
+    /// Entity- or complex-valued structural properties of each entity and complex type:
+    /// (property, target type, where), to find types that contain themselves (navigation
+    /// properties may form cycles: they are boxed or collections).
     entity_edges: BTreeMap<String, Vec<(String, String, Position)>>,
     entity_files: BTreeMap<String, PathBuf>,
     /// Whether some file is missing (it could not be read or parsed).
@@ -447,6 +435,11 @@ impl<'a> Validator<'a> {
 
     fn error<T>(&mut self, spanned: &Spanned<T>, message: impl Into<String>) {
         self.error_at(Position::from_location(spanned.referenced), message);
+    }
+
+    /// Where a spanned value was written.
+    fn loc<T>(&self, spanned: &Spanned<T>) -> Loc {
+        Loc { file: self.file.clone(), position: Position::from_location(spanned.referenced) }
     }
 
     /// `file:line:col` of a spanned value, for messages that mention another place.
@@ -490,35 +483,33 @@ impl<'a> Validator<'a> {
                 self.check_base_url(url, &mut base_url);
             }
             let enum_names = raw.value.enums.iter().filter_map(|e| e.value.name.as_ref()).map(|n| (n, TypeKind::Enum));
+            let complex_names =
+                raw.value.complex_types.iter().filter_map(|e| e.value.name.as_ref()).map(|n| (n, TypeKind::Complex));
             let entity_names =
                 raw.value.entities.iter().filter_map(|e| e.value.name.as_ref()).map(|n| (n, TypeKind::Entity));
-            for (name, kind) in enum_names.chain(entity_names) {
+            for (name, kind) in enum_names.chain(complex_names).chain(entity_names) {
                 self.declare_type(name, kind);
             }
         }
         let mut first_actions: BTreeMap<String, String> = BTreeMap::new();
         for (file, raw) in raws {
             self.file = file.clone();
-            for action in &raw.value.actions {
+            for action in &raw.value.operations {
                 let Some(name) = &action.value.name else { continue };
                 if !is_type_identifier(&name.value) {
                     self.error(
                         name,
                         format!(
-                            "{} is not a valid action name (ASCII letters and digits, starting with a letter)",
+                            "{} is not a valid operation name (ASCII letters and digits, starting with a letter)",
                             quote(&name.value)
                         ),
                     );
                     continue;
                 }
                 if first_actions.contains_key(&name.value) {
-                    continue; // reported as a duplicate action in pass 2
+                    continue; // reported as a duplicate operation in pass 2
                 }
                 first_actions.insert(name.value.clone(), self.place(name));
-                if action.value.request_body.is_some() {
-                    self.declare_generated(name, "Request", "request body");
-                }
-                self.declare_generated(name, "Response", "response");
             }
         }
         let namespace = namespace?;
@@ -532,8 +523,9 @@ impl<'a> Validator<'a> {
             namespace: namespace.clone(),
             base_url: base_url.unwrap_or_default(),
             enums: BTreeMap::new(),
+            complex_types: BTreeMap::new(),
             entities: BTreeMap::new(),
-            actions: BTreeMap::new(),
+            operations: BTreeMap::new(),
         };
         for (file, raw) in raws {
             self.file = file.clone();
@@ -542,21 +534,26 @@ impl<'a> Validator<'a> {
                     spec.enums.entry(enum_type.name.clone()).or_insert(enum_type);
                 }
             }
+            for raw_complex in &raw.value.complex_types {
+                if let Some(complex) = self.complex_type(raw_complex) {
+                    spec.complex_types.entry(complex.name.clone()).or_insert(complex);
+                }
+            }
             for raw_entity in &raw.value.entities {
                 if let Some(entity) = self.entity(raw_entity, &namespace) {
                     spec.entities.entry(entity.name.clone()).or_insert(entity);
                 }
             }
-            for raw_action in &raw.value.actions {
+            for raw_action in &raw.value.operations {
                 if let Some(name) = &raw_action.value.name
                     && let Some(first) = first_actions.get(&name.value)
                     && *first != self.place(name)
                 {
-                    self.error(name, format!("duplicate action {} (first declared at {first})", quote(&name.value)));
+                    self.error(name, format!("duplicate operation {} (first declared at {first})", quote(&name.value)));
                     continue;
                 }
                 if let Some(action) = self.action(raw_action) {
-                    spec.actions.insert(action.name.clone(), action);
+                    spec.operations.insert(action.name.clone(), action);
                 }
             }
         }
@@ -602,26 +599,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Why the Rust type for the Graph type name `name` cannot be, if it cannot.
+    /// Why `name` cannot name a type, if it cannot.
     fn type_name_problem(&self, name: &str) -> Option<String> {
         if !is_type_identifier(name) {
             return Some(format!(
                 "{} is not a valid type name (ASCII letters and digits, starting with a letter)",
                 quote(name)
-            ));
-        }
-        let rust_name = pascal_case(name);
-        if RESERVED_TYPE_NAMES.contains(&rust_name.as_str()) {
-            return Some(format!(
-                "type `{name}` would be the Rust type `{rust_name}`, which the model crate already defines"
-            ));
-        }
-        if rust_name == "Self" {
-            return Some(format!("type `{name}` would be the Rust type `Self`, which is a keyword"));
-        }
-        if rust_name == "Mod" {
-            return Some(format!(
-                "type `{name}` would be generated into `mod.rs`, the file that declares the generated modules"
             ));
         }
         None
@@ -640,52 +623,8 @@ impl<'a> Validator<'a> {
             self.types.rejected.insert(name.to_owned());
             return;
         }
-        if let Some(message) = self.rust_name_clash(name) {
-            self.error(at, message);
-            self.types.rejected.insert(name.to_owned());
-            return;
-        }
         let at = self.place(at);
         self.types.declared.insert(name.to_owned(), Declared { kind, at });
-        self.types.rust_names.insert(pascal_case(name).to_ascii_lowercase(), name.to_owned());
-    }
-
-    /// The type `<action><suffix>` the generator makes for an action's request body or response.
-    fn declare_generated(&mut self, action: &Text, suffix: &str, role: &str) {
-        let name = format!("{}{suffix}", action.value);
-        let clash = if let Some(problem) = self.type_name_problem(&name) {
-            Some(problem)
-        } else if let Some(first) = self.types.declared.get(&name) {
-            Some(format!("type `{name}` is declared at {}", first.at))
-        } else {
-            self.rust_name_clash(&name)
-        };
-        if let Some(clash) = clash {
-            self.error(
-                action,
-                format!("action `{}` needs the type name `{name}` for its {role}, but {clash}", action.value),
-            );
-            return;
-        }
-        let at = self.place(action);
-        self.types.declared.insert(name.clone(), Declared { kind: TypeKind::Generated(action.value.clone()), at });
-        self.types.rust_names.insert(pascal_case(&name).to_ascii_lowercase(), name);
-    }
-
-    /// Whether `name`'s Rust type name equals, or differs only in case from, a declared one's.
-    fn rust_name_clash(&self, name: &str) -> Option<String> {
-        let rust_name = pascal_case(name);
-        let other = self.types.rust_names.get(&rust_name.to_ascii_lowercase())?;
-        let other_rust = pascal_case(other);
-        let at = self.types.declared.get(other).map_or_else(String::new, |d| format!(" (declared at {})", d.at));
-        Some(if other_rust == rust_name {
-            format!("type `{name}` and type `{other}`{at} would both be the Rust type `{rust_name}`")
-        } else {
-            format!(
-                "type `{name}` and type `{other}`{at} would be the Rust types `{rust_name}` and `{other_rust}`, \
-                 which differ only in case (their files would collide on case-insensitive file systems)"
-            )
-        })
     }
 
     /// A required description: not empty, and nothing rustdoc would turn into code.
@@ -729,7 +668,6 @@ impl<'a> Validator<'a> {
             self.error(node, format!("{what} has no members"));
         }
         let mut names = BTreeSet::new();
-        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
         let mut values: BTreeMap<i64, String> = BTreeMap::new();
         let mut members = Vec::new();
         for member_node in raw_members {
@@ -738,7 +676,37 @@ impl<'a> Validator<'a> {
             let member_what = member_name
                 .map_or_else(|| format!("a member of {what}"), |n| format!("member {} of {what}", quote(&n.value)));
             let member_description = self.description(member_node, &member.description, &member_what);
-            let value = self.require(member_node, &member.value, "value", &member_what);
+            let value = match (&member.value, &member.unpublished) {
+                (Some(_), Some(note)) => {
+                    self.error(note, format!("{member_what} has both `value` and `unpublished`; give one"));
+                    None
+                }
+                (None, None) => {
+                    self.error(
+                        member_node,
+                        format!(
+                            "missing key `value` in {member_what} (or `unpublished`, saying why the metadata gives none)"
+                        ),
+                    );
+                    None
+                }
+                (None, Some(note)) => Some(MemberValue::Unpublished(self.description_text(note))),
+                (Some(value), None) => match i32::try_from(value.value) {
+                    Ok(number) => {
+                        let name = member_name.map_or_else(String::new, |n| n.value.clone());
+                        if let Some(other) = values.insert(value.value, name.clone()) {
+                            self.error(value, format!("members `{name}` and `{other}` have the same value {number}"));
+                            None
+                        } else {
+                            Some(MemberValue::Published(number))
+                        }
+                    }
+                    Err(_) => {
+                        self.error(value, format!("value {} of {member_what} is outside Int32", value.value));
+                        None
+                    }
+                },
+            };
             let Some(member_name) = member_name else { continue };
             let name = &member_name.value;
             if !is_graph_identifier(name) {
@@ -749,36 +717,30 @@ impl<'a> Validator<'a> {
                 self.error(member_name, format!("duplicate member `{name}` in {what}"));
                 continue;
             }
-            let rust_name = pascal_case(name);
-            if rust_name == OTHER_VARIANT {
-                self.error(
-                    member_name,
-                    format!("member `{name}` would be the Rust variant `Other`, which keeps unknown members"),
-                );
-                continue;
-            }
-            if let Some(other) = rust_names.insert(rust_name.clone(), name.clone()) {
-                self.error(
-                    member_name,
-                    format!(
-                        "members `{name}` and `{other}` would both be the Rust variant `{}`",
-                        rust_identifier(&rust_name)
-                    ),
-                );
-                continue;
-            }
             let Some(value) = value else { continue };
-            let Ok(number) = i32::try_from(value.value) else {
-                self.error(value, format!("value {} of member `{name}` is outside Int32", value.value));
-                continue;
-            };
-            if let Some(other) = values.insert(value.value, name.clone()) {
-                self.error(value, format!("members `{name}` and `{other}` have the same value {number}"));
-                continue;
-            }
-            members.push(EnumMember { name: name.clone(), value: number, description: member_description });
+            members.push(EnumMember {
+                name: name.clone(),
+                at: self.loc(member_name),
+                value,
+                description: member_description,
+            });
         }
-        Some(EnumType { name: name?.value.clone(), description, evolvable: evolvable?, members })
+        let name = name?;
+        Some(EnumType { name: name.value.clone(), at: self.loc(name), description, evolvable: evolvable?, members })
+    }
+
+    fn complex_type(&mut self, node: &Node<RawComplexType>) -> Option<ComplexType> {
+        let raw = &node.value;
+        let name = self.require(node, &raw.name, "name", "this complex type");
+        let what = name.map_or_else(|| "this complex type".to_owned(), |n| format!("complex type {}", quote(&n.value)));
+        let description = self.description(node, &raw.description, &what);
+        let raw_properties = self.require(node, &raw.properties, "properties", &what).map_or(&[][..], Vec::as_slice);
+        let properties = self.properties(raw_properties, &what, name.map(|n| n.value.as_str()));
+        if let Some(name) = name {
+            self.entity_files.insert(name.value.clone(), self.file.clone());
+        }
+        let name = name?;
+        Some(ComplexType { name: name.value.clone(), at: self.loc(name), description, properties })
     }
 
     fn entity(&mut self, node: &Node<RawEntity>, namespace: &str) -> Option<Entity> {
@@ -796,13 +758,16 @@ impl<'a> Validator<'a> {
             }
         }
         let properties = self.properties(raw_properties, &what, name.map(|n| n.value.as_str()));
+        let navigation = self.navigation(&raw.navigation, &what, &properties);
         if let Some(key) = key {
             let declared = raw_properties.iter().any(|p| p.value.name.as_ref().is_some_and(|n| n.value == key.value));
             match properties.iter().find(|p| p.name == key.value) {
                 _ if !declared => {
                     self.error(key, format!("key {} is not a property of {what}", quote(&key.value)));
                 }
-                Some(property) if property.nullable || !matches!(property.type_ref, TypeRef::Primitive(_)) => {
+                Some(property)
+                    if property.nullability.accepts_null() || !matches!(property.type_ref, TypeRef::Primitive(_)) =>
+                {
                     self.error(key, format!("key {} must be a non-nullable primitive property", quote(&key.value)));
                 }
                 _ => {} // a key property with a problem of its own is reported there
@@ -811,19 +776,70 @@ impl<'a> Validator<'a> {
         if let Some(name) = name {
             self.entity_files.insert(name.value.clone(), self.file.clone());
         }
+        let name = name?;
         Some(Entity {
-            name: name?.value.clone(),
+            name: name.value.clone(),
+            at: self.loc(name),
             description,
             odata_type: odata_type?.value.clone(),
             key: key?.value.clone(),
             properties,
+            navigation,
         })
     }
 
-    /// Entity properties (`entity` names the entity) or request body parameters.
-    fn properties(&mut self, nodes: &[Node<RawProperty>], owner: &str, entity: Option<&str>) -> Vec<Property> {
+    /// An entity's navigation properties: names unique among all its properties, targets
+    /// entities of the spec.
+    fn navigation(
+        &mut self,
+        nodes: &[Node<super::raw::RawNavigation>],
+        owner: &str,
+        properties: &[Property],
+    ) -> Vec<Navigation> {
+        let mut names: BTreeSet<String> = properties.iter().map(|p| p.name.clone()).collect();
+        let mut out = Vec::new();
+        for node in nodes {
+            let raw = &node.value;
+            let name = self.require(node, &raw.name, "name", &format!("a navigation property of {owner}"));
+            let what = name.map_or_else(
+                || format!("a navigation property of {owner}"),
+                |n| format!("navigation property {} of {owner}", quote(&n.value)),
+            );
+            let description = self.description(node, &raw.description, &what);
+            let type_name = self.require(node, &raw.type_name, "type", &what);
+            let target = type_name.and_then(|t| {
+                let type_ref = self.type_ref(t)?;
+                let (collection, inner) = match &type_ref {
+                    TypeRef::Collection(inner) => (true, inner.as_ref()),
+                    other => (false, other),
+                };
+                match inner {
+                    TypeRef::Entity(target) => Some((target.clone(), collection)),
+                    _ => {
+                        self.error(t, format!("{what} must target an entity of this spec, or a collection of one"));
+                        None
+                    }
+                }
+            });
+            let Some(name) = name else { continue };
+            if !is_graph_identifier(&name.value) {
+                self.error(name, format!("{} is not a valid Graph identifier", quote(&name.value)));
+                continue;
+            }
+            if !names.insert(name.value.clone()) {
+                self.error(name, format!("duplicate property `{}` in {owner}", name.value));
+                continue;
+            }
+            let Some((target, collection)) = target else { continue };
+            out.push(Navigation { name: name.value.clone(), at: self.loc(name), target, collection, description });
+        }
+        out
+    }
+
+    /// Properties of an entity or complex type (`owner_type` names it), or request body
+    /// parameters.
+    fn properties(&mut self, nodes: &[Node<RawProperty>], owner: &str, owner_type: Option<&str>) -> Vec<Property> {
         let mut names = BTreeSet::new();
-        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
         let mut properties = Vec::new();
         for node in nodes {
             let raw = &node.value;
@@ -834,7 +850,15 @@ impl<'a> Validator<'a> {
             );
             let description = self.description(node, &raw.description, &what);
             let type_name = self.require(node, &raw.type_name, "type", &what);
-            let nullable = self.require(node, &raw.nullable, "nullable", &what).copied();
+            let nullability = self.require(node, &raw.nullable, "nullable", &what).and_then(|raw| match raw.value {
+                RawNullable::Known(true) => Some(Nullability::Nullable),
+                RawNullable::Known(false) => Some(Nullability::NotNullable),
+                RawNullable::NotEstablished => Some(Nullability::NotEstablished),
+                RawNullable::Invalid => {
+                    self.error(raw, "`nullable` is `true`, `false` or `notEstablished`");
+                    None
+                }
+            });
             let type_ref = type_name.and_then(|t| self.type_ref(t));
             let Some(name) = name else { continue };
             if !is_graph_identifier(&name.value) {
@@ -846,36 +870,25 @@ impl<'a> Validator<'a> {
                 self.error(name, format!("duplicate property `{name_text}` in {owner}"));
                 continue;
             }
-            let rust_name = snake_case(&name_text);
-            if rust_name == ADDITIONAL_PROPERTIES_FIELD {
-                self.error(
-                    name,
-                    format!(
-                        "property `{name_text}` would be the Rust field `{rust_name}`, which keeps unknown properties"
-                    ),
-                );
-                continue;
-            }
-            if let Some(other) = rust_names.insert(rust_name.clone(), name_text.clone()) {
-                self.error(
-                    name,
-                    format!(
-                        "properties `{name_text}` and `{other}` would both be the Rust field `{}`",
-                        rust_identifier(&rust_name)
-                    ),
-                );
-                continue;
-            }
-            if let (Some(entity), Some(TypeRef::Entity(target))) = (entity, type_ref.as_ref().map(strip_collection)) {
+            if let (Some(owner_type), Some(TypeRef::Entity(target) | TypeRef::Complex(target))) =
+                (owner_type, type_ref.as_ref().map(strip_collection))
+            {
                 let position = Position::from_location(name.referenced);
-                self.entity_edges.entry(entity.to_owned()).or_default().push((
+                self.entity_edges.entry(owner_type.to_owned()).or_default().push((
                     name_text.clone(),
                     target.clone(),
                     position,
                 ));
             }
-            if let (Some(type_ref), Some(nullable)) = (type_ref, nullable) {
-                properties.push(Property { name: name_text, type_ref, nullable, description });
+            if let (Some(type_ref), Some(nullability)) = (type_ref, nullability) {
+                properties.push(Property {
+                    name: name_text,
+                    at: self.loc(name),
+                    type_ref,
+                    nullability,
+                    read_only: raw.read_only.unwrap_or(false),
+                    description,
+                });
             }
         }
         properties
@@ -902,20 +915,15 @@ impl<'a> Validator<'a> {
         }
         match self.types.declared.get(name).map(|d| &d.kind) {
             Some(TypeKind::Enum) => Some(TypeRef::Enum(name.to_owned())),
+            Some(TypeKind::Complex) => Some(TypeRef::Complex(name.to_owned())),
             Some(TypeKind::Entity) => Some(TypeRef::Entity(name.to_owned())),
             None if self.partial => None, // it may be declared in the file that did not parse
-            Some(TypeKind::Generated(action)) => {
-                let message =
-                    format!("type `{name}` is made by the generator for action `{action}`; properties cannot use it");
-                self.error(raw, message);
-                None
-            }
             None => {
                 let supported: Vec<&str> = Primitive::ALL.iter().map(|(edm, _)| *edm).collect();
                 self.error(
                     raw,
                     format!(
-                        "unknown type {}: not an enum or entity of this spec, nor a supported EDM type ({})",
+                        "unknown type {}: not an enum, complex type or entity of this spec, nor a supported EDM type ({})",
                         quote(name),
                         supported.join(", ")
                     ),
@@ -925,10 +933,14 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn action(&mut self, node: &Node<RawAction>) -> Option<Action> {
+    fn action(&mut self, node: &Node<RawAction>) -> Option<Operation> {
         let raw = &node.value;
-        let name = self.require(node, &raw.name, "name", "this action");
-        let what = name.map_or_else(|| "this action".to_owned(), |n| format!("action {}", quote(&n.value)));
+        let name = self.require(node, &raw.name, "name", "this operation");
+        let what = name.map_or_else(|| "this operation".to_owned(), |n| format!("operation {}", quote(&n.value)));
+        let kind = self.require(node, &raw.kind, "kind", &what).map(|kind| match kind.value {
+            RawOperationKind::Action => OperationKind::Action,
+            RawOperationKind::Route => OperationKind::Route,
+        });
         let description = self.description(node, &raw.description, &what);
         let method = self.require(node, &raw.method, "method", &what).and_then(|method| {
             let found = HttpMethod::ALL.iter().find(|(name, _)| *name == method.value).map(|(_, m)| *m);
@@ -944,7 +956,8 @@ impl<'a> Validator<'a> {
         let path = self.require(node, &raw.path, "path", &what);
         let path_segments = path.map(|path| self.path_template(path)).unwrap_or_default();
         let path_parameters = self.path_parameters(&raw.path_parameters, path, &path_segments, &what);
-        let request_body = raw.request_body.as_ref().map(|body| self.request_body(body, &what));
+        let query_options = self.query_options(&raw.query_options);
+        let request_body = raw.request_body.as_ref().and_then(|body| self.request_body(body, &what, kind));
         let response = self.require(node, &raw.response, "response", &what).and_then(|r| self.response(r, &what));
         let permissions = self.require(node, &raw.permissions, "permissions", &what).map(|node| {
             let raw = &node.value;
@@ -959,8 +972,12 @@ impl<'a> Validator<'a> {
             }
         });
         let permissions_note = raw.permissions_note.as_ref().map(|note| self.description_text(note));
-        Some(Action {
-            name: name?.value.clone(),
+        let name = name?;
+        Some(Operation {
+            name: name.value.clone(),
+            at: self.loc(name),
+            kind: kind?,
+            query_options,
             description,
             method: method?,
             path: path?.value.clone(),
@@ -1011,11 +1028,7 @@ impl<'a> Validator<'a> {
             {
                 self.error(name, format!("path parameter `{name_text}` is declared but not used in the path"));
             }
-            parameters.push(PathParameter {
-                name: name_text.clone(),
-                type_ref: TypeRef::Primitive(Primitive::String),
-                description,
-            });
+            parameters.push(PathParameter { name: name_text.clone(), at: self.loc(name), description });
         }
         if let Some(path) = path {
             for segment in path_segments {
@@ -1037,43 +1050,102 @@ impl<'a> Validator<'a> {
         parameters
     }
 
-    fn request_body(&mut self, node: &Node<RawRequestBody>, action: &str) -> RequestBody {
-        let raw = &node.value;
-        let what = format!("the request body of {action}");
-        let description = self.description(node, &raw.description, &what);
-        let parameters = self.require(node, &raw.parameters, "parameters", &what).map_or(&[][..], Vec::as_slice);
-        if raw.parameters.as_ref().is_some_and(Vec::is_empty) {
-            self.error(node, "a request body needs at least one parameter; leave `requestBody` out instead");
-        }
-        RequestBody { description, parameters: self.properties(parameters, &what, None) }
-    }
-
-    fn response(&mut self, node: &Node<RawResponse>, action: &str) -> Option<Response> {
-        let raw = &node.value;
-        let what = format!("the response of {action}");
-        let kind = self.require(node, &raw.kind, "kind", &what);
-        let type_name = self.require(node, &raw.type_name, "type", &what);
-        let description = self.description(node, &raw.description, &what);
-        let entity = type_name.and_then(|type_name| {
-            let name = &type_name.value;
-            match self.types.declared.get(name).map(|d| &d.kind) {
-                Some(TypeKind::Entity) => Some(name.clone()),
-                _ if self.types.rejected.contains(name) => None,
-                None if self.partial => None, // it may be declared in the file that did not parse
-                _ => {
-                    self.error(type_name, format!("response type {} is not an entity of this spec", quote(name)));
-                    None
+    fn query_options(&mut self, raws: &[Text]) -> Vec<QueryOption> {
+        let mut options = Vec::new();
+        for raw in raws {
+            match QueryOption::ALL.iter().find(|(name, _)| *name == raw.value) {
+                Some((_, option)) if options.contains(option) => {
+                    self.error(raw, format!("query option `{}` is listed twice", raw.value));
+                }
+                Some((_, option)) => options.push(*option),
+                None => {
+                    let names: Vec<&str> = QueryOption::ALL.iter().map(|(name, _)| *name).collect();
+                    self.error(
+                        raw,
+                        format!(
+                            "{} is not a query option; expected one of {} (without `$`)",
+                            quote(&raw.value),
+                            names.join(", ")
+                        ),
+                    );
                 }
             }
-        });
-        Some(Response {
-            kind: match kind?.value {
-                RawResponseKind::Single => ResponseKind::Single,
-                RawResponseKind::Collection => ResponseKind::Collection,
-            },
-            entity: entity?,
-            description,
-        })
+        }
+        options.sort();
+        options
+    }
+
+    fn request_body(
+        &mut self,
+        node: &Node<RawRequestBody>,
+        operation: &str,
+        kind: Option<OperationKind>,
+    ) -> Option<RequestBody> {
+        let raw = &node.value;
+        let what = format!("the request body of {operation}");
+        let description = self.description(node, &raw.description, &what);
+        match (&raw.parameters, &raw.type_name) {
+            (Some(_), Some(type_name)) => {
+                self.error(type_name, format!("{what} has both `parameters` and `type`; give one"));
+                None
+            }
+            (None, None) => {
+                self.error(node, format!("missing key `parameters` (or `type`) in {what}"));
+                None
+            }
+            (Some(parameters), None) => {
+                if parameters.is_empty() {
+                    self.error(node, "a request body needs at least one parameter; leave `requestBody` out instead");
+                }
+                if kind == Some(OperationKind::Route) {
+                    self.error(node, format!("{what}: only actions take parameters; a route's body is a `type`"));
+                }
+                Some(RequestBody::Parameters { description, parameters: self.properties(parameters, &what, None) })
+            }
+            (None, Some(type_name)) => {
+                let type_ref = self.type_ref(type_name)?;
+                if !matches!(type_ref, TypeRef::Entity(_) | TypeRef::Complex(_)) {
+                    self.error(type_name, format!("{what} must be an entity or complex type of this spec"));
+                    return None;
+                }
+                Some(RequestBody::Type { description, type_ref })
+            }
+        }
+    }
+
+    fn response(&mut self, node: &Node<RawResponse>, operation: &str) -> Option<Response> {
+        let raw = &node.value;
+        let what = format!("the response of {operation}");
+        let kind = self.require(node, &raw.kind, "kind", &what);
+        let description = self.description(node, &raw.description, &what);
+        let kind = match kind?.value {
+            RawResponseKind::Single => ResponseKind::Single,
+            RawResponseKind::Collection => ResponseKind::Collection,
+            RawResponseKind::None => ResponseKind::None,
+        };
+        if kind == ResponseKind::None {
+            if let Some(type_name) = &raw.type_name {
+                self.error(type_name, format!("{what} is `none` (no content) and has no type"));
+            }
+            return Some(Response { kind, type_ref: None, description });
+        }
+        let type_name = self.require(node, &raw.type_name, "type", &what)?;
+        let type_ref = self.type_ref(type_name)?;
+        match (&type_ref, kind) {
+            (TypeRef::Collection(_), _) => {
+                self.error(type_name, format!("{what}: a collection is `kind: collection` of its element type"));
+                None
+            }
+            (TypeRef::Enum(_), _) => {
+                self.error(type_name, format!("{what} cannot be an enum"));
+                None
+            }
+            (TypeRef::Primitive(_), ResponseKind::Collection) => {
+                self.error(type_name, format!("{what}: a collection response is of an entity or complex type"));
+                None
+            }
+            _ => Some(Response { kind, type_ref: Some(type_ref), description }),
+        }
     }
 
     fn path_template(&mut self, raw: &Text) -> Vec<PathSegment> {
@@ -1133,9 +1205,9 @@ impl<'a> Validator<'a> {
         out
     }
 
-    /// An entity that contains itself, directly or through others, would be a Rust type of
-    /// infinite size (and a schema whose `$ref` has no `$defs` entry): each entity-valued
-    /// property on such a cycle is reported.
+    /// A type that contains itself through structural properties, directly or through others,
+    /// would be a Rust type of infinite size: each property on such a cycle is reported
+    /// (navigation properties may form cycles).
     fn check_recursion(&mut self) {
         let edges = std::mem::take(&mut self.entity_edges);
         for (entity, properties) in &edges {
@@ -1147,7 +1219,7 @@ impl<'a> Validator<'a> {
                 self.error_at(
                     *position,
                     format!(
-                        "property `{property}` makes entity `{entity}` contain itself ({}); recursive types are not supported",
+                        "property `{property}` makes `{entity}` contain itself ({}); only navigation properties may form cycles",
                         chain.join(" -> ")
                     ),
                 );

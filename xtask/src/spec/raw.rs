@@ -26,12 +26,15 @@ pub struct RawSpec {
     /// Enumerations.
     #[serde(default)]
     pub enums: Vec<Node<RawEnum>>,
+    /// Complex types (structured values without a key).
+    #[serde(default)]
+    pub complex_types: Vec<Node<RawComplexType>>,
     /// Entity types.
     #[serde(default)]
     pub entities: Vec<Node<RawEntity>>,
-    /// Bound actions.
+    /// Operations: plain OData routes and bound actions.
     #[serde(default)]
-    pub actions: Vec<Node<RawAction>>,
+    pub operations: Vec<Node<RawAction>>,
 }
 
 /// An enumeration.
@@ -54,8 +57,10 @@ pub struct RawEnum {
 pub struct RawEnumMember {
     /// The wire name (required).
     pub name: Option<Text>,
-    /// The numeric value in the Graph metadata (required).
+    /// The numeric value in the Graph metadata (required unless `unpublished`).
     pub value: Option<Spanned<i64>>,
+    /// Why the value is not given: the metadata does not publish it (instead of `value`).
+    pub unpublished: Option<Text>,
     /// Rustdoc and schema description (required).
     pub description: Option<Text>,
 }
@@ -74,6 +79,65 @@ pub struct RawEntity {
     pub key: Option<Text>,
     /// The structural properties, in documentation order (required).
     pub properties: Option<Vec<Node<RawProperty>>>,
+    /// Navigation properties (present in a payload when expanded, or included by default).
+    #[serde(default)]
+    pub navigation: Vec<Node<RawNavigation>>,
+}
+
+/// A complex type: a structured value without a key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RawComplexType {
+    /// The Graph name (required).
+    pub name: Option<Text>,
+    /// Rustdoc and schema description (required).
+    pub description: Option<Text>,
+    /// The properties, in documentation order (required).
+    pub properties: Option<Vec<Node<RawProperty>>>,
+}
+
+/// A navigation property of an entity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RawNavigation {
+    /// The wire name (required).
+    pub name: Option<Text>,
+    /// An entity of the spec, or `Collection(...)` of one (required).
+    #[serde(rename = "type")]
+    pub type_name: Option<Text>,
+    /// Rustdoc and schema description (required).
+    pub description: Option<Text>,
+}
+
+/// Whether a property may be `null`: `true`, `false`, or `notEstablished` (modelled as
+/// nullable, and documented as not established).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawNullable {
+    /// `true` or `false`.
+    Known(bool),
+    /// `notEstablished`.
+    NotEstablished,
+    /// Any other text (reported by the loader).
+    Invalid,
+}
+
+impl<'de> Deserialize<'de> for RawNullable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NullableVisitor;
+        impl serde::de::Visitor<'_> for NullableVisitor {
+            type Value = RawNullable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true, false or notEstablished")
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<RawNullable, E> {
+                Ok(RawNullable::Known(value))
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawNullable, E> {
+                Ok(if value == "notEstablished" { RawNullable::NotEstablished } else { RawNullable::Invalid })
+            }
+        }
+        deserializer.deserialize_any(NullableVisitor)
+    }
 }
 
 /// A structural property or an action parameter.
@@ -85,18 +149,22 @@ pub struct RawProperty {
     /// An EDM type, a type of this spec, or `Collection(...)` of one (required).
     #[serde(rename = "type")]
     pub type_name: Option<Text>,
-    /// Whether `null` is a valid value (required).
-    pub nullable: Option<bool>,
+    /// Whether `null` is a valid value (required): `true`, `false` or `notEstablished`.
+    pub nullable: Option<Spanned<RawNullable>>,
+    /// Whether the service ignores the property in write bodies (optional, default `false`).
+    pub read_only: Option<bool>,
     /// Rustdoc and schema description (required).
     pub description: Option<Text>,
 }
 
-/// A bound action.
+/// An operation: a plain OData route or a bound action.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawAction {
-    /// The Graph name (required).
+    /// The operation name, the OpenAPI `operationId` (required).
     pub name: Option<Text>,
+    /// `action` (a bound OData action) or `route` (a plain OData route) (required).
+    pub kind: Option<Spanned<RawOperationKind>>,
     /// Rustdoc and OpenAPI description (required).
     pub description: Option<Text>,
     /// The HTTP method (required).
@@ -106,7 +174,10 @@ pub struct RawAction {
     /// The parameters of the path template.
     #[serde(default)]
     pub path_parameters: Vec<Node<RawPathParameter>>,
-    /// The JSON request body, for actions with parameters.
+    /// The OData query options the operation accepts (optional).
+    #[serde(default)]
+    pub query_options: Vec<Text>,
+    /// The JSON request body: action parameters, or a type of the spec.
     pub request_body: Option<Node<RawRequestBody>>,
     /// What a successful call returns (required).
     pub response: Option<Node<RawResponse>>,
@@ -129,37 +200,52 @@ pub struct RawPathParameter {
     pub description: Option<Text>,
 }
 
-/// An action's JSON body.
+/// What an operation is.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum RawOperationKind {
+    /// A bound OData action.
+    Action,
+    /// A plain OData route (list, get, create, update, delete, navigation).
+    Route,
+}
+
+/// An operation's JSON body.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawRequestBody {
-    /// Rustdoc and schema description of the body type (required).
+    /// Rustdoc and schema description of the body (required).
     pub description: Option<Text>,
-    /// The action parameters, which are the body's properties (required).
+    /// The action parameters, which are the body's properties (this or `type`).
     pub parameters: Option<Vec<Node<RawProperty>>>,
+    /// An entity or complex type of the spec (this or `parameters`).
+    #[serde(rename = "type")]
+    pub type_name: Option<Text>,
 }
 
 /// What a successful call returns.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawResponse {
-    /// One entity or a page of a collection (required).
+    /// One value, a page of a collection, or nothing (required).
     pub kind: Option<Spanned<RawResponseKind>>,
-    /// The entity type returned (required).
+    /// The type returned: an entity, a complex type or an EDM primitive (required unless `none`).
     #[serde(rename = "type")]
     pub type_name: Option<Text>,
     /// Rustdoc and schema description of the response type (required).
     pub description: Option<Text>,
 }
 
-/// One entity or a page of a collection.
+/// One value, a page of a collection, or nothing.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum RawResponseKind {
-    /// `{"value": {...}}` in the docs, the bare entity in the SDKs.
+    /// `{"value": {...}}` in the docs, the bare entity in the SDKs (a primitive: `{"value": 1}`).
     Single,
     /// `{"value": [...], "@odata.nextLink": ...}`.
     Collection,
+    /// No content (204).
+    None,
 }
 
 /// Permissions per permission type, least to most privileged.
@@ -186,7 +272,14 @@ impl RawSpec {
             let raw = &raw.value;
             out.extend([&raw.name, &raw.description].into_iter().flatten());
             for member in raw.members.iter().flatten() {
-                out.extend([&member.value.name, &member.value.description].into_iter().flatten());
+                out.extend([&member.value.name, &member.value.description, &member.value.unpublished].into_iter().flatten());
+            }
+        }
+        for raw in &self.complex_types {
+            let raw = &raw.value;
+            out.extend([&raw.name, &raw.description].into_iter().flatten());
+            for raw in raw.properties.iter().flatten() {
+                property(&mut out, &raw.value);
             }
         }
         for raw in &self.entities {
@@ -195,8 +288,11 @@ impl RawSpec {
             for raw in raw.properties.iter().flatten() {
                 property(&mut out, &raw.value);
             }
+            for raw in &raw.navigation {
+                out.extend([&raw.value.name, &raw.value.type_name, &raw.value.description].into_iter().flatten());
+            }
         }
-        for raw in &self.actions {
+        for raw in &self.operations {
             let raw = &raw.value;
             out.extend(
                 [&raw.name, &raw.description, &raw.method, &raw.path, &raw.permissions_note].into_iter().flatten(),
@@ -205,8 +301,9 @@ impl RawSpec {
                 let parameter = &parameter.value;
                 out.extend([&parameter.name, &parameter.type_name, &parameter.description].into_iter().flatten());
             }
+            out.extend(raw.query_options.iter());
             if let Some(body) = &raw.request_body {
-                out.extend(body.value.description.iter());
+                out.extend([&body.value.description, &body.value.type_name].into_iter().flatten());
                 for raw in body.value.parameters.iter().flatten() {
                     property(&mut out, &raw.value);
                 }

@@ -6,11 +6,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cloudpki_model::{
-    CloudCertificationAuthorityLeafCertificate, CloudCertificationAuthorityLeafCertificateStatus,
-    GetAllCloudCertificationAuthorityLeafCertificatesResponse, RevokeLeafCertificateRequest,
-    RevokeLeafCertificateResponse,
-};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -65,39 +60,47 @@ pub struct Parsed {
     pub reserialized: serde_json::Value,
 }
 
-fn parse_as<T: DeserializeOwned + Serialize + std::fmt::Debug>(payload: &str) -> Result<Parsed, serde_json::Error> {
-    let value: T = serde_json::from_str(payload)?;
-    Ok(Parsed { debug: format!("{value:#?}"), reserialized: serde_json::to_value(&value)? })
+fn parse_as<T: DeserializeOwned + Serialize + std::fmt::Debug>(payload: &str) -> Result<Parsed, cloudpki_model::DecodeError> {
+    let value: T = cloudpki_model::from_str(payload)?;
+    let reserialized = serde_json::to_value(&value).expect("a parsed value serializes");
+    Ok(Parsed { debug: format!("{value:#?}"), reserialized })
 }
 
-/// Parses `payload` as the generated type named `type_name`.
-pub fn parse(type_name: &str, payload: &str) -> Result<Parsed, serde_json::Error> {
-    match type_name {
-        "CloudCertificationAuthorityLeafCertificate" => parse_as::<CloudCertificationAuthorityLeafCertificate>(payload),
-        "CloudCertificationAuthorityLeafCertificateStatus" => {
-            parse_as::<CloudCertificationAuthorityLeafCertificateStatus>(payload)
-        }
-        "GetAllCloudCertificationAuthorityLeafCertificatesResponse" => {
-            parse_as::<GetAllCloudCertificationAuthorityLeafCertificatesResponse>(payload)
-        }
-        "RevokeLeafCertificateRequest" => parse_as::<RevokeLeafCertificateRequest>(payload),
-        "RevokeLeafCertificateResponse" => parse_as::<RevokeLeafCertificateResponse>(payload),
-        other => panic!("no generated type named {other}"),
+/// Parses `payload` as the public type named `type_name` in the registry
+/// (`cloudpki_model::registry::TYPES`: types, `Page<T>`, `SingleEntity<T>` and aliases).
+pub fn parse(type_name: &str, payload: &str) -> Result<Parsed, cloudpki_model::DecodeError> {
+    macro_rules! dispatch {
+        ($name:literal, $schema:literal, $type:ty) => {
+            if type_name == $name {
+                return parse_as::<$type>(payload);
+            }
+        };
     }
+    cloudpki_model::for_each_type!(dispatch);
+    panic!("no public type named {type_name} in the registry")
 }
 
-/// The committed schema file of a generated type.
+/// The schema file stem of a registry type name.
+pub fn schema_stem(type_name: &str) -> &'static str {
+    cloudpki_model::registry::TYPES
+        .iter()
+        .find(|(name, _)| *name == type_name)
+        .map(|(_, stem)| *stem)
+        .unwrap_or_else(|| panic!("no public type named {type_name} in the registry"))
+}
+
+/// The committed schema file of a registry type (by type name, or by schema file stem).
 pub fn schema_file(type_name: &str) -> serde_json::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema").join(format!("{type_name}.json"));
+    let stem = cloudpki_model::registry::TYPES
+        .iter()
+        .find(|(name, stem)| *name == type_name || *stem == type_name)
+        .map_or(type_name, |(_, stem)| *stem);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema").join(format!("{stem}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("schema file is JSON")
 }
 
-/// Every generated top-level type name.
-pub const TYPE_NAMES: &[&str] = &[
-    "CloudCertificationAuthorityLeafCertificate",
-    "CloudCertificationAuthorityLeafCertificateStatus",
-    "GetAllCloudCertificationAuthorityLeafCertificatesResponse",
-    "RevokeLeafCertificateRequest",
-    "RevokeLeafCertificateResponse",
-];
+/// Every public type name, from the generated registry.
+pub fn type_names() -> impl Iterator<Item = &'static str> {
+    cloudpki_model::registry::TYPES.iter().map(|(name, _)| *name)
+}

@@ -1,4 +1,4 @@
-//! JSONPath-prefixed deserialization errors, for generated code only.
+//! JSONPath-prefixed deserialization errors.
 //!
 //! The generated deserializers wrap every error from a property or an array element with
 //! [`with_key`] or [`with_index`], so that the final message names where in the payload it
@@ -21,9 +21,9 @@
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
-use super::Nullable;
+use crate::support::Nullable;
 
 /// Elements preallocated at most from a size hint, whatever the hint says.
 const MAX_PREALLOCATED_ELEMENTS: usize = 4096;
@@ -160,7 +160,7 @@ fn has_path(rest: &str) -> bool {
 
 /// `text` without a trailing ` at line N column M` (which `serde_json` appends, and adds again
 /// to the rebuilt error).
-fn strip_position(text: &str) -> &str {
+pub(crate) fn strip_position(text: &str) -> &str {
     const AT_LINE: &str = " at line ";
     let Some(at) = text.rfind(AT_LINE) else {
         return text;
@@ -284,40 +284,6 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ElementsVisitor<T> {
             }
         }
     }
-}
-
-/// Reads the value of the known property `key` of a non-nullable or required field into
-/// `slot`: a second occurrence of the key is an error, and so is `null` (the seed refuses it);
-/// any error is prefixed with the key's path.
-#[inline]
-pub fn read_property<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
-    map: &mut A,
-    slot: &mut Option<S::Value>,
-    key: &str,
-    seed: S,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(duplicate_key(key));
-    }
-    *slot = Some(map.next_value_seed(seed).map_err(|error| with_key(error, key))?);
-    Ok(())
-}
-
-/// Reads the value of the known property `key` of a nullable field into `slot`: `null` becomes
-/// [`Nullable::Null`], anything else goes through `seed`; a second occurrence of the key is an
-/// error, and any error is prefixed with the key's path.
-#[inline]
-pub fn read_nullable_property<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
-    map: &mut A,
-    slot: &mut Nullable<S::Value>,
-    key: &str,
-    seed: S,
-) -> Result<(), A::Error> {
-    if !slot.is_absent() {
-        return Err(duplicate_key(key));
-    }
-    *slot = map.next_value_seed(NullableSeed(seed)).map_err(|error| with_key(error, key))?;
-    Ok(())
 }
 
 /// Deserializes `null` as [`Nullable::Null`] and anything else with the inner seed, as

@@ -10,14 +10,12 @@
 //! The client adds `Authorization: Bearer {token}` itself; nothing here sees the token.
 
 mod error;
+mod query;
 mod url;
 
-use std::collections::BTreeMap;
-
 pub use error::{GraphError, InnerError, RequestError, ResponseError};
-pub use url::BaseUrl;
-#[doc(hidden)]
-pub use url::push_path_parameter;
+pub use query::{Filter, Literal, QueryOptions};
+pub use url::{BaseUrl, GRAPH_BETA_ROOT};
 
 /// Options for every request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,12 +25,42 @@ pub struct RequestOptions {
     /// `unknownFutureValue` arrive under their own names (kept as `Other` by the models) instead
     /// of as `unknownFutureValue`.
     pub include_unknown_enum_members: bool,
+    /// Sends `Prefer: odata.maxpagesize=N`: how live exporters size pages (an unchecked `$top`
+    /// has been seen to fail with 400 or 500). The service may send smaller pages.
+    pub max_page_size: Option<u32>,
 }
 
 impl RequestOptions {
     /// The options with `Prefer: include-unknown-enum-members` on.
+    #[must_use]
     pub fn include_unknown_enum_members() -> Self {
-        RequestOptions { include_unknown_enum_members: true }
+        RequestOptions { include_unknown_enum_members: true, ..RequestOptions::default() }
+    }
+
+    /// These options with `Prefer: odata.maxpagesize=size`.
+    #[must_use]
+    pub fn with_max_page_size(mut self, size: u32) -> Self {
+        self.max_page_size = Some(size);
+        self
+    }
+
+    /// These options with `Prefer: include-unknown-enum-members` on or off.
+    #[must_use]
+    pub fn with_unknown_enum_members(mut self, include: bool) -> Self {
+        self.include_unknown_enum_members = include;
+        self
+    }
+
+    /// The `Prefer` header value, if any.
+    fn prefer(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.include_unknown_enum_members {
+            parts.push("include-unknown-enum-members".to_owned());
+        }
+        if let Some(size) = self.max_page_size {
+            parts.push(format!("odata.maxpagesize={size}"));
+        }
+        if parts.is_empty() { None } else { Some(parts.join(", ")) }
     }
 }
 
@@ -80,8 +108,9 @@ pub struct Permissions {
 }
 
 impl Permissions {
-    #[doc(hidden)]
-    pub const fn __new(
+    /// The permissions as documented (used by the generated operations).
+    #[must_use]
+    pub const fn new(
         delegated_work: &'static [&'static str],
         delegated_personal: &'static [&'static str],
         application: &'static [&'static str],
@@ -91,17 +120,30 @@ impl Permissions {
     }
 
     /// Whether the documentation flags something odd about these permissions.
+    #[must_use]
     pub fn is_flagged(&self) -> bool {
         self.note.is_some()
     }
+
+    /// Every permission named, of any type, once each, in documented order.
+    #[must_use]
+    pub fn all(&self) -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = Vec::new();
+        for permission in self.delegated_work.iter().chain(self.application).chain(self.delegated_personal) {
+            if !all.contains(permission) {
+                all.push(permission);
+            }
+        }
+        all
+    }
 }
 
-/// One action of the spec as an HTTP exchange. Implemented by the generated
-/// [`operations`](crate::operations).
+/// One operation of the spec (a route or a bound action) as an HTTP exchange. Implemented by
+/// the generated [`operations`](https://docs.rs/cloudpki-model/latest/cloudpki_model/operations/).
 pub trait Operation {
-    /// The typed result of a successful call.
+    /// The typed result of a successful call (`()` for a route that answers nothing).
     type Output;
-    /// The Graph name of the action (the OpenAPI `operationId`).
+    /// The operation's name (the OpenAPI `operationId`).
     const OPERATION_ID: &'static str;
     /// The HTTP method.
     const METHOD: Method;
@@ -111,23 +153,55 @@ pub trait Operation {
     const PERMISSIONS: Permissions;
 
     /// The path below the base URL, every parameter percent-encoded as one segment.
+    ///
+    /// # Errors
+    ///
+    /// An empty path parameter.
     fn path(&self) -> Result<String, RequestError>;
 
-    /// The JSON body, if the action has one.
+    /// The query options set on this operation (none, for operations that accept none).
+    fn query(&self) -> Option<&QueryOptions> {
+        None
+    }
+
+    /// The JSON body, if the operation has one.
+    ///
+    /// # Errors
+    ///
+    /// The body cannot be serialized.
     fn body(&self) -> Result<Option<Vec<u8>>, RequestError>;
 
     /// Reads a successful response body.
+    ///
+    /// # Errors
+    ///
+    /// The body is not the documented shape.
     fn parse_body(body: &[u8]) -> Result<Self::Output, serde_json::Error>;
 
-    /// The request for `base`: method, URL, `Accept: application/json`, `Content-Type` when there
-    /// is a body, and `Prefer: include-unknown-enum-members` when asked for.
+    /// The request for `base`: method, URL with the query options, `Accept: application/json`,
+    /// `Content-Type` when there is a body, `ConsistencyLevel: eventual` for `$count` and
+    /// `$search`, and `Prefer` as `options` ask.
+    ///
+    /// # Errors
+    ///
+    /// See [`RequestError`].
     fn to_request(&self, base: &BaseUrl, options: &RequestOptions) -> Result<::http::Request<Vec<u8>>, RequestError> {
-        let url = base.join(&self.path()?);
+        let mut url = base.join(&self.path()?);
+        let query = self.query();
+        if let Some(query) = query {
+            url.push_str(&query.to_query_string());
+        }
         let body = self.body()?;
-        build_request(Self::METHOD.to_http(), &url, body, options)
+        let eventual = query.is_some_and(QueryOptions::needs_eventual_consistency);
+        build_request(Self::METHOD.to_http(), &url, body, options, eventual)
     }
 
     /// The typed result of a 2xx response, or the error it carries.
+    ///
+    /// # Errors
+    ///
+    /// [`ResponseError::Graph`] for an error status, [`ResponseError::InvalidBody`] for a body
+    /// that is not the documented shape.
     fn parse_response<B: AsRef<[u8]>>(response: &::http::Response<B>) -> Result<Self::Output, ResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
@@ -147,14 +221,18 @@ fn build_request(
     url: &str,
     body: Option<Vec<u8>>,
     options: &RequestOptions,
+    eventual_consistency: bool,
 ) -> Result<::http::Request<Vec<u8>>, RequestError> {
     let mut builder =
         ::http::Request::builder().method(method).uri(url).header(::http::header::ACCEPT, "application/json");
     if body.is_some() {
         builder = builder.header(::http::header::CONTENT_TYPE, "application/json");
     }
-    if options.include_unknown_enum_members {
-        builder = builder.header("prefer", "include-unknown-enum-members");
+    if eventual_consistency {
+        builder = builder.header("consistencylevel", "eventual");
+    }
+    if let Some(prefer) = options.prefer() {
+        builder = builder.header("prefer", prefer);
     }
     builder.body(body.unwrap_or_default()).map_err(RequestError::Http)
 }
@@ -163,6 +241,44 @@ fn build_request(
 pub trait CollectionPage {
     /// `@odata.nextLink`, absent on the last page.
     fn next_link(&self) -> Option<&str>;
+}
+
+impl<T> CollectionPage for crate::Page<T> {
+    fn next_link(&self) -> Option<&str> {
+        self.odata_next_link.as_deref()
+    }
+}
+
+/// For generated code only.
+pub(crate) mod private {
+    pub use super::url::push_path_parameter;
+
+    /// Reads a JSON body as `T`.
+    ///
+    /// # Errors
+    ///
+    /// Not a `T`.
+    pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    /// A route that answers nothing (204, or 200 with a body that is ignored).
+    ///
+    /// # Errors
+    ///
+    /// Never.
+    pub fn parse_nothing(_body: &[u8]) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+
+    /// The JSON of a request body.
+    ///
+    /// # Errors
+    ///
+    /// The body cannot be serialized.
+    pub fn json_body<T: serde::Serialize>(body: &T) -> Result<Option<Vec<u8>>, super::RequestError> {
+        serde_json::to_vec(body).map(Some).map_err(super::RequestError::Serialize)
+    }
 }
 
 /// The request for the page after `page` (Graph follows `@odata.nextLink` with a GET of the whole
@@ -175,90 +291,5 @@ pub fn next_page_request<P: CollectionPage>(
 ) -> Result<Option<::http::Request<Vec<u8>>>, RequestError> {
     let Some(link) = page.next_link() else { return Ok(None) };
     let uri = base.check_same_origin(link)?;
-    build_request(::http::Method::GET, &uri.to_string(), None, options).map(Some)
-}
-
-/// A single-entity response: the documentation shows it wrapped as `{"value": {...}}`, the
-/// Microsoft SDKs read the bare entity; both are accepted and the shape is remembered, so nothing
-/// the body said is lost.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SingleEntity<E> {
-    /// The entity.
-    pub entity: E,
-    /// Whether the body was the `{"value": ...}` wrapper.
-    pub wrapped: bool,
-    /// The wrapper's other members (e.g. `@odata.context`), when wrapped.
-    pub wrapper_properties: BTreeMap<String, serde_json::Value>,
-}
-
-impl<E> SingleEntity<E> {
-    /// The entity.
-    pub fn into_entity(self) -> E {
-        self.entity
-    }
-}
-
-impl<E: serde::de::DeserializeOwned> SingleEntity<E> {
-    /// Reads either shape. The body is the wrapper when it is an object whose `value` member is
-    /// an object and whose other members are annotations (`@...`); an entity has no `value`
-    /// property, so the two cannot be confused.
-    pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let value: serde_json::Value = serde_json::from_slice(body)?;
-        let is_wrapper = value.as_object().is_some_and(|members| {
-            members.get("value").is_some_and(serde_json::Value::is_object)
-                && members.keys().all(|key| key == "value" || key.starts_with('@'))
-        });
-        if !is_wrapper {
-            return Ok(SingleEntity {
-                entity: E::deserialize(value)?,
-                wrapped: false,
-                wrapper_properties: BTreeMap::new(),
-            });
-        }
-        let serde_json::Value::Object(mut members) = value else {
-            return Err(serde::de::Error::custom("$: expected an object"));
-        };
-        let inner = members.remove("value").unwrap_or_default();
-        let entity = E::deserialize(inner).map_err(|error| crate::support::path::with_key(error, "value"))?;
-        Ok(SingleEntity { entity, wrapped: true, wrapper_properties: members.into_iter().collect() })
-    }
-}
-
-impl<E: serde::Serialize> serde::Serialize for SingleEntity<E> {
-    /// Writes the shape that was read.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        if !self.wrapped {
-            return self.entity.serialize(serializer);
-        }
-        let mut map = serializer.serialize_map(Some(self.wrapper_properties.len() + 1))?;
-        for (key, value) in &self.wrapper_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.serialize_entry("value", &self.entity)?;
-        map.end()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::CloudCertificationAuthorityLeafCertificate as Certificate;
-
-    #[test]
-    fn single_entity_accepts_both_shapes_and_writes_back_what_it_read() {
-        for body in [
-            r#"{"@odata.context":"c","value":{"id":"a","certificateStatus":"revoked"}}"#,
-            r#"{"@odata.context":"c","id":"a","certificateStatus":"revoked"}"#,
-        ] {
-            let parsed = SingleEntity::<Certificate>::from_slice(body.as_bytes()).expect("valid");
-            assert_eq!(parsed.entity.id.as_deref(), Some("a"));
-            assert_eq!(
-                serde_json::to_value(&parsed).expect("serializes"),
-                serde_json::from_str::<serde_json::Value>(body).expect("JSON")
-            );
-        }
-        let error = SingleEntity::<Certificate>::from_slice(br#"{"value":{"id":5}}"#).expect_err("bad id");
-        assert!(error.to_string().starts_with("$.value.id: "), "{error}");
-    }
+    build_request(::http::Method::GET, &uri.to_string(), None, options, false).map(Some)
 }

@@ -91,11 +91,18 @@ impl BaseUrl {
     }
 }
 
+/// The Microsoft Graph beta service root, where Cloud PKI lives (national clouds are other
+/// hosts with the same paths). The model crate's `operations::DEFAULT_BASE_URL` comes from the
+/// spec; its tests check the two agree.
+pub const GRAPH_BETA_ROOT: &str = "https://graph.microsoft.com/beta";
+
 impl Default for BaseUrl {
-    /// The spec's default service root, [`DEFAULT_BASE_URL`](crate::operations::DEFAULT_BASE_URL).
+    /// [`GRAPH_BETA_ROOT`].
     fn default() -> Self {
-        BaseUrl::parse(crate::operations::DEFAULT_BASE_URL)
-            .expect("the spec's baseUrl is checked by cargo xtask codegen and by this module's tests")
+        match BaseUrl::parse(GRAPH_BETA_ROOT) {
+            Ok(base) => base,
+            Err(_) => unreachable!("GRAPH_BETA_ROOT is a valid base URL (tested)"),
+        }
     }
 }
 
@@ -116,7 +123,6 @@ impl std::str::FromStr for BaseUrl {
 /// Appends `/` and `value` percent-encoded as exactly one path segment: every byte but ASCII
 /// letters, digits, `-`, `_` and `~` is encoded (`.` too, so `.` and `..` cannot climb), so no
 /// value can change the path or add a query. An empty value is refused (it would make `//`).
-#[doc(hidden)]
 pub fn push_path_parameter(path: &mut String, name: &'static str, value: &str) -> Result<(), RequestError> {
     if value.is_empty() {
         return Err(RequestError::EmptyPathParameter { name });
@@ -143,7 +149,7 @@ mod tests {
     fn base_urls() {
         let base = BaseUrl::parse("https://graph.microsoft.com/beta/").expect("valid");
         assert_eq!(base, BaseUrl::default());
-        assert_eq!(BaseUrl::default().to_string(), crate::operations::DEFAULT_BASE_URL);
+        assert_eq!(BaseUrl::default().to_string(), GRAPH_BETA_ROOT);
         assert_eq!(base.join("/a"), "https://graph.microsoft.com/beta/a");
         let local = BaseUrl::parse("http://127.0.0.1:8080").expect("valid");
         assert_eq!(local.join("/a"), "http://127.0.0.1:8080/a");

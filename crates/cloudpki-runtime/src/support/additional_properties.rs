@@ -139,50 +139,46 @@ impl AdditionalProperties {
         map
     }
 
-    /// For generated code only: the key of a property the type does not model.
-    #[doc(hidden)]
+    /// The key of a property the containing type does not model.
     #[must_use]
-    pub fn __key(name: &str) -> PropertyKey {
+    pub(crate) fn key(name: &str) -> PropertyKey {
         if name == ODATA_TYPE { PropertyKey(None) } else { PropertyKey(Some(name.to_owned())) }
     }
 
-    /// For generated code only: reads the value of `key` from `map` and keeps it. A key that is
+    /// Reads the value of `key` from `map` and keeps it. A key that is
     /// already present is an error (``$.key: duplicate property `key` ``), and so is a value
     /// that is not JSON (prefixed with the key's path).
-    #[doc(hidden)]
-    pub fn __read<'de, A: MapAccess<'de>>(&mut self, key: PropertyKey, map: &mut A) -> Result<(), A::Error> {
+    pub(crate) fn read<'de, A: MapAccess<'de>>(&mut self, key: PropertyKey, map: &mut A) -> Result<(), A::Error> {
         match key.0 {
             None => {
                 if self.odata_type.is_some() {
-                    return Err(super::path::duplicate_key(ODATA_TYPE));
+                    return Err(crate::path::duplicate_key(ODATA_TYPE));
                 }
-                let value = map.next_value::<Value>().map_err(|error| super::path::with_key(error, ODATA_TYPE))?;
+                let value = map.next_value::<Value>().map_err(|error| crate::path::with_key(error, ODATA_TYPE))?;
                 self.odata_type = Some(value);
             }
             Some(name) => match self.others.entry(name) {
-                btree_map::Entry::Occupied(entry) => return Err(super::path::duplicate_key(entry.key())),
+                btree_map::Entry::Occupied(entry) => return Err(crate::path::duplicate_key(entry.key())),
                 btree_map::Entry::Vacant(entry) => {
-                    let value = map.next_value::<Value>().map_err(|error| super::path::with_key(error, entry.key()))?;
+                    let value = map.next_value::<Value>().map_err(|error| crate::path::with_key(error, entry.key()))?;
                     entry.insert(value);
                 }
             },
         }
         Ok(())
     }
-    /// For generated code only: how many entries the containing type writes (those whose key is
+    /// How many entries the containing type writes (those whose key is
     /// not one of its modelled properties, which `is_known` tells).
-    #[doc(hidden)]
     #[must_use]
     #[inline]
-    pub fn __written_len(&self, is_known: impl Fn(&str) -> bool) -> usize {
+    pub(crate) fn written_len(&self, is_known: impl Fn(&str) -> bool) -> usize {
         self.keys().filter(|key| !is_known(key)).count()
     }
 
-    /// For generated code only: writes the annotations (keys starting with `@`) that are not
+    /// Writes the annotations (keys starting with `@`) that are not
     /// modelled properties; the containing type writes them before its own properties.
-    #[doc(hidden)]
     #[inline]
-    pub fn __serialize_annotations<M: SerializeMap>(
+    pub(crate) fn serialize_annotations<M: SerializeMap>(
         &self,
         map: &mut M,
         is_known: impl Fn(&str) -> bool,
@@ -190,11 +186,10 @@ impl AdditionalProperties {
         self.serialize_group(map, true, is_known)
     }
 
-    /// For generated code only: writes the other entries that are not modelled properties; the
+    /// Writes the other entries that are not modelled properties; the
     /// containing type writes them after its own properties.
-    #[doc(hidden)]
     #[inline]
-    pub fn __serialize_other_properties<M: SerializeMap>(
+    pub(crate) fn serialize_other_properties<M: SerializeMap>(
         &self,
         map: &mut M,
         is_known: impl Fn(&str) -> bool,
@@ -217,9 +212,8 @@ impl AdditionalProperties {
     }
 }
 
-/// For generated code only: the name of a property a type does not model, as read from the
-/// wire (`@odata.type` without allocating).
-#[doc(hidden)]
+/// The name of a property a type does not model, as read from the wire (`@odata.type` without
+/// allocating).
 #[derive(Debug)]
 pub struct PropertyKey(Option<String>);
 
@@ -431,7 +425,7 @@ mod tests {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AdditionalProperties, A::Error> {
                 let mut properties = AdditionalProperties::new();
                 while let Some(name) = map.next_key::<String>()? {
-                    properties.__read(AdditionalProperties::__key(&name), &mut map)?;
+                    properties.read(AdditionalProperties::key(&name), &mut map)?;
                 }
                 Ok(properties)
             }

@@ -34,13 +34,11 @@ impl UnknownEnumMember {
         &self.0
     }
 
-    /// For generated code only: wraps text that is known not to name a known member.
-    ///
-    /// Users get unknown members from an enum's lenient parse, never from here (see the type's
-    /// documentation for why).
-    #[doc(hidden)]
+    /// Wraps text that is known not to name a known member (reached by generated code through
+    /// the private module only; users get unknown members from an enum's lenient parse, see
+    /// the type's documentation for why).
     #[must_use]
-    pub fn __new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         Self(text.into())
     }
 }
@@ -68,11 +66,10 @@ pub struct ParseEnumError {
 }
 
 impl ParseEnumError {
-    /// For generated code only: the error for `value`, which is none of `expected`, the wire
-    /// names of the members of the enum named `enum_name` in the schema.
-    #[doc(hidden)]
+    /// The error for `value`, which is none of `expected`, the wire names of the members of the
+    /// enum named `enum_name` in the schema.
     #[must_use]
-    pub fn __new(enum_name: &'static str, value: &str, expected: &'static [&'static str]) -> Self {
+    pub(crate) fn new(enum_name: &'static str, value: &str, expected: &'static [&'static str]) -> Self {
         Self { enum_name, value: value.into(), expected }
     }
 
@@ -117,17 +114,17 @@ mod tests {
 
     #[test]
     fn unknown_member() {
-        let member = UnknownEnumMember::__new("suspended");
+        let member = UnknownEnumMember::new("suspended");
         assert_eq!(member.as_str(), "suspended");
         assert_eq!(member.to_string(), "suspended");
         assert_eq!(format!("{member:?}"), r#"UnknownEnumMember("suspended")"#);
         assert_eq!(member.clone(), member);
-        assert!(UnknownEnumMember::__new("a") < UnknownEnumMember::__new("b"));
+        assert!(UnknownEnumMember::new("a") < UnknownEnumMember::new("b"));
     }
 
     #[test]
     fn parse_error() {
-        let err = ParseEnumError::__new("cloudCertificationAuthorityLeafCertificateStatus", "foo", MEMBERS);
+        let err = ParseEnumError::new("cloudCertificationAuthorityLeafCertificateStatus", "foo", MEMBERS);
         assert_eq!(err.enum_name(), "cloudCertificationAuthorityLeafCertificateStatus");
         assert_eq!(err.value(), "foo");
         assert_eq!(err.expected(), MEMBERS);
@@ -139,6 +136,6 @@ mod tests {
         assert_eq!(err.clone(), err);
         let boxed: Box<dyn Error + Send + Sync> = Box::new(err);
         assert!(boxed.source().is_none());
-        assert_eq!(ParseEnumError::__new("empty", "x", &[]).to_string(), "unknown member `x` of empty");
+        assert_eq!(ParseEnumError::new("empty", "x", &[]).to_string(), "unknown member `x` of empty");
     }
 }

@@ -1,4 +1,4 @@
-//! Reading a `getAllCloudCertificationAuthorityLeafCertificates` page one item at a time, with
+//! Reading a page of a collection (a [`Page`](crate::Page)) one item at a time, with
 //! bounded memory, from any [`std::io::Read`].
 //!
 //! A certification authority can hold hundreds of thousands of leaf certificates, and a page of a
@@ -8,22 +8,23 @@
 //! they come before or after `value`.
 //!
 //! ```
-//! use cloudpki_model::stream;
+//! use cloudpki_runtime::stream::{PageReader, StreamError};
+//! use serde_json::Value;
 //!
 //! let body = br#"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#x",
 //!     "value":[{"id":"a","certificateStatus":"active"},{"id":"b","certificateStatus":"revoked"}],
 //!     "@odata.nextLink":"https://graph.microsoft.com/beta/next"}"#;
-//! let mut page = stream::certificates(&body[..]);
+//! let mut page = PageReader::<_, Value>::new(&body[..]);
 //! let mut ids = Vec::new();
 //! for certificate in &mut page {
 //!     let certificate = certificate?;
-//!     ids.push(certificate.id.unwrap_or_default());
+//!     ids.push(certificate["id"].as_str().unwrap_or_default().to_owned());
 //! }
 //! let info = page.finish()?;
 //! assert_eq!(ids, ["a", "b"]);
 //! assert_eq!(info.items, 2);
 //! assert_eq!(info.odata_next_link.as_deref(), Some("https://graph.microsoft.com/beta/next"));
-//! # Ok::<(), stream::StreamError>(())
+//! # Ok::<(), StreamError>(())
 //! ```
 //!
 //! # How it works
@@ -53,9 +54,9 @@ use std::sync::Arc;
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny};
 use serde_json::error::Category;
 
-use crate::CloudCertificationAuthorityLeafCertificate;
+use crate::page::{self, VALUE};
+use crate::path;
 use crate::support::AdditionalProperties;
-use crate::support::path;
 
 /// Largest item accepted by default, in bytes (a certificate is about 1 KB).
 pub const DEFAULT_MAX_ITEM_LEN: usize = 16 * 1024 * 1024;
@@ -91,14 +92,6 @@ impl fmt::Display for At<'_> {
     }
 }
 
-/// Reads the certificates of a page from `reader`, one at a time.
-///
-/// Same as `PageReader::<R, CloudCertificationAuthorityLeafCertificate>::new(reader)`. Wrap
-/// unbuffered readers or not: the page reader has its own buffer.
-pub fn certificates<R: Read>(reader: R) -> PageReader<R, CloudCertificationAuthorityLeafCertificate> {
-    PageReader::new(reader)
-}
-
 /// The properties of a page other than its items: what [`PageReader::finish`] returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -117,10 +110,10 @@ pub struct PageInfo {
 
 /// Reads a page (`{"value": [...], ...}`) from a [`Read`], yielding its items one at a time.
 ///
-/// `T` is the item type: [`CloudCertificationAuthorityLeafCertificate`] by default (see
-/// [`certificates`]), or any [`DeserializeOwned`] type (`serde_json::Value` included). See the
-/// [module documentation](self) for how it works and how errors are reported.
-pub struct PageReader<R, T = CloudCertificationAuthorityLeafCertificate> {
+/// `T` is the item type: a generated entity, or any [`DeserializeOwned`] type
+/// (`serde_json::Value` included). See the [module documentation](self) for how it works and
+/// how errors are reported.
+pub struct PageReader<R, T> {
     /// The bytes of the page.
     input: Input<R>,
     /// Where in the page the reader is.
@@ -270,7 +263,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
                     }
                     let key = self.read_key()?;
                     self.state = State::NextMember;
-                    if key == "value" {
+                    if key == VALUE {
                         self.start_value()?;
                     } else {
                         self.read_page_property(key)?;
@@ -298,7 +291,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
                     let bytes = self.input.slice(range);
                     let wrap = |err: serde_json::Error| {
                         StreamError::from_json(err, bytes, start, |err| {
-                            path::with_key(path::with_index(err, index), "value")
+                            path::with_key(path::with_index(err, index), VALUE)
                         })
                         .in_item(index)
                     };
@@ -338,7 +331,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
     /// At the value of `value`: checks it is an array and enters it.
     fn start_value(&mut self) -> Result<(), StreamError> {
         if self.seen_value {
-            let err: serde_json::Error = path::duplicate_key("value");
+            let err: serde_json::Error = path::duplicate_key(VALUE);
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), self.input.offset()));
         }
         self.seen_value = true;
@@ -357,7 +350,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
             Ok(_) => serde_json::Error::io(io::Error::other("an array that is not an array")),
             Err(err) => err,
         };
-        Err(StreamError::from_json(err, bytes, start, |err| path::with_key(err, "value")))
+        Err(StreamError::from_json(err, bytes, start, |err| path::with_key(err, VALUE)))
     }
 
     /// Reads the value of the page property `key` (anything but `value`) into the page info.
@@ -367,20 +360,21 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
         let start = self.input.offset_of(range.0);
         let bytes = self.input.slice(range);
         let info = &mut self.info;
-        let duplicate = match key.as_str() {
-            "@odata.context" => info.odata_context.is_some(),
-            "@odata.count" => info.odata_count.is_some(),
-            "@odata.nextLink" => info.odata_next_link.is_some(),
-            other => info.additional_properties.contains_key(other),
+        let index = page::property_index(&key);
+        let duplicate = match index {
+            Some(0) => info.odata_context.is_some(),
+            Some(1) => info.odata_count.is_some(),
+            Some(2) => info.odata_next_link.is_some(),
+            _ => info.additional_properties.contains_key(&key),
         };
         if duplicate {
             let err: serde_json::Error = path::duplicate_key(&key);
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), start));
         }
-        let result = match key.as_str() {
-            "@odata.context" => serde_json::from_slice(bytes).map(|text| info.odata_context = Some(text)),
-            "@odata.count" => serde_json::from_slice(bytes).map(|count| info.odata_count = Some(count)),
-            "@odata.nextLink" => serde_json::from_slice(bytes).map(|link| info.odata_next_link = Some(link)),
+        let result = match index {
+            Some(0) => serde_json::from_slice(bytes).map(|text| info.odata_context = Some(text)),
+            Some(1) => serde_json::from_slice(bytes).map(|count| info.odata_count = Some(count)),
+            Some(2) => serde_json::from_slice(bytes).map(|link| info.odata_next_link = Some(link)),
             _ => serde_json::from_slice(bytes).map(|value| {
                 info.additional_properties.insert(key.as_str(), value);
             }),
@@ -395,7 +389,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
             return Err(self.input.unexpected(byte, "the end of the input after the page", At::Page));
         }
         if !self.seen_value {
-            let err: serde_json::Error = path::missing_key("value");
+            let err: serde_json::Error = path::missing_key(VALUE);
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), self.input.offset()));
         }
         Ok(())

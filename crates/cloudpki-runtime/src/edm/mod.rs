@@ -1,0 +1,142 @@
+//! The OData EDM primitive types that JSON cannot carry as-is, modelled losslessly.
+//!
+//! **The lossless rule.** Every type here gives back what it was read from: deserializing a
+//! value and serializing it again yields the same JSON value, and for the text types the same
+//! text, byte for byte (letter case, leading zeros, padding, optional fields and all). Parsing is
+//! strict: a text the type would not write back exactly, or that OData does not allow, is
+//! rejected with an [`EdmParseError`] naming the EDM type, the text (cut after 64 bytes) and the
+//! reason. Equality and hashing compare the exact representation, not the meaning: compare the
+//! converted values (for example [`Guid::to_u128`] or [`Date::to_naive_date`]) to compare
+//! meanings. Every text type has `parse`, [`FromStr`](std::str::FromStr), `as_str`,
+//! [`Display`](std::fmt::Display) (the exact text), hand-written serde impls (a JSON string),
+//! and a `PATTERN`: the ECMA-262 regular expression, anchored with `^` and `$`, that matches
+//! exactly the texts the type accepts; with feature `schemars`, the type's JSON Schema uses it.
+//!
+//! * [`Guid`] (`Edm.Guid`): `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits of
+//!   either case, kept as written; [`Guid::to_u128`] and [`Guid::as_bytes`] give the value.
+//! * [`Binary`] (`Edm.Binary`): base64 text, in the standard alphabet (`+`, `/`) or the URL-safe
+//!   one (`-`, `_`), padded with `=` or not, kept as sent; [`Binary::decode`] gives the bytes and
+//!   [`Binary::from_bytes`] encodes them (standard alphabet, padded).
+//! * [`Date`] (`Edm.Date`): `YYYY-MM-DD`, a date that exists in years `0000` to `9999`;
+//!   [`Date::to_naive_date`] converts it to `chrono`.
+//! * [`TimeOfDay`] (`Edm.TimeOfDay`): `hh:mm`, `hh:mm:ss` or `hh:mm:ss` followed by 1 to 12
+//!   fractional digits; [`TimeOfDay::to_naive_time`] converts it to `chrono` (to nanoseconds).
+//! * [`Duration`] (`Edm.Duration`): an ISO 8601 day-time duration such as `P1D`, `PT36H` or
+//!   `-P1DT2H3M4.5S`; [`Duration::to_std`] and [`Duration::total_seconds_f64`] give its length.
+//! * [`Double`] (`Edm.Double`): a JSON number, or one of OData's strings `"NaN"`, `"INF"` and
+//!   `"-INF"`. It is not text, so it keeps the *kind* of the JSON value instead: a number read as
+//!   an integer is written back as that integer (`1` stays `1`), a number read with a fraction or
+//!   an exponent is written back as that `f64` (`1.0` stays `1.0`, `-0.0` stays `-0.0`, and
+//!   `1e300` comes back as the same number, spelt `1e+300`), and the three strings stay strings.
+//!   [`Double::value`] gives the `f64`.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserializer;
+use serde::de::{self, Visitor};
+
+pub mod binary;
+pub mod date;
+pub mod double;
+pub mod duration;
+pub mod error;
+pub mod guid;
+pub mod time_of_day;
+
+pub use binary::Binary;
+pub use date::Date;
+pub use double::Double;
+pub use duration::Duration;
+pub use error::EdmParseError;
+pub use guid::Guid;
+pub use time_of_day::TimeOfDay;
+
+/// A text type of this module, as the shared serde visitor sees it.
+trait EdmText: Sized {
+    /// What the visitor expects, for serde's `invalid type` errors, e.g.
+    /// `an Edm.Guid (8-4-4-4-12 hexadecimal digits)`.
+    const EXPECTING: &'static str;
+
+    /// Parses the text strictly.
+    fn parse_text(text: &str) -> Result<Self, EdmParseError>;
+
+    /// Parses an owned text, reusing its allocation where the type keeps a [`String`].
+    fn parse_owned(text: String) -> Result<Self, EdmParseError> {
+        Self::parse_text(&text)
+    }
+}
+
+/// Deserializes a text type of this module from a string (anything else is an
+/// `invalid type` error); a string it rejects gives the [`EdmParseError`] message.
+fn deserialize_text<'de, T: EdmText, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_str(TextVisitor(PhantomData))
+}
+
+/// The serde visitor shared by the text types.
+struct TextVisitor<T>(PhantomData<T>);
+
+impl<T: EdmText> Visitor<'_> for TextVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        T::parse_text(text).map_err(E::custom)
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<T, E> {
+        T::parse_owned(text).map_err(E::custom)
+    }
+}
+
+/// The text of a fixed-capacity ASCII buffer (empty if it is not UTF-8, which the types that
+/// use this rule out by only storing validated ASCII).
+fn ascii_str(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The value of an ASCII decimal digit.
+fn digit_value(byte: u8) -> Option<u32> {
+    byte.is_ascii_digit().then(|| u32::from(byte - b'0'))
+}
+
+/// The value of exactly two ASCII decimal digits.
+fn two_digits(bytes: &[u8]) -> Option<u32> {
+    match bytes {
+        [tens, ones] => Some(digit_value(*tens)? * 10 + digit_value(*ones)?),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Panicking is how tests fail.
+mod test_support {
+    //! Helpers shared by the tests of the submodules.
+
+    /// A `proptest` strategy for the texts an anchored pattern matches.
+    pub fn matching(pattern: &str) -> proptest::string::RegexGeneratorStrategy<String> {
+        let inner = pattern.strip_prefix('^').and_then(|rest| rest.strip_suffix('$')).unwrap();
+        proptest::string::string_regex(inner).unwrap()
+    }
+
+    /// Pseudo-random texts over `alphabet`, up to `max_len` characters, `count` of them.
+    pub fn random_texts(alphabet: &str, max_len: usize, count: usize) -> Vec<String> {
+        let chars: Vec<char> = alphabet.chars().collect();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % (max_len as u64 + 1)) as usize;
+                (0..len).map(|_| chars[(next() % chars.len() as u64) as usize]).collect()
+            })
+            .collect()
+    }
+}

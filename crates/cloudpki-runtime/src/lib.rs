@@ -1,0 +1,70 @@
+#![forbid(unsafe_code)]
+//! The hand-written runtime of [`cloudpki-model`](https://docs.rs/cloudpki-model): everything the
+//! generated models and operations share, and nothing generated.
+//!
+//! - Lossless value types: [`Nullable`] (absent, `null` or a value), [`DateTimeOffset`] and the
+//!   other EDM text types of [`edm`] (the exact text comes back), [`AdditionalProperties`]
+//!   (unknown properties and annotations), [`UnknownEnumMember`] (members of evolvable enums
+//!   this version does not know).
+//! - Generic response shapes: [`Page<T>`] (a page of a collection, with its `@odata.*`
+//!   annotations) and [`SingleEntity<T>`] (one entity, bare or in the documented
+//!   `{"value": ...}` wrapper), and [`stream::PageReader`], a page read one item at a time in
+//!   bounded memory.
+//! - Errors that say where: [`decode`] gives a [`DecodeError`] with the JSON path and
+//!   serde_json's category as data.
+//! - Feature `http`: [`api`], the sans-IO HTTP layer the generated operations build on.
+//!
+//! Generated code reaches its helpers through one hidden module, [`__private`]; nothing in it is
+//! part of the public API.
+
+#[cfg(feature = "http")]
+pub mod api;
+pub mod decode;
+pub mod edm;
+mod enums;
+mod object;
+pub mod page;
+pub(crate) mod path;
+#[cfg(feature = "schemars")]
+mod schema;
+pub mod single;
+pub mod stream;
+pub mod support;
+
+pub use decode::{DecodeError, ErrorCategory, from_slice, from_str};
+pub use edm::{Binary, Date, Double, Duration, EdmParseError, Guid, TimeOfDay};
+pub use page::Page;
+pub use single::{SingleEntity, SingleValue};
+pub use support::{
+    AdditionalProperties, DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember,
+};
+
+/// For generated code only: not part of the public API, may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::enums::{Enum, deserialize_enum, parse_error, unknown_member};
+    pub use crate::object::{
+        Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object,
+    };
+    pub use crate::serde_object;
+    #[cfg(feature = "http")]
+    pub use crate::api::private::*;
+    #[cfg(feature = "schemars")]
+    pub use crate::schema::from_file as schema_from_file;
+
+    /// The std names generated files use, imported with one glob (the code generator refuses
+    /// spec types that would take one of them).
+    pub mod prelude {
+        pub use ::core::clone::Clone;
+        pub use ::core::cmp::{Eq, PartialEq};
+        pub use ::core::convert::Into;
+        pub use ::core::default::Default;
+        pub use ::core::fmt::Debug;
+        pub use ::core::hash::Hash;
+        pub use ::core::option::Option::{self, None, Some};
+        pub use ::core::result::Result::{self, Err, Ok};
+        pub use ::std::boxed::Box;
+        pub use ::std::string::String;
+        pub use ::std::vec::Vec;
+    }
+}

@@ -1,0 +1,154 @@
+//! [`SingleEntity<T>`]: a response of one entity (or complex value), and [`SingleValue<T>`]: a
+//! response of one primitive value.
+
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::path;
+use crate::support::AdditionalProperties;
+
+/// A single-entity response: the documentation shows it wrapped as `{"value": {...}}`, the
+/// Microsoft SDKs read the bare entity; both are accepted and the shape is remembered, so nothing
+/// the body said is lost.
+///
+/// ```
+/// use cloudpki_runtime::SingleEntity;
+/// use serde_json::{Value, json};
+///
+/// for text in [r#"{"@odata.context":"c","value":{"id":"a"}}"#, r#"{"id":"a"}"#] {
+///     let single: SingleEntity<Value> = serde_json::from_str(text).unwrap();
+///     assert_eq!(single.entity["id"], json!("a"));
+///     assert_eq!(serde_json::to_value(&single).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SingleEntity<E> {
+    /// The entity.
+    pub entity: E,
+    /// Whether the body was the `{"value": ...}` wrapper.
+    pub wrapped: bool,
+    /// The wrapper's other members (e.g. `@odata.context`), when wrapped.
+    pub wrapper_properties: AdditionalProperties,
+}
+
+impl<E> SingleEntity<E> {
+    /// The bare entity (written back bare).
+    #[must_use]
+    pub fn new(entity: E) -> Self {
+        SingleEntity { entity, wrapped: false, wrapper_properties: AdditionalProperties::new() }
+    }
+
+    /// The entity in the documented `{"value": ...}` wrapper.
+    #[must_use]
+    pub fn wrapped(entity: E) -> Self {
+        SingleEntity { entity, wrapped: true, wrapper_properties: AdditionalProperties::new() }
+    }
+
+    /// The entity.
+    #[must_use]
+    pub fn into_entity(self) -> E {
+        self.entity
+    }
+}
+
+impl<E: DeserializeOwned> SingleEntity<E> {
+    /// Reads either shape from JSON bytes.
+    ///
+    /// # Errors
+    ///
+    /// Not JSON, or not an `E` (the error names the path, `$.value.id: ...` when wrapped).
+    pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    /// Reads either shape from a JSON value. The body is the wrapper when it is an object whose
+    /// `value` member is an object and whose other members are annotations (`@...`); an entity
+    /// has no `value` property, so the two cannot be confused.
+    ///
+    /// # Errors
+    ///
+    /// Not an `E`.
+    pub fn from_value(value: Value) -> Result<Self, serde_json::Error> {
+        let is_wrapper = value.as_object().is_some_and(|members| {
+            members.get("value").is_some_and(Value::is_object)
+                && members.keys().all(|key| key == "value" || key.starts_with('@'))
+        });
+        let Value::Object(mut members) = value else {
+            return E::deserialize(value).map(SingleEntity::new);
+        };
+        if !is_wrapper {
+            return E::deserialize(Value::Object(members)).map(SingleEntity::new);
+        }
+        let inner = members.remove("value").unwrap_or_default();
+        let entity = E::deserialize(inner).map_err(|error| path::with_key(error, "value"))?;
+        Ok(SingleEntity { entity, wrapped: true, wrapper_properties: members.into_iter().collect() })
+    }
+}
+
+impl<'de, E: DeserializeOwned> Deserialize<'de> for SingleEntity<E> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer).map_err(path::at_root)?;
+        SingleEntity::from_value(value).map_err(D::Error::custom)
+    }
+}
+
+impl<E: Serialize> Serialize for SingleEntity<E> {
+    /// Writes the shape that was read.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.wrapped {
+            return self.entity.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(Some(self.wrapper_properties.len() + 1))?;
+        for (key, value) in &self.wrapper_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("value", &self.entity)?;
+        map.end()
+    }
+}
+
+/// A response of one primitive value, `{"@odata.context": ..., "value": 42}`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SingleValue<T> {
+    /// The value.
+    pub value: T,
+    /// The other members of the body (annotations), kept as sent.
+    pub additional_properties: AdditionalProperties,
+}
+
+impl<T> SingleValue<T> {
+    /// `{"value": value}`.
+    #[must_use]
+    pub fn new(value: T) -> Self {
+        SingleValue { value, additional_properties: AdditionalProperties::new() }
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for SingleValue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer).map_err(path::at_root)?;
+        let Value::Object(mut members) = value else {
+            return Err(D::Error::custom("$: expected an object with a `value` member"));
+        };
+        let Some(inner) = members.remove("value") else {
+            return Err(path::missing_key("value"));
+        };
+        let value = T::deserialize(inner).map_err(|error| D::Error::custom(path::with_key(error, "value")))?;
+        Ok(SingleValue { value, additional_properties: members.into_iter().collect() })
+    }
+}
+
+impl<T: Serialize> Serialize for SingleValue<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.additional_properties.len() + 1))?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
