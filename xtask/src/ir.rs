@@ -303,8 +303,12 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "DecodeError",
     "Double",
     "Duration",
+    "EdmParseError",
     "ErrorCategory",
     "Guid",
+    "ItemError",
+    "Lenient",
+    "LenientPage",
     "Nullable",
     "Page",
     "PageInfo",
@@ -337,7 +341,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 
 /// Module files and modules of the model crate that generated types must not take.
 pub const RESERVED_MODULES: &[&str] =
-    &["mod", "lib", "operations", "registry", "stream", "support", "api", "decode", "edm", "page", "single"];
+    &["mod", "lib", "operations", "registry", "stream", "support", "api", "decode", "edm", "lenient", "page", "single"];
 
 /// Rust names an operation struct must not give a path parameter.
 pub const RESERVED_OPERATION_FIELDS: &[&str] = &[BODY_FIELD, QUERY_FIELD];

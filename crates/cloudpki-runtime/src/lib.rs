@@ -11,7 +11,8 @@
 //!   `{"value": ...}` wrapper), and [`stream::PageReader`], a page read one item at a time in
 //!   bounded memory.
 //! - Errors that say where: [`decode`] gives a [`DecodeError`] with the JSON path and
-//!   serde_json's category as data.
+//!   serde_json's category as data; [`LenientPage<T>`] reads a page in which some items are
+//!   not valid without losing the others (or the odd ones).
 //! - Feature `http`: [`api`], the sans-IO HTTP layer the generated operations build on.
 //!
 //! Generated code reaches its helpers through one hidden module, [`__private`]; nothing in it is
@@ -22,6 +23,7 @@ pub mod api;
 pub mod decode;
 pub mod edm;
 mod enums;
+pub mod lenient;
 mod object;
 pub mod page;
 pub(crate) mod path;
@@ -33,7 +35,11 @@ pub mod support;
 
 pub use decode::{DecodeError, ErrorCategory, from_slice, from_str};
 pub use edm::{Binary, Date, Double, Duration, EdmParseError, Guid, TimeOfDay};
+pub use lenient::{ItemError, Lenient};
 pub use page::Page;
+
+/// A page read leniently: every well-formed item is kept, valid or not (see [`lenient`]).
+pub type LenientPage<T> = Page<Lenient<T>>;
 pub use single::{SingleEntity, SingleValue};
 pub use support::{
     AdditionalProperties, DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember,

@@ -55,6 +55,12 @@ pub trait Object: Default {
 
     /// The same, to fill in while reading.
     fn additional_properties_mut(&mut self) -> &mut AdditionalProperties;
+
+    /// After the whole object has been read: the name of a required property that is missing.
+    /// (Generated types have none: any property may be absent.)
+    fn missing_property(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A field that holds one property: `Option<T>` (non-nullable) or [`Nullable<T>`].
@@ -316,7 +322,10 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                 Key::Other(key) => object.additional_properties_mut().read(key, &mut map)?,
             }
         }
-        Ok(object)
+        match object.missing_property() {
+            Some(name) => Err(path::missing_key(name)),
+            None => Ok(object),
+        }
     }
 }
 

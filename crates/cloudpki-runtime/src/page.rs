@@ -9,7 +9,6 @@ use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::object::{self, Object, PropertyReader, PropertyWriter, Slot};
-use crate::path;
 use crate::support::AdditionalProperties;
 
 /// `@odata.context`: the page's context URL.
@@ -166,19 +165,20 @@ impl<T: DeserializeOwned> Object for PageRepr<T> {
     fn additional_properties_mut(&mut self) -> &mut AdditionalProperties {
         &mut self.additional_properties
     }
+
+    fn missing_property(&self) -> Option<&'static str> {
+        self.value.is_none().then_some(VALUE)
+    }
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let repr: PageRepr<T> = object::deserialize_object(deserializer)?;
-        let Some(value) = repr.value else {
-            return Err(path::missing_key(VALUE));
-        };
         Ok(Page {
             odata_context: repr.odata_context,
             odata_count: repr.odata_count,
             odata_next_link: repr.odata_next_link,
-            value,
+            value: repr.value.unwrap_or_default(),
             additional_properties: repr.additional_properties,
         })
     }

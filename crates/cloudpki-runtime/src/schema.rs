@@ -119,7 +119,11 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for crate::SingleEntity<T> {
                     "required": ["value"],
                     "additionalProperties": true,
                 },
-                reference,
+                {
+                    "description": "The bare value (an entity has no `value` property).",
+                    "allOf": [reference],
+                    "not": {"required": ["value"]},
+                },
             ],
         }))
         .unwrap_or_default()

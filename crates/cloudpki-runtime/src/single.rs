@@ -64,17 +64,17 @@ impl<E: DeserializeOwned> SingleEntity<E> {
         serde_json::from_slice(body)
     }
 
-    /// Reads either shape from a JSON value. The body is the wrapper when it is an object whose
-    /// `value` member is an object and whose other members are annotations (`@...`); an entity
-    /// has no `value` property, so the two cannot be confused.
+    /// Reads either shape from a JSON value. The body is the wrapper when it is an object with a
+    /// `value` member whose other members are annotations (`@...`); an entity has no `value`
+    /// property, so the two cannot be confused (and `{"value": null}` is a wrapper around a bad
+    /// entity, not an entity with an unknown property).
     ///
     /// # Errors
     ///
     /// Not an `E`.
     pub fn from_value(value: Value) -> Result<Self, serde_json::Error> {
         let is_wrapper = value.as_object().is_some_and(|members| {
-            members.get("value").is_some_and(Value::is_object)
-                && members.keys().all(|key| key == "value" || key.starts_with('@'))
+            members.contains_key("value") && members.keys().all(|key| key == "value" || key.starts_with('@'))
         });
         let Value::Object(mut members) = value else {
             return E::deserialize(value).map(SingleEntity::new);

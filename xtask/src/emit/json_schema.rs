@@ -128,7 +128,11 @@ pub fn shape_schema(model: &Model, shape: &Shape, description: Option<&str>) -> 
                     "required": ["value"],
                     "additionalProperties": true,
                 },
-                reference(model, id),
+                {
+                    "description": "The bare value (an entity has no `value` property).",
+                    "allOf": [reference(model, id)],
+                    "not": {"required": ["value"]},
+                },
             ],
         }),
         Shape::Value(primitive) => json!({

@@ -63,8 +63,9 @@ pub fn emit(model: &Model) -> Result<Vec<RustFile>, String> {
         #(#declarations)*
         pub use ::cloudpki_runtime::{
             AdditionalProperties, Binary, Date, DateTimeOffset, DateTimeParseError, DecodeError, Double, Duration,
-            ErrorCategory, Guid, Nullable, Page, ParseEnumError, SingleEntity, SingleValue, TimeOfDay,
-            UnknownEnumMember, decode, edm, from_slice, from_str, page, single, stream, support,
+            EdmParseError, ErrorCategory, Guid, ItemError, Lenient, LenientPage, Nullable, Page, ParseEnumError,
+            SingleEntity, SingleValue, TimeOfDay, UnknownEnumMember, decode, edm, from_slice, from_str, lenient, page,
+            single, stream, support,
         };
         pub use ::cloudpki_runtime::stream::{PageInfo, PageReader, StreamError};
         #[cfg(feature = "http")]

@@ -66,6 +66,12 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The version of the certification authority that issued the certificate. In the 2026 Graph
     /// metadata and on the wire; not yet on the documentation page. Read-only.
     pub certification_authority_version_number: crate::Nullable<i32>,
+    /// The version of the certification authority that issued the certificate (in the metadata, not on
+    /// the documentation page). Navigation property: present when expanded (`$expand`) or included by
+    /// the service.
+    pub cloud_certification_authority_version: crate::Nullable<
+        Box<crate::CloudCertificationAuthorityVersion>,
+    >,
     /// Properties and annotations this version does not model (`@odata.type`, anything new),
     /// kept as sent and written back: annotations before the modelled properties, the rest after.
     pub additional_properties: crate::AdditionalProperties,
@@ -94,6 +100,7 @@ impl CloudCertificationAuthorityLeafCertificate {
         "keyUsages",
         "extendedKeyUsages",
         "certificationAuthorityVersionNumber",
+        "cloudCertificationAuthorityVersion",
     ];
     /// The `@odata.type` annotation of this entity type.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudCertificationAuthorityLeafCertificate";
@@ -226,6 +233,16 @@ impl CloudCertificationAuthorityLeafCertificate {
         );
         self
     }
+    /// Sets [`cloud_certification_authority_version`](Self::cloud_certification_authority_version).
+    pub fn with_cloud_certification_authority_version(
+        mut self,
+        value: impl Into<crate::CloudCertificationAuthorityVersion>,
+    ) -> Self {
+        self.cloud_certification_authority_version = crate::Nullable::Value(
+            Box::new(value.into()),
+        );
+        self
+    }
 }
 impl crate::__private::Object for CloudCertificationAuthorityLeafCertificate {
     const GRAPH_NAME: &'static str = "cloudCertificationAuthorityLeafCertificate";
@@ -253,6 +270,7 @@ impl crate::__private::Object for CloudCertificationAuthorityLeafCertificate {
             "keyUsages" => Some(18),
             "extendedKeyUsages" => Some(19),
             "certificationAuthorityVersionNumber" => Some(20),
+            "cloudCertificationAuthorityVersion" => Some(21),
             _ => None,
         }
     }
@@ -283,6 +301,7 @@ impl crate::__private::Object for CloudCertificationAuthorityLeafCertificate {
             18 => reader.list(&mut self.key_usages),
             19 => reader.list(&mut self.extended_key_usages),
             20 => reader.value(&mut self.certification_authority_version_number),
+            21 => reader.value(&mut self.cloud_certification_authority_version),
             _ => Ok(()),
         }
     }
@@ -311,6 +330,7 @@ impl crate::__private::Object for CloudCertificationAuthorityLeafCertificate {
         writer.property(18, &self.key_usages)?;
         writer.property(19, &self.extended_key_usages)?;
         writer.property(20, &self.certification_authority_version_number)?;
+        writer.property(21, &self.cloud_certification_authority_version)?;
         Ok(())
     }
     fn additional_properties(&self) -> &crate::AdditionalProperties {
@@ -338,6 +358,11 @@ impl ::schemars::JsonSchema for CloudCertificationAuthorityLeafCertificate {
                         .subschema_for::<
                             crate::CloudCertificationAuthorityLeafCertificateStatus,
                         >(),
+                ),
+                (
+                    "#/$defs/CloudCertificationAuthorityVersion",
+                    generator
+                        .subschema_for::<crate::CloudCertificationAuthorityVersion>(),
                 ),
             ],
         )

@@ -7,6 +7,331 @@
 use crate::__private::prelude::*;
 /// The default service root, from the spec; national clouds are other hosts with the same paths.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
+/// Activate a version of a cloud certification authority (added in 2026-04). Bound to one
+/// cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activate`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Activate {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The parameters of the activate action.
+    pub body: crate::ActivateRequest,
+}
+impl Activate {
+    /// The `activate` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::ActivateRequest,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for Activate {
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "activate";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activate";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/activate");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Change the status of a cloud certification authority (for example pause it). Bound to one
+/// cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/changeCloudCertificationAuthorityStatus`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+///
+/// **Flagged:** The documentation lists only a read permission for this write action, on every
+/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
+/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeCloudCertificationAuthorityStatus {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The parameters of the changeCloudCertificationAuthorityStatus action.
+    pub body: crate::ChangeCloudCertificationAuthorityStatusRequest,
+}
+impl ChangeCloudCertificationAuthorityStatus {
+    /// The `changeCloudCertificationAuthorityStatus` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::ChangeCloudCertificationAuthorityStatusRequest,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for ChangeCloudCertificationAuthorityStatus {
+    /// The certification authority with its new status. The documentation shows it wrapped as
+    /// `{"value": {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "changeCloudCertificationAuthorityStatus";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/changeCloudCertificationAuthorityStatus";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        Some(
+            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/changeCloudCertificationAuthorityStatus");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Create a cloud certification authority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCloudCertificationAuthority {
+    /// The certification authority to create (read-only properties are ignored by the service).
+    pub body: crate::CloudCertificationAuthority,
+}
+impl CreateCloudCertificationAuthority {
+    /// The `createCloudCertificationAuthority` operation.
+    pub fn new(body: crate::CloudCertificationAuthority) -> Self {
+        Self { body }
+    }
+}
+impl crate::api::Operation for CreateCloudCertificationAuthority {
+    /// The created certification authority (201 Created; the documentation shows the bare entity).
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "createCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Delete a cloud certification authority (a root cannot go while issuing certification authorities
+/// remain).
+///
+/// `DELETE /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCloudCertificationAuthority {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl DeleteCloudCertificationAuthority {
+    /// The `deleteCloudCertificationAuthority` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for DeleteCloudCertificationAuthority {
+    /// Nothing: The service answers 204 No Content.
+    type Output = ();
+    const OPERATION_ID: &'static str = "deleteCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Delete;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_nothing(body)
+    }
+}
+/// List cloud certification authorities through an action bound to one of them (documented; the
+/// plain list route is the usual way).
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthority`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetAllCloudCertificationAuthority {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl GetAllCloudCertificationAuthority {
+    /// The `getAllCloudCertificationAuthority` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for GetAllCloudCertificationAuthority {
+    /// One page of certification authorities.
+    type Output = crate::Page<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "getAllCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthority";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/getAllCloudCertificationAuthority");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
 /// List the leaf certificates issued by a cloud certification authority, one page at a time. Bound
 /// to one cloudCertificationAuthority.
 ///
@@ -74,6 +399,1494 @@ impl crate::api::Operation for GetAllCloudCertificationAuthorityLeafCertificates
         crate::__private::parse_json(body)
     }
 }
+/// Read a cloud certification authority through an action bound to it (documented; the plain get
+/// route is the usual way).
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthority`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthority {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl GetCloudCertificationAuthority {
+    /// The `getCloudCertificationAuthority` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthority {
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthority";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/getCloudCertificationAuthority");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read the active version of a cloud certification authority (the `activeVersion` navigation
+/// property, added in 2026-04).
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activeVersion`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthorityActiveVersion {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl GetCloudCertificationAuthorityActiveVersion {
+    /// The `getCloudCertificationAuthorityActiveVersion` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthorityActiveVersion {
+    /// The active version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs
+    /// read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityActiveVersion";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activeVersion";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/activeVersion");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read one cloud certification authority.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthorityById {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl GetCloudCertificationAuthorityById {
+    /// The `getCloudCertificationAuthorityById` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthorityById {
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityById";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read one leaf certificate of a cloud certification authority.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthorityLeafCertificate {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The unique identifier of the leaf certificate.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    pub cloud_certification_authority_leaf_certificate_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl GetCloudCertificationAuthorityLeafCertificate {
+    /// The `getCloudCertificationAuthorityLeafCertificate` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
+                .into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthorityLeafCertificate {
+    /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
+    /// SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityLeafCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityLeafCertificateId",
+            &self.cloud_certification_authority_leaf_certificate_id,
+        )?;
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read the current version of a cloud certification authority through an action bound to it (added
+/// in 2026-04).
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersion`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthorityVersion {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl GetCloudCertificationAuthorityVersion {
+    /// The `getCloudCertificationAuthorityVersion` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthorityVersion {
+    /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs read
+    /// the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersion";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersion";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/getCloudCertificationAuthorityVersion");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read one version of a cloud certification authority (added in 2026-04).
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/{cloudCertificationAuthorityVersionId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthorityVersionById {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The unique identifier of the version.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityVersionId}`.
+    pub cloud_certification_authority_version_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl GetCloudCertificationAuthorityVersionById {
+    /// The `getCloudCertificationAuthorityVersionById` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        cloud_certification_authority_version_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            cloud_certification_authority_version_id: cloud_certification_authority_version_id
+                .into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthorityVersionById {
+    /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs read
+    /// the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersionById";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/{cloudCertificationAuthorityVersionId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/versions");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityVersionId",
+            &self.cloud_certification_authority_version_id,
+        )?;
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// List the versions of a cloud certification authority through an action bound to it (added in
+/// 2026-04).
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersions`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetCloudCertificationAuthorityVersions {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl GetCloudCertificationAuthorityVersions {
+    /// The `getCloudCertificationAuthorityVersions` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for GetCloudCertificationAuthorityVersions {
+    /// One page of versions.
+    type Output = crate::Page<crate::CloudCertificationAuthorityVersion>;
+    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersions";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersions";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/getCloudCertificationAuthorityVersions");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read one leaf certificate from the top-level collection (live tenants answer 404; read it per
+/// certification authority instead).
+///
+/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetTenantCloudCertificationAuthorityLeafCertificate {
+    /// The unique identifier of the leaf certificate.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    pub cloud_certification_authority_leaf_certificate_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl GetTenantCloudCertificationAuthorityLeafCertificate {
+    /// The `getTenantCloudCertificationAuthorityLeafCertificate` operation.
+    pub fn new(
+        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
+                .into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl crate::api::Operation for GetTenantCloudCertificationAuthorityLeafCertificate {
+    /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
+    /// SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "getTenantCloudCertificationAuthorityLeafCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityLeafCertificateId",
+            &self.cloud_certification_authority_leaf_certificate_id,
+        )?;
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// List the cloud certification authorities of the tenant, one page at a time.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListCloudCertificationAuthorities {
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl ListCloudCertificationAuthorities {
+    /// The `listCloudCertificationAuthorities` operation.
+    pub fn new() -> Self {
+        Self {
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
+    pub fn top(mut self, count: u32) -> Self {
+        self.query.top = Some(count);
+        self
+    }
+    /// `$skip`: skip this many items.
+    pub fn skip(mut self, count: u32) -> Self {
+        self.query.skip = Some(count);
+        self
+    }
+    /// `$orderby`: `property` or `property desc`, in order.
+    pub fn orderby<S: Into<String>>(
+        mut self,
+        keys: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.orderby = keys.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.query.count = count;
+        self
+    }
+}
+impl crate::api::Operation for ListCloudCertificationAuthorities {
+    /// One page of certification authorities. Follow `@odata.nextLink`, when present, for the next
+    /// page.
+    type Output = crate::Page<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "listCloudCertificationAuthorities";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// List the leaf certificates of one cloud certification authority (the navigation property), one
+/// page at a time.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListCloudCertificationAuthorityLeafCertificates {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl ListCloudCertificationAuthorityLeafCertificates {
+    /// The `listCloudCertificationAuthorityLeafCertificates` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
+    pub fn top(mut self, count: u32) -> Self {
+        self.query.top = Some(count);
+        self
+    }
+    /// `$skip`: skip this many items.
+    pub fn skip(mut self, count: u32) -> Self {
+        self.query.skip = Some(count);
+        self
+    }
+    /// `$orderby`: `property` or `property desc`, in order.
+    pub fn orderby<S: Into<String>>(
+        mut self,
+        keys: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.orderby = keys.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.query.count = count;
+        self
+    }
+}
+impl crate::api::Operation for ListCloudCertificationAuthorityLeafCertificates {
+    /// One page of leaf certificates. Follow `@odata.nextLink`, when present, for the next page.
+    type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "listCloudCertificationAuthorityLeafCertificates";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// List the versions of a cloud certification authority (the `versions` navigation property, added
+/// in 2026-04), one page at a time.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListCloudCertificationAuthorityVersions {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl ListCloudCertificationAuthorityVersions {
+    /// The `listCloudCertificationAuthorityVersions` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
+    pub fn top(mut self, count: u32) -> Self {
+        self.query.top = Some(count);
+        self
+    }
+    /// `$skip`: skip this many items.
+    pub fn skip(mut self, count: u32) -> Self {
+        self.query.skip = Some(count);
+        self
+    }
+    /// `$orderby`: `property` or `property desc`, in order.
+    pub fn orderby<S: Into<String>>(
+        mut self,
+        keys: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.orderby = keys.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.query.count = count;
+        self
+    }
+}
+impl crate::api::Operation for ListCloudCertificationAuthorityVersions {
+    /// One page of versions.
+    type Output = crate::Page<crate::CloudCertificationAuthorityVersion>;
+    const OPERATION_ID: &'static str = "listCloudCertificationAuthorityVersions";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/versions");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// List the leaf certificates of the tenant (the top-level
+/// `cloudCertificationAuthorityLeafCertificate` collection of `deviceManagement`). Declared in the
+/// metadata, but live tenants answer 404: list them per certification authority instead.
+///
+/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListTenantCloudCertificationAuthorityLeafCertificates {
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl ListTenantCloudCertificationAuthorityLeafCertificates {
+    /// The `listTenantCloudCertificationAuthorityLeafCertificates` operation.
+    pub fn new() -> Self {
+        Self {
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
+    pub fn top(mut self, count: u32) -> Self {
+        self.query.top = Some(count);
+        self
+    }
+    /// `$skip`: skip this many items.
+    pub fn skip(mut self, count: u32) -> Self {
+        self.query.skip = Some(count);
+        self
+    }
+    /// `$orderby`: `property` or `property desc`, in order.
+    pub fn orderby<S: Into<String>>(
+        mut self,
+        keys: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.orderby = keys.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.query.count = count;
+        self
+    }
+}
+impl crate::api::Operation for ListTenantCloudCertificationAuthorityLeafCertificates {
+    /// One page of leaf certificates.
+    type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "listTenantCloudCertificationAuthorityLeafCertificates";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Update a cloud certification authority through an action bound to it (documented without a
+/// body).
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/patchCloudCertificationAuthority`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+///
+/// **Flagged:** The documentation lists only a read permission for this write action, on every
+/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
+/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct PatchCloudCertificationAuthority {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl PatchCloudCertificationAuthority {
+    /// The `patchCloudCertificationAuthority` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for PatchCloudCertificationAuthority {
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "patchCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/patchCloudCertificationAuthority";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        Some(
+            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/patchCloudCertificationAuthority");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Create cloud certification authorities through an action bound to one (documented without a
+/// body).
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/postCloudCertificationAuthority`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+///
+/// **Flagged:** The documentation lists only a read permission for this write action, on every
+/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
+/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct PostCloudCertificationAuthority {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl PostCloudCertificationAuthority {
+    /// The `postCloudCertificationAuthority` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for PostCloudCertificationAuthority {
+    /// One page of certification authorities.
+    type Output = crate::Page<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "postCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/postCloudCertificationAuthority";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        Some(
+            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/postCloudCertificationAuthority");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Renew a cloud certification authority: the service makes a new version (added in 2026-04). Bound
+/// to one cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/renew`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
+/// the permissions are those of the documented operations of the same kind. The dedicated scopes
+/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Renew {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+}
+impl Renew {
+    /// The `renew` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+        }
+    }
+}
+impl crate::api::Operation for Renew {
+    /// Nothing: The service answers 204 No Content.
+    type Output = ();
+    const OPERATION_ID: &'static str = "renew";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/renew";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        Some(
+            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/renew");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_nothing(body)
+    }
+}
+/// Revoke the certificate of a cloud certification authority (the last step of retiring it). Bound
+/// to one cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeCloudCertificationAuthorityCertificate`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+///
+/// **Flagged:** The documentation lists only a read permission for this write action, on every
+/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
+/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeCloudCertificationAuthorityCertificate {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The parameters of the revokeCloudCertificationAuthorityCertificate action.
+    pub body: crate::RevokeCloudCertificationAuthorityCertificateRequest,
+}
+impl RevokeCloudCertificationAuthorityCertificate {
+    /// The `revokeCloudCertificationAuthorityCertificate` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::RevokeCloudCertificationAuthorityCertificateRequest,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for RevokeCloudCertificationAuthorityCertificate {
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "revokeCloudCertificationAuthorityCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeCloudCertificationAuthorityCertificate";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        Some(
+            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/revokeCloudCertificationAuthorityCertificate");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
 /// Revoke a leaf certificate issued by a cloud certification authority. Bound to one
 /// cloudCertificationAuthority.
 ///
@@ -116,7 +1929,7 @@ impl RevokeLeafCertificate {
 }
 impl crate::api::Operation for RevokeLeafCertificate {
     /// The revoked leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
-    /// Microsoft SDKs read the same response as the bare entity.
+    /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "revokeLeafCertificate";
     const METHOD: crate::api::Method = crate::api::Method::Post;
@@ -139,6 +1952,289 @@ impl crate::api::Operation for RevokeLeafCertificate {
             &self.cloud_certification_authority_id,
         )?;
         path.push_str("/revokeLeafCertificate");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Revoke a leaf certificate, found by its serial number, issued by a cloud certification
+/// authority. Bound to one cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificateBySerialNumber`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+///
+/// **Flagged:** The documentation lists only a read permission for this write action, on every
+/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
+/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RevokeLeafCertificateBySerialNumber {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The parameters of the revokeLeafCertificateBySerialNumber action.
+    pub body: crate::RevokeLeafCertificateBySerialNumberRequest,
+}
+impl RevokeLeafCertificateBySerialNumber {
+    /// The `revokeLeafCertificateBySerialNumber` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::RevokeLeafCertificateBySerialNumberRequest,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for RevokeLeafCertificateBySerialNumber {
+    /// The revoked leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "revokeLeafCertificateBySerialNumber";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificateBySerialNumber";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        Some(
+            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/revokeLeafCertificateBySerialNumber");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Find a leaf certificate issued by a cloud certification authority by its serial number. Bound to
+/// one cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The parameters of the searchCloudCertificationAuthorityLeafCertificateBySerialNumber action.
+    pub body: crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
+}
+impl SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
+    /// The `searchCloudCertificationAuthorityLeafCertificateBySerialNumber` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation
+for SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
+    /// The leaf certificate with that serial number. The documentation shows it wrapped as `{"value":
+    /// {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/searchCloudCertificationAuthorityLeafCertificateBySerialNumber");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Update the writable properties of a cloud certification authority (absent properties are left as
+/// they are, `null` clears them).
+///
+/// `PATCH /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCloudCertificationAuthority {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The properties to change.
+    pub body: crate::CloudCertificationAuthority,
+}
+impl UpdateCloudCertificationAuthority {
+    /// The `updateCloudCertificationAuthority` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::CloudCertificationAuthority,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for UpdateCloudCertificationAuthority {
+    /// Nothing: The service answers 204 No Content (or 200 with the entity, which is not read).
+    type Output = ();
+    const OPERATION_ID: &'static str = "updateCloudCertificationAuthority";
+    const METHOD: crate::api::Method = crate::api::Method::Patch;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_nothing(body)
+    }
+}
+/// Upload the certificate an external root signed for an issuing certification authority, with its
+/// trust chain. Bound to one cloudCertificationAuthority.
+///
+/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/uploadExternallySignedCertificationAuthorityCertificate`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All |
+///
+/// **Flagged:** The documentation lists only a read permission for this write action, on every
+/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
+/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct UploadExternallySignedCertificationAuthorityCertificate {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The parameters of the uploadExternallySignedCertificationAuthorityCertificate action.
+    pub body: crate::UploadExternallySignedCertificationAuthorityCertificateRequest,
+}
+impl UploadExternallySignedCertificationAuthorityCertificate {
+    /// The `uploadExternallySignedCertificationAuthorityCertificate` operation.
+    pub fn new(
+        cloud_certification_authority_id: impl Into<String>,
+        body: crate::UploadExternallySignedCertificationAuthorityCertificateRequest,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for UploadExternallySignedCertificationAuthorityCertificate {
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    const OPERATION_ID: &'static str = "uploadExternallySignedCertificationAuthorityCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/uploadExternallySignedCertificationAuthorityCertificate";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.Read.All"],
+        &[],
+        &["DeviceManagementConfiguration.Read.All"],
+        Some(
+            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/uploadExternallySignedCertificationAuthorityCertificate");
         Ok(path)
     }
     fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {

@@ -4,6 +4,24 @@
 #![doc(hidden)]
 /// Every public type: the name fixtures and tests use, and its schema file stem under `schema/`.
 pub const TYPES: &[(&str, &str)] = &[
+    ("ActivateRequest", "ActivateRequest"),
+    (
+        "ChangeCloudCertificationAuthorityStatusRequest",
+        "ChangeCloudCertificationAuthorityStatusRequest",
+    ),
+    ("CloudCertificationAuthority", "CloudCertificationAuthority"),
+    (
+        "CloudCertificationAuthorityCertificateKeySize",
+        "CloudCertificationAuthorityCertificateKeySize",
+    ),
+    (
+        "CloudCertificationAuthorityHashingAlgorithm",
+        "CloudCertificationAuthorityHashingAlgorithm",
+    ),
+    (
+        "CloudCertificationAuthorityKeyPlatformType",
+        "CloudCertificationAuthorityKeyPlatformType",
+    ),
     (
         "CloudCertificationAuthorityLeafCertificate",
         "CloudCertificationAuthorityLeafCertificate",
@@ -11,40 +29,233 @@ pub const TYPES: &[(&str, &str)] = &[
     (
         "CloudCertificationAuthorityLeafCertificateStatus",
         "CloudCertificationAuthorityLeafCertificateStatus",
+    ),
+    ("CloudCertificationAuthorityStatus", "CloudCertificationAuthorityStatus"),
+    ("CloudCertificationAuthorityType", "CloudCertificationAuthorityType"),
+    ("CloudCertificationAuthorityVersion", "CloudCertificationAuthorityVersion"),
+    (
+        "CloudCertificationAuthorityVersionStatus",
+        "CloudCertificationAuthorityVersionStatus",
+    ),
+    (
+        "CloudCertificationAuthorityVersionUsage",
+        "CloudCertificationAuthorityVersionUsage",
+    ),
+    ("ExtendedKeyUsage", "ExtendedKeyUsage"),
+    (
+        "RevokeCloudCertificationAuthorityCertificateRequest",
+        "RevokeCloudCertificationAuthorityCertificateRequest",
+    ),
+    (
+        "RevokeLeafCertificateBySerialNumberRequest",
+        "RevokeLeafCertificateBySerialNumberRequest",
     ),
     ("RevokeLeafCertificateRequest", "RevokeLeafCertificateRequest"),
     (
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest",
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest",
+    ),
+    ("TrustChainCertificate", "TrustChainCertificate"),
+    (
+        "UploadExternallySignedCertificationAuthorityCertificateRequest",
+        "UploadExternallySignedCertificationAuthorityCertificateRequest",
+    ),
+    ("Page<CloudCertificationAuthority>", "Page_CloudCertificationAuthority"),
+    (
         "Page<CloudCertificationAuthorityLeafCertificate>",
         "Page_CloudCertificationAuthorityLeafCertificate",
+    ),
+    (
+        "Page<CloudCertificationAuthorityVersion>",
+        "Page_CloudCertificationAuthorityVersion",
+    ),
+    (
+        "SingleEntity<CloudCertificationAuthority>",
+        "SingleEntity_CloudCertificationAuthority",
     ),
     (
         "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
         "SingleEntity_CloudCertificationAuthorityLeafCertificate",
     ),
     (
+        "SingleEntity<CloudCertificationAuthorityVersion>",
+        "SingleEntity_CloudCertificationAuthorityVersion",
+    ),
+    ("ActivateResponse", "ActivateResponse"),
+    (
+        "ChangeCloudCertificationAuthorityStatusResponse",
+        "ChangeCloudCertificationAuthorityStatusResponse",
+    ),
+    (
         "GetAllCloudCertificationAuthorityLeafCertificatesResponse",
         "GetAllCloudCertificationAuthorityLeafCertificatesResponse",
     ),
+    (
+        "GetAllCloudCertificationAuthorityResponse",
+        "GetAllCloudCertificationAuthorityResponse",
+    ),
+    ("GetCloudCertificationAuthorityResponse", "GetCloudCertificationAuthorityResponse"),
+    (
+        "GetCloudCertificationAuthorityVersionResponse",
+        "GetCloudCertificationAuthorityVersionResponse",
+    ),
+    (
+        "GetCloudCertificationAuthorityVersionsResponse",
+        "GetCloudCertificationAuthorityVersionsResponse",
+    ),
+    (
+        "PatchCloudCertificationAuthorityResponse",
+        "PatchCloudCertificationAuthorityResponse",
+    ),
+    (
+        "PostCloudCertificationAuthorityResponse",
+        "PostCloudCertificationAuthorityResponse",
+    ),
+    (
+        "RevokeCloudCertificationAuthorityCertificateResponse",
+        "RevokeCloudCertificationAuthorityCertificateResponse",
+    ),
+    (
+        "RevokeLeafCertificateBySerialNumberResponse",
+        "RevokeLeafCertificateBySerialNumberResponse",
+    ),
     ("RevokeLeafCertificateResponse", "RevokeLeafCertificateResponse"),
+    (
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberResponse",
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberResponse",
+    ),
+    (
+        "UploadExternallySignedCertificationAuthorityCertificateResponse",
+        "UploadExternallySignedCertificationAuthorityCertificateResponse",
+    ),
 ];
 /// Every operation: its name (`operationId`) and the registry name of what it answers
 /// (empty for no content).
 pub const OPERATIONS: &[(&str, &str)] = &[
+    ("activate", "SingleEntity<CloudCertificationAuthority>"),
+    (
+        "changeCloudCertificationAuthorityStatus",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
+    ("createCloudCertificationAuthority", "SingleEntity<CloudCertificationAuthority>"),
+    ("deleteCloudCertificationAuthority", ""),
+    ("getAllCloudCertificationAuthority", "Page<CloudCertificationAuthority>"),
     (
         "getAllCloudCertificationAuthorityLeafCertificates",
         "Page<CloudCertificationAuthorityLeafCertificate>",
     ),
-    ("revokeLeafCertificate", "SingleEntity<CloudCertificationAuthorityLeafCertificate>"),
+    ("getCloudCertificationAuthority", "SingleEntity<CloudCertificationAuthority>"),
+    (
+        "getCloudCertificationAuthorityActiveVersion",
+        "SingleEntity<CloudCertificationAuthorityVersion>",
+    ),
+    ("getCloudCertificationAuthorityById", "SingleEntity<CloudCertificationAuthority>"),
+    (
+        "getCloudCertificationAuthorityLeafCertificate",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "getCloudCertificationAuthorityVersion",
+        "SingleEntity<CloudCertificationAuthorityVersion>",
+    ),
+    (
+        "getCloudCertificationAuthorityVersionById",
+        "SingleEntity<CloudCertificationAuthorityVersion>",
+    ),
+    (
+        "getCloudCertificationAuthorityVersions",
+        "Page<CloudCertificationAuthorityVersion>",
+    ),
+    (
+        "getTenantCloudCertificationAuthorityLeafCertificate",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    ("listCloudCertificationAuthorities", "Page<CloudCertificationAuthority>"),
+    (
+        "listCloudCertificationAuthorityLeafCertificates",
+        "Page<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "listCloudCertificationAuthorityVersions",
+        "Page<CloudCertificationAuthorityVersion>",
+    ),
+    (
+        "listTenantCloudCertificationAuthorityLeafCertificates",
+        "Page<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    ("patchCloudCertificationAuthority", "SingleEntity<CloudCertificationAuthority>"),
+    ("postCloudCertificationAuthority", "Page<CloudCertificationAuthority>"),
+    ("renew", ""),
+    (
+        "revokeCloudCertificationAuthorityCertificate",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
+    (
+        "revokeLeafCertificate",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "revokeLeafCertificateBySerialNumber",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    ("updateCloudCertificationAuthority", ""),
+    (
+        "uploadExternallySignedCertificationAuthorityCertificate",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
 ];
 /// The aliases among [`TYPES`]: each alias and the registry name of the shape it names.
 pub const ALIASES: &[(&str, &str)] = &[
+    ("ActivateResponse", "SingleEntity<CloudCertificationAuthority>"),
+    (
+        "ChangeCloudCertificationAuthorityStatusResponse",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
     (
         "GetAllCloudCertificationAuthorityLeafCertificatesResponse",
         "Page<CloudCertificationAuthorityLeafCertificate>",
     ),
+    ("GetAllCloudCertificationAuthorityResponse", "Page<CloudCertificationAuthority>"),
+    (
+        "GetCloudCertificationAuthorityResponse",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
+    (
+        "GetCloudCertificationAuthorityVersionResponse",
+        "SingleEntity<CloudCertificationAuthorityVersion>",
+    ),
+    (
+        "GetCloudCertificationAuthorityVersionsResponse",
+        "Page<CloudCertificationAuthorityVersion>",
+    ),
+    (
+        "PatchCloudCertificationAuthorityResponse",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
+    ("PostCloudCertificationAuthorityResponse", "Page<CloudCertificationAuthority>"),
+    (
+        "RevokeCloudCertificationAuthorityCertificateResponse",
+        "SingleEntity<CloudCertificationAuthority>",
+    ),
+    (
+        "RevokeLeafCertificateBySerialNumberResponse",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
     (
         "RevokeLeafCertificateResponse",
         "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberResponse",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "UploadExternallySignedCertificationAuthorityCertificateResponse",
+        "SingleEntity<CloudCertificationAuthority>",
     ),
 ];
 /// Calls `$callback!(name, schema_file_stem, Type);` for every public type.
@@ -52,25 +263,114 @@ pub const ALIASES: &[(&str, &str)] = &[
 #[doc(hidden)]
 macro_rules! for_each_type {
     ($callback:ident) => {
-        $callback ! ("CloudCertificationAuthorityLeafCertificate",
+        $callback ! ("ActivateRequest", "ActivateRequest", $crate::ActivateRequest);
+        $callback ! ("ChangeCloudCertificationAuthorityStatusRequest",
+        "ChangeCloudCertificationAuthorityStatusRequest",
+        $crate::ChangeCloudCertificationAuthorityStatusRequest); $callback !
+        ("CloudCertificationAuthority", "CloudCertificationAuthority",
+        $crate::CloudCertificationAuthority); $callback !
+        ("CloudCertificationAuthorityCertificateKeySize",
+        "CloudCertificationAuthorityCertificateKeySize",
+        $crate::CloudCertificationAuthorityCertificateKeySize); $callback !
+        ("CloudCertificationAuthorityHashingAlgorithm",
+        "CloudCertificationAuthorityHashingAlgorithm",
+        $crate::CloudCertificationAuthorityHashingAlgorithm); $callback !
+        ("CloudCertificationAuthorityKeyPlatformType",
+        "CloudCertificationAuthorityKeyPlatformType",
+        $crate::CloudCertificationAuthorityKeyPlatformType); $callback !
+        ("CloudCertificationAuthorityLeafCertificate",
         "CloudCertificationAuthorityLeafCertificate",
         $crate::CloudCertificationAuthorityLeafCertificate); $callback !
         ("CloudCertificationAuthorityLeafCertificateStatus",
         "CloudCertificationAuthorityLeafCertificateStatus",
         $crate::CloudCertificationAuthorityLeafCertificateStatus); $callback !
+        ("CloudCertificationAuthorityStatus", "CloudCertificationAuthorityStatus",
+        $crate::CloudCertificationAuthorityStatus); $callback !
+        ("CloudCertificationAuthorityType", "CloudCertificationAuthorityType",
+        $crate::CloudCertificationAuthorityType); $callback !
+        ("CloudCertificationAuthorityVersion", "CloudCertificationAuthorityVersion",
+        $crate::CloudCertificationAuthorityVersion); $callback !
+        ("CloudCertificationAuthorityVersionStatus",
+        "CloudCertificationAuthorityVersionStatus",
+        $crate::CloudCertificationAuthorityVersionStatus); $callback !
+        ("CloudCertificationAuthorityVersionUsage",
+        "CloudCertificationAuthorityVersionUsage",
+        $crate::CloudCertificationAuthorityVersionUsage); $callback !
+        ("ExtendedKeyUsage", "ExtendedKeyUsage", $crate::ExtendedKeyUsage); $callback !
+        ("RevokeCloudCertificationAuthorityCertificateRequest",
+        "RevokeCloudCertificationAuthorityCertificateRequest",
+        $crate::RevokeCloudCertificationAuthorityCertificateRequest); $callback !
+        ("RevokeLeafCertificateBySerialNumberRequest",
+        "RevokeLeafCertificateBySerialNumberRequest",
+        $crate::RevokeLeafCertificateBySerialNumberRequest); $callback !
         ("RevokeLeafCertificateRequest", "RevokeLeafCertificateRequest",
         $crate::RevokeLeafCertificateRequest); $callback !
+        ("SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest",
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest",
+        $crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest);
+        $callback ! ("TrustChainCertificate", "TrustChainCertificate",
+        $crate::TrustChainCertificate); $callback !
+        ("UploadExternallySignedCertificationAuthorityCertificateRequest",
+        "UploadExternallySignedCertificationAuthorityCertificateRequest",
+        $crate::UploadExternallySignedCertificationAuthorityCertificateRequest);
+        $callback ! ("Page<CloudCertificationAuthority>",
+        "Page_CloudCertificationAuthority", $crate::Page <
+        $crate::CloudCertificationAuthority >); $callback !
         ("Page<CloudCertificationAuthorityLeafCertificate>",
         "Page_CloudCertificationAuthorityLeafCertificate", $crate::Page <
         $crate::CloudCertificationAuthorityLeafCertificate >); $callback !
+        ("Page<CloudCertificationAuthorityVersion>",
+        "Page_CloudCertificationAuthorityVersion", $crate::Page <
+        $crate::CloudCertificationAuthorityVersion >); $callback !
+        ("SingleEntity<CloudCertificationAuthority>",
+        "SingleEntity_CloudCertificationAuthority", $crate::SingleEntity <
+        $crate::CloudCertificationAuthority >); $callback !
         ("SingleEntity<CloudCertificationAuthorityLeafCertificate>",
         "SingleEntity_CloudCertificationAuthorityLeafCertificate", $crate::SingleEntity <
         $crate::CloudCertificationAuthorityLeafCertificate >); $callback !
+        ("SingleEntity<CloudCertificationAuthorityVersion>",
+        "SingleEntity_CloudCertificationAuthorityVersion", $crate::SingleEntity <
+        $crate::CloudCertificationAuthorityVersion >); $callback ! ("ActivateResponse",
+        "ActivateResponse", $crate::SingleEntity < $crate::CloudCertificationAuthority
+        >); $callback ! ("ChangeCloudCertificationAuthorityStatusResponse",
+        "ChangeCloudCertificationAuthorityStatusResponse", $crate::SingleEntity <
+        $crate::CloudCertificationAuthority >); $callback !
         ("GetAllCloudCertificationAuthorityLeafCertificatesResponse",
         "GetAllCloudCertificationAuthorityLeafCertificatesResponse", $crate::Page <
         $crate::CloudCertificationAuthorityLeafCertificate >); $callback !
+        ("GetAllCloudCertificationAuthorityResponse",
+        "GetAllCloudCertificationAuthorityResponse", $crate::Page <
+        $crate::CloudCertificationAuthority >); $callback !
+        ("GetCloudCertificationAuthorityResponse",
+        "GetCloudCertificationAuthorityResponse", $crate::SingleEntity <
+        $crate::CloudCertificationAuthority >); $callback !
+        ("GetCloudCertificationAuthorityVersionResponse",
+        "GetCloudCertificationAuthorityVersionResponse", $crate::SingleEntity <
+        $crate::CloudCertificationAuthorityVersion >); $callback !
+        ("GetCloudCertificationAuthorityVersionsResponse",
+        "GetCloudCertificationAuthorityVersionsResponse", $crate::Page <
+        $crate::CloudCertificationAuthorityVersion >); $callback !
+        ("PatchCloudCertificationAuthorityResponse",
+        "PatchCloudCertificationAuthorityResponse", $crate::SingleEntity <
+        $crate::CloudCertificationAuthority >); $callback !
+        ("PostCloudCertificationAuthorityResponse",
+        "PostCloudCertificationAuthorityResponse", $crate::Page <
+        $crate::CloudCertificationAuthority >); $callback !
+        ("RevokeCloudCertificationAuthorityCertificateResponse",
+        "RevokeCloudCertificationAuthorityCertificateResponse", $crate::SingleEntity <
+        $crate::CloudCertificationAuthority >); $callback !
+        ("RevokeLeafCertificateBySerialNumberResponse",
+        "RevokeLeafCertificateBySerialNumberResponse", $crate::SingleEntity <
+        $crate::CloudCertificationAuthorityLeafCertificate >); $callback !
         ("RevokeLeafCertificateResponse", "RevokeLeafCertificateResponse",
         $crate::SingleEntity < $crate::CloudCertificationAuthorityLeafCertificate >);
+        $callback !
+        ("SearchCloudCertificationAuthorityLeafCertificateBySerialNumberResponse",
+        "SearchCloudCertificationAuthorityLeafCertificateBySerialNumberResponse",
+        $crate::SingleEntity < $crate::CloudCertificationAuthorityLeafCertificate >);
+        $callback ! ("UploadExternallySignedCertificationAuthorityCertificateResponse",
+        "UploadExternallySignedCertificationAuthorityCertificateResponse",
+        $crate::SingleEntity < $crate::CloudCertificationAuthority >);
     };
 }
 /// Calls `$callback!(operation_id, Type);` for every operation (feature `http`).
@@ -78,8 +378,56 @@ macro_rules! for_each_type {
 #[doc(hidden)]
 macro_rules! for_each_operation {
     ($callback:ident) => {
-        $callback ! ("getAllCloudCertificationAuthorityLeafCertificates",
+        $callback ! ("activate", $crate::operations::Activate); $callback !
+        ("changeCloudCertificationAuthorityStatus",
+        $crate::operations::ChangeCloudCertificationAuthorityStatus); $callback !
+        ("createCloudCertificationAuthority",
+        $crate::operations::CreateCloudCertificationAuthority); $callback !
+        ("deleteCloudCertificationAuthority",
+        $crate::operations::DeleteCloudCertificationAuthority); $callback !
+        ("getAllCloudCertificationAuthority",
+        $crate::operations::GetAllCloudCertificationAuthority); $callback !
+        ("getAllCloudCertificationAuthorityLeafCertificates",
         $crate::operations::GetAllCloudCertificationAuthorityLeafCertificates); $callback
-        ! ("revokeLeafCertificate", $crate::operations::RevokeLeafCertificate);
+        ! ("getCloudCertificationAuthority",
+        $crate::operations::GetCloudCertificationAuthority); $callback !
+        ("getCloudCertificationAuthorityActiveVersion",
+        $crate::operations::GetCloudCertificationAuthorityActiveVersion); $callback !
+        ("getCloudCertificationAuthorityById",
+        $crate::operations::GetCloudCertificationAuthorityById); $callback !
+        ("getCloudCertificationAuthorityLeafCertificate",
+        $crate::operations::GetCloudCertificationAuthorityLeafCertificate); $callback !
+        ("getCloudCertificationAuthorityVersion",
+        $crate::operations::GetCloudCertificationAuthorityVersion); $callback !
+        ("getCloudCertificationAuthorityVersionById",
+        $crate::operations::GetCloudCertificationAuthorityVersionById); $callback !
+        ("getCloudCertificationAuthorityVersions",
+        $crate::operations::GetCloudCertificationAuthorityVersions); $callback !
+        ("getTenantCloudCertificationAuthorityLeafCertificate",
+        $crate::operations::GetTenantCloudCertificationAuthorityLeafCertificate);
+        $callback ! ("listCloudCertificationAuthorities",
+        $crate::operations::ListCloudCertificationAuthorities); $callback !
+        ("listCloudCertificationAuthorityLeafCertificates",
+        $crate::operations::ListCloudCertificationAuthorityLeafCertificates); $callback !
+        ("listCloudCertificationAuthorityVersions",
+        $crate::operations::ListCloudCertificationAuthorityVersions); $callback !
+        ("listTenantCloudCertificationAuthorityLeafCertificates",
+        $crate::operations::ListTenantCloudCertificationAuthorityLeafCertificates);
+        $callback ! ("patchCloudCertificationAuthority",
+        $crate::operations::PatchCloudCertificationAuthority); $callback !
+        ("postCloudCertificationAuthority",
+        $crate::operations::PostCloudCertificationAuthority); $callback ! ("renew",
+        $crate::operations::Renew); $callback !
+        ("revokeCloudCertificationAuthorityCertificate",
+        $crate::operations::RevokeCloudCertificationAuthorityCertificate); $callback !
+        ("revokeLeafCertificate", $crate::operations::RevokeLeafCertificate); $callback !
+        ("revokeLeafCertificateBySerialNumber",
+        $crate::operations::RevokeLeafCertificateBySerialNumber); $callback !
+        ("searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
+        $crate::operations::SearchCloudCertificationAuthorityLeafCertificateBySerialNumber);
+        $callback ! ("updateCloudCertificationAuthority",
+        $crate::operations::UpdateCloudCertificationAuthority); $callback !
+        ("uploadExternallySignedCertificationAuthorityCertificate",
+        $crate::operations::UploadExternallySignedCertificationAuthorityCertificate);
     };
 }

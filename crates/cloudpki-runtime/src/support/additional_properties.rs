@@ -31,7 +31,7 @@ type Below<'a> = (Bound<&'a str>, Bound<&'a str>);
 /// `@odata.type`, which the service sends on every item, without allocating a map node for it.
 ///
 /// ```
-/// use cloudpki_model::support::AdditionalProperties;
+/// use cloudpki_runtime::AdditionalProperties;
 /// use serde_json::json;
 ///
 /// let mut properties = AdditionalProperties::new();
