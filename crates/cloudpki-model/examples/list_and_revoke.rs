@@ -106,8 +106,7 @@ fn run() -> Result<(), String> {
             println!("would revoke {id} (pass --revoke)");
             continue;
         }
-        let body =
-            RevokeLeafCertificateRequest::new(id.clone());
+        let body = RevokeLeafCertificateRequest::new(id.clone());
         let request = RevokeLeafCertificate::new(args.ca_id.clone(), body)
             .to_request(&args.base_url, &options)
             .map_err(|e| e.to_string())?;

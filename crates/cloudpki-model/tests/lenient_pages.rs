@@ -50,9 +50,8 @@ fn a_strict_page_rejects_the_same_page_at_the_first_odd_item() {
 #[test]
 fn lenient_reading_works_for_every_paged_type() {
     let text = r#"{"value":[{"id":"x","versionNumber":null},{"id":"y","displayName":"Issuing CA"}]}"#;
-    let (items, errors) = serde_json::from_str::<LenientPage<CloudCertificationAuthority>>(text)
-        .expect("JSON")
-        .into_parts();
+    let (items, errors) =
+        serde_json::from_str::<LenientPage<CloudCertificationAuthority>>(text).expect("JSON").into_parts();
     assert_eq!(items.len(), 1);
     assert!(errors[0].message.starts_with("$.value[0].versionNumber: "), "{}", errors[0].message);
     // Broken JSON is still an error for the page: there is no page to speak of.

@@ -48,15 +48,13 @@ pub use support::{
 /// For generated code only: not part of the public API, may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::enums::{Enum, deserialize_enum, parse_error, unknown_member};
-    pub use crate::object::{
-        Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object,
-    };
-    pub use crate::serde_object;
     #[cfg(feature = "http")]
     pub use crate::api::private::*;
+    pub use crate::enums::{Enum, deserialize_enum, parse_error, unknown_member};
+    pub use crate::object::{Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object};
     #[cfg(feature = "schemars")]
     pub use crate::schema::from_file as schema_from_file;
+    pub use crate::serde_object;
 
     /// The std names generated files use, imported with one glob (the code generator refuses
     /// spec types that would take one of them).

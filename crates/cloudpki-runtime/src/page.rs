@@ -143,7 +143,11 @@ impl<T: DeserializeOwned> Object for PageRepr<T> {
         property_index(name)
     }
 
-    fn read_property<'de, A: MapAccess<'de>>(&mut self, index: usize, reader: PropertyReader<'_, A>) -> Result<(), A::Error> {
+    fn read_property<'de, A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        reader: PropertyReader<'_, A>,
+    ) -> Result<(), A::Error> {
         match index {
             0 => reader.value(&mut self.odata_context),
             1 => reader.value(&mut self.odata_count),

@@ -1,9 +1,9 @@
 //! The sans-IO HTTP layer (feature `http`): the hand-written runtime that the generated
-//! [`operations`](crate::operations) build on.
+//! operations of `cloudpki_model::operations` build on.
 //!
 //! An operation turns into an [`http::Request<Vec<u8>>`](::http::Request) for a [`BaseUrl`]
 //! ([`Operation::to_request`]); whatever client sends it (reqwest, hyper, ureq, ...) hands the
-//! [`http::Response`](::http::Response) back to [`Operation::parse_response`], which gives the
+//! [`http::Response`] back to [`Operation::parse_response`], which gives the
 //! typed result or a [`ResponseError`] (a [`GraphError`] for error statuses). Paging follows
 //! `@odata.nextLink` with [`next_page_request`], which refuses links to another host.
 //!
