@@ -1,0 +1,191 @@
+//! Bearer tokens: a [`TokenSource`] gives the token for Microsoft Graph's `.default` scope.
+//!
+//! [`AzureCredential`] wraps any `azure_core` [`TokenCredential`] (from `azure_identity`: client
+//! secret, client assertion and certificate, workload and managed identity, Azure CLI and
+//! developer tools) and caches its token, refreshing it [`REFRESH_MARGIN`] before it expires;
+//! [`StaticToken`] is a token you already have (`GRAPH_TOKEN`). A token is a [`Secret`]: its
+//! `Debug` and `Display` never show it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use azure_core::credentials::TokenCredential;
+use tokio::sync::Mutex;
+
+use crate::Error;
+
+/// The scope every Graph token is asked for.
+pub const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
+
+/// How long before its expiry a cached token is refreshed.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// A bearer token. `Debug` and `Display` print `Secret(***)`, so it cannot reach a log by
+/// accident; [`Secret::expose`] is the one way to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    /// Wraps `token`.
+    pub fn new(token: impl Into<String>) -> Self {
+        Secret(Arc::from(token.into()))
+    }
+
+    /// The token text, for the `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where the client gets its bearer token.
+#[async_trait::async_trait]
+pub trait TokenSource: Send + Sync + fmt::Debug {
+    /// A token valid for at least a little while.
+    ///
+    /// # Errors
+    ///
+    /// The credential could not get one ([`Error::Auth`]).
+    async fn token(&self) -> Result<Secret, Error>;
+}
+
+/// A token you already have.
+#[derive(Debug)]
+pub struct StaticToken(Secret);
+
+impl StaticToken {
+    /// The token `token`.
+    pub fn new(token: impl Into<String>) -> Self {
+        StaticToken(Secret::new(token))
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenSource for StaticToken {
+    async fn token(&self) -> Result<Secret, Error> {
+        Ok(self.0.clone())
+    }
+}
+
+/// An `azure_identity` credential, with its token cached until [`REFRESH_MARGIN`] before expiry.
+pub struct AzureCredential {
+    credential: Arc<dyn TokenCredential>,
+    cached: Mutex<Option<(Secret, Instant)>>,
+}
+
+impl fmt::Debug for AzureCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AzureCredential").field("credential", &self.credential).finish_non_exhaustive()
+    }
+}
+
+impl AzureCredential {
+    /// Wraps `credential`.
+    pub fn new(credential: Arc<dyn TokenCredential>) -> Self {
+        AzureCredential { credential, cached: Mutex::new(None) }
+    }
+
+    /// The credential the environment describes, in the order of Azure's `DefaultAzureCredential`:
+    /// a client secret (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`), workload
+    /// identity (`AZURE_FEDERATED_TOKEN_FILE`), managed identity (`IDENTITY_ENDPOINT` or
+    /// `MSI_ENDPOINT`, or `AZURE_USE_MANAGED_IDENTITY=1`), then the developer tools (Azure CLI,
+    /// Azure Developer CLI).
+    ///
+    /// # Errors
+    ///
+    /// The environment names a credential that cannot be built.
+    pub fn from_environment() -> Result<Self, Error> {
+        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let auth = |error: azure_core::Error| Error::Auth(error.to_string());
+        let credential: Arc<dyn TokenCredential> = if let (Some(tenant), Some(client), Some(secret)) =
+            (env("AZURE_TENANT_ID"), env("AZURE_CLIENT_ID"), env("AZURE_CLIENT_SECRET"))
+        {
+            azure_identity::ClientSecretCredential::new(&tenant, client, secret.into(), None).map_err(auth)?
+        } else if env("AZURE_FEDERATED_TOKEN_FILE").is_some() {
+            azure_identity::WorkloadIdentityCredential::new(None).map_err(auth)?
+        } else if env("IDENTITY_ENDPOINT").is_some()
+            || env("MSI_ENDPOINT").is_some()
+            || env("AZURE_USE_MANAGED_IDENTITY").is_some()
+        {
+            azure_identity::ManagedIdentityCredential::new(None).map_err(auth)?
+        } else {
+            azure_identity::DeveloperToolsCredential::new(None).map_err(auth)?
+        };
+        Ok(AzureCredential::new(credential))
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenSource for AzureCredential {
+    async fn token(&self) -> Result<Secret, Error> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, refresh_at)) = cached.as_ref()
+            && Instant::now() < *refresh_at
+        {
+            return Ok(token.clone());
+        }
+        let token = self.credential.get_token(&[GRAPH_SCOPE], None).await.map_err(|e| Error::Auth(e.to_string()))?;
+        let lifetime = token.expires_on - azure_core::time::OffsetDateTime::now_utc();
+        let lifetime = Duration::try_from(lifetime).unwrap_or(Duration::ZERO);
+        let refresh_at = Instant::now() + lifetime.saturating_sub(REFRESH_MARGIN);
+        let secret = Secret::new(token.token.secret());
+        *cached = Some((secret.clone(), refresh_at));
+        Ok(secret)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_prints() {
+        let secret = Secret::new("eyJ0eXAi.secret.value");
+        assert_eq!(format!("{secret:?} {secret}"), "Secret(***) ***");
+        assert_eq!(format!("{:?}", StaticToken::new("eyJ0eXAi")), "StaticToken(Secret(***))");
+        assert_eq!(secret.expose(), "eyJ0eXAi.secret.value");
+    }
+
+    #[derive(Debug)]
+    struct Counting(std::sync::atomic::AtomicUsize, Duration);
+
+    #[async_trait::async_trait]
+    impl TokenCredential for Counting {
+        async fn get_token(
+            &self,
+            scopes: &[&str],
+            _options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+            assert_eq!(scopes, [GRAPH_SCOPE]);
+            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let expires = azure_core::time::OffsetDateTime::now_utc()
+                + azure_core::time::Duration::try_from(self.1).unwrap_or(azure_core::time::Duration::ZERO);
+            Ok(azure_core::credentials::AccessToken::new(format!("token-{n}"), expires))
+        }
+    }
+
+    #[tokio::test]
+    async fn tokens_are_cached_and_refreshed_before_expiry() {
+        let long = Arc::new(Counting(0.into(), Duration::from_secs(3600)));
+        let credential = AzureCredential::new(long.clone());
+        assert_eq!(credential.token().await.ok().map(|t| t.expose().to_owned()).as_deref(), Some("token-0"));
+        assert_eq!(credential.token().await.ok().map(|t| t.expose().to_owned()).as_deref(), Some("token-0"));
+        // A token that expires within the refresh margin is fetched again every time.
+        let short = Arc::new(Counting(0.into(), Duration::from_secs(60)));
+        let credential = AzureCredential::new(short.clone());
+        let _ = credential.token().await;
+        assert_eq!(credential.token().await.ok().map(|t| t.expose().to_owned()).as_deref(), Some("token-1"));
+    }
+}

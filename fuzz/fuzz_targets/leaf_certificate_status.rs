@@ -1,7 +1,0 @@
-#![no_main]
-#![forbid(unsafe_code)]
-//! `CloudCertificationAuthorityLeafCertificateStatus`: no panic on any bytes; accepted payloads round-trip losslessly.
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    cloudpki_model_fuzz::check::<cloudpki_model::CloudCertificationAuthorityLeafCertificateStatus>(data);
-});
