@@ -51,8 +51,7 @@ pub fn load_model(dir: &Path) -> Result<ir::Model, spec::load::LoadError> {
 
 /// Lowers an already-loaded spec.
 pub fn model_of(loaded: spec::load::Loaded) -> Result<ir::Model, spec::load::LoadError> {
-    lower::lower(&loaded.spec)
-        .map_err(|diagnostics| spec::load::LoadError { diagnostics, sources: loaded.sources })
+    lower::lower(&loaded.spec).map_err(|diagnostics| spec::load::LoadError { diagnostics, sources: loaded.sources })
 }
 
 /// Loads `root/specs`, renders everything, then checks (`check == true`) or writes under `root`.
@@ -60,10 +59,14 @@ pub fn codegen(root: &Path, check: bool) -> Result<Outcome, CodegenError> {
     let spec_dir = root.join("specs");
     let model = load_model(&spec_dir).map_err(|error| {
         let mut error = error;
+        // Paths relative to the workspace, in the headers and in messages that name another
+        // place.
+        let prefix = format!("{}/", root.display());
         for diagnostic in &mut error.diagnostics {
             if let Ok(relative) = diagnostic.file.strip_prefix(root) {
                 diagnostic.file = relative.to_path_buf();
             }
+            diagnostic.message = diagnostic.message.replace(&prefix, "");
         }
         for source in &mut error.sources {
             if let Ok(relative) = source.path.strip_prefix(root) {

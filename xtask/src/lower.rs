@@ -74,7 +74,9 @@ impl Lowering {
     /// Takes the type, module and schema file names of a type of the model crate.
     fn declare(&mut self, graph_name: &str, what: &str, at: &Loc) -> Option<(String, String)> {
         let rust_name = rust_identifier(&pascal_case(graph_name));
-        let module = snake_case(graph_name);
+        // The module file is named as rustc looks it up: `r#type` in `type.rs`, but `self_` (a
+        // keyword no raw identifier can spell) in `self_.rs`.
+        let module = rust_identifier(&snake_case(graph_name)).trim_start_matches("r#").to_owned();
         let diagnostics = &mut self.diagnostics;
         let type_ok = take(diagnostics, &mut self.type_names, &rust_name, what, "Rust type", at);
         let module_ok = take(diagnostics, &mut self.modules, &module, what, "generated module", at);
@@ -101,7 +103,7 @@ impl Lowering {
         };
 
         // Types: enums, complex types, entities, then the request bodies of actions.
-        for enum_type in spec.enums.values() {
+        for enum_type in in_spec_order(spec.enums.values(), |e| &e.at) {
             let what = format!("enum `{}`", enum_type.name);
             let Some((rust_name, module)) = self.declare(&enum_type.name, &what, &enum_type.at) else { continue };
             let mut variants = Namespace::default();
@@ -137,7 +139,7 @@ impl Lowering {
                 }),
             );
         }
-        for complex in spec.complex_types.values() {
+        for complex in in_spec_order(spec.complex_types.values(), |c| &c.at) {
             let what = format!("complex type `{}`", complex.name);
             let Some((rust_name, module)) = self.declare(&complex.name, &what, &complex.at) else { continue };
             let fields = self.fields(&complex.properties, &[], &what);
@@ -154,7 +156,7 @@ impl Lowering {
                 }),
             );
         }
-        for entity in spec.entities.values() {
+        for entity in in_spec_order(spec.entities.values(), |e| &e.at) {
             let what = format!("entity `{}`", entity.name);
             let Some((rust_name, module)) = self.declare(&entity.name, &what, &entity.at) else { continue };
             let navigation: Vec<(Property, bool)> = entity
@@ -193,10 +195,11 @@ impl Lowering {
 
         // Operations.
         let mut operation_names = Namespace::default();
-        for operation in spec.operations.values() {
+        for operation in in_spec_order(spec.operations.values(), |o| &o.at) {
             let what = format!("operation `{}`", operation.name);
             let rust_name = rust_identifier(&pascal_case(&operation.name));
-            if !self.take(&mut operation_names, &rust_name, &what, "Rust type in `operations`", &operation.at) {
+            let qualified = format!("operations::{rust_name}");
+            if !self.take(&mut operation_names, &qualified, &what, "Rust type", &operation.at) {
                 continue;
             }
             let mut fields = Namespace::default();
@@ -317,7 +320,8 @@ impl Lowering {
     fn fields(&mut self, properties: &[Property], navigation: &[(Property, bool)], owner: &str) -> Vec<FieldDef> {
         let mut names = Namespace::default();
         names.reserve(ADDITIONAL_PROPERTIES_FIELD, "the field that keeps unknown properties");
-        let all = properties.iter().map(|p| (p, false, false)).chain(navigation.iter().map(|(p, boxed)| (p, *boxed, true)));
+        let all =
+            properties.iter().map(|p| (p, false, false)).chain(navigation.iter().map(|(p, boxed)| (p, *boxed, true)));
         let mut fields = Vec::new();
         for (property, boxed, is_navigation) in all {
             let rust_name = rust_identifier(&snake_case(&property.name));
@@ -353,7 +357,14 @@ impl Lowering {
 
 /// Takes `name` in `namespace` for `what`; a name already taken (ignoring case) is reported at
 /// `at`, and `false` returned.
-fn take(diagnostics: &mut Vec<Diagnostic>, namespace: &mut Namespace, name: &str, what: &str, kind: &str, at: &Loc) -> bool {
+fn take(
+    diagnostics: &mut Vec<Diagnostic>,
+    namespace: &mut Namespace,
+    name: &str,
+    what: &str,
+    kind: &str,
+    at: &Loc,
+) -> bool {
     let bare = name.trim_start_matches("r#");
     let key = bare.to_ascii_lowercase();
     if let Some(first) = namespace.taken.get(&key) {
@@ -374,6 +385,14 @@ fn take(diagnostics: &mut Vec<Diagnostic>, namespace: &mut Namespace, name: &str
     }
     namespace.taken.insert(key, Taken { what: what.to_owned(), name: name.to_owned(), at: Some(at.clone()) });
     true
+}
+
+/// `items` in the order they are written in the spec (file, then position), so that a clash is
+/// reported at the later of the two items, the one that took a name already taken.
+fn in_spec_order<'a, T>(items: impl Iterator<Item = &'a T>, at: impl Fn(&T) -> &Loc) -> Vec<&'a T> {
+    let mut items: Vec<&T> = items.collect();
+    items.sort_by(|a, b| at(a).cmp(at(b)));
+    items
 }
 
 /// The type id a type reference names (not a primitive or collection).

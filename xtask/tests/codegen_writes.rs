@@ -1,8 +1,9 @@
 #![forbid(unsafe_code)]
-//! What `cargo xtask codegen` does to the files, on temporary copies of the workspace: a broken
-//! spec changes nothing; files of types gone from the spec are removed, files the generator does
-//! not own are never touched; `--check` names the stale files; no working files are left; and
-//! the binary itself exits non-zero on every failure.
+//! What `cargo xtask codegen` does to the files, on temporary copies of the workspace layout
+//! (the real generated directories, with a frozen test spec in place of the real `specs/`): a
+//! broken spec changes nothing; files of types gone from the spec are removed, files the
+//! generator does not own are never touched; `--check` names the stale files; no working files
+//! are left; and the binary itself exits non-zero on every failure.
 
 mod common;
 
@@ -10,18 +11,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{SPEC, TempDir, edited, snapshot_tree, workspace_copy};
+use common::{LEAF, LEAF_FILE, MULTI, TempDir, edited, multi_file, snapshot_tree, workspace_copy, write_specs};
 use xtask::emit::{RUST_DIR, SCHEMA_DIR};
 use xtask::{CodegenError, Outcome, codegen};
 
 const SPEC_FILE: &str = "specs/cloudpki.yaml";
 
-/// A workspace copy whose generated files are fresh for the real spec (the committed ones may be
-/// mid-change in a working tree).
+/// A workspace copy with the frozen leaf spec, whose generated files are fresh for it.
 fn fresh_workspace(label: &str) -> TempDir {
-    let workspace = workspace_copy(label);
+    fresh_workspace_with(label, &[(LEAF_FILE, LEAF)])
+}
+
+/// A workspace copy whose `specs/` holds `files`, with fresh generated files.
+fn fresh_workspace_with(label: &str, files: &[(&str, &str)]) -> TempDir {
+    let workspace = workspace_copy(label, files);
     if let Err(error) = codegen(workspace.path(), false) {
-        panic!("the real spec does not generate: {error:?}");
+        panic!("the frozen spec does not generate: {error:?}");
     }
     workspace
 }
@@ -57,34 +62,40 @@ fn breakages() -> Vec<Breakage> {
         (
             "YAML syntax",
             Box::new(|root: &Path| {
-                write_spec(root, edited(SPEC, "  - name: revokeLeafCertificate\n", "  - name: [\n"))
+                write_spec(root, edited(LEAF, "  - name: revokeLeafCertificate\n", "  - name: [\n"))
             }),
         ),
         (
             "undefined type",
             Box::new(|root: &Path| {
-                write_spec(root, edited(SPEC, "        type: Edm.DateTimeOffset\n", "        type: Edm.Date\n"));
+                write_spec(root, edited(LEAF, "        type: Edm.DateTimeOffset\n", "        type: Edm.DateTime\n"));
             }),
         ),
-        ("missing key", Box::new(|root: &Path| write_spec(root, edited(SPEC, "    key: id\n", "")))),
+        ("missing key", Box::new(|root: &Path| write_spec(root, edited(LEAF, "    key: id\n", "")))),
         (
             "trojan source through an escape",
             Box::new(|root: &Path| {
                 let description = "description: The SHA-1 digest (thumbprint) of the certificate. Read-only.\n";
-                write_spec(root, edited(SPEC, description, "description: \"The SHA-1 \\u202Edigest\"\n"));
+                write_spec(root, edited(LEAF, description, "description: \"The SHA-1 \\u202Edigest\"\n"));
+            }),
+        ),
+        (
+            "a Rust name collision (the lowering)",
+            Box::new(|root: &Path| {
+                write_spec(root, edited(LEAF, "      - name: thumbprint\n", "      - name: additionalProperties\n"));
             }),
         ),
         (
             "several problems in two files",
             Box::new(|root: &Path| {
-                write_spec(root, edited(SPEC, "    method: POST\n", "    method: SEND\n"));
+                write_spec(root, edited(LEAF, "    method: POST\n", "    method: SEND\n"));
                 fs::write(root.join("specs/more.yaml"), "namespace: microsoft.graph\nenums: 3\n").expect("write");
             }),
         ),
         (
             "not UTF-8",
             Box::new(|root: &Path| {
-                let mut bytes = SPEC.as_bytes().to_vec();
+                let mut bytes = LEAF.as_bytes().to_vec();
                 bytes.extend_from_slice(b"# \xC3\x28\n");
                 write_spec(root, bytes);
             }),
@@ -122,16 +133,83 @@ fn a_broken_spec_changes_no_file() {
     }
 }
 
+/// The spec of the issue: an entity named `operations` (the model crate's module), a path
+/// parameter named `body` (the operation's own field) and path parameters `caId` and `ca_id`
+/// (one Rust field) in one action. Refused, each problem at its place, and nothing written:
+/// the whole workspace tree is the same before and after, through the library and the binary.
+#[test]
+fn a_spec_whose_names_collide_in_rust_is_refused_with_every_place_and_writes_nothing() {
+    let workspace = fresh_workspace_with("collisions", MULTI);
+    let root = workspace.path();
+    let authority = edited(
+        multi_file("certification-authority.yaml"),
+        "entities:\n",
+        "entities:\n  - name: operations\n    description: An entity named like the generated operations module.\n    \
+         odataType: \"#microsoft.graph.operations\"\n    key: id\n    properties:\n      \
+         - { name: id, type: Edm.String, nullable: false, description: The key. }\n",
+    );
+    let operations = edited(
+        multi_file("operations.yaml"),
+        "    path: /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate\n    \
+         pathParameters:\n      - name: cloudCertificationAuthorityId\n        type: Edm.String\n        \
+         description: The unique identifier of the cloud certification authority.\n",
+        "    path: /deviceManagement/cloudCertificationAuthority/{caId}/{ca_id}/{body}/revokeLeafCertificate\n    \
+         pathParameters:\n      - { name: caId, type: Edm.String, description: The certification authority. }\n      \
+         - { name: ca_id, type: Edm.String, description: The same in snake case. }\n      \
+         - { name: body, type: Edm.String, description: Named like the field that holds the request body. }\n",
+    );
+    let files: Vec<(&str, &str)> = MULTI
+        .iter()
+        .map(|(name, text)| match *name {
+            "certification-authority.yaml" => (*name, authority.as_str()),
+            "operations.yaml" => (*name, operations.as_str()),
+            _ => (*name, *text),
+        })
+        .collect();
+    write_specs(root, &files);
+    let before = snapshot_tree(root, "");
+    assert!(before.keys().any(|path| path.starts_with(RUST_DIR)), "the workspace has generated files");
+
+    let mut reports = Vec::new();
+    for check in [false, true] {
+        match codegen(root, check) {
+            Err(CodegenError::Spec(report)) => reports.push(report),
+            other => panic!("expected spec diagnostics, got {other:?}"),
+        }
+        assert!(snapshot_tree(root, "") == before, "codegen(check: {check}) changed the workspace");
+    }
+    assert_eq!(reports[0], reports[1]);
+    let report = &reports[0];
+    assert!(report.contains("3 problems"), "{report}");
+    for expected in [
+        "specs/certification-authority.yaml:42:11: entity `operations` would be the generated module `operations`",
+        "specs/operations.yaml:143:17: path parameter `ca_id` of operation `revokeLeafCertificate` would be the Rust field `ca_id`",
+        "specs/operations.yaml:144:17: path parameter `body` of operation `revokeLeafCertificate` would be the Rust field `body`",
+    ] {
+        assert!(report.contains(expected), "{expected}\nnot in\n{report}");
+    }
+
+    let output = run_binary(root, root, &["codegen"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr, *report);
+    assert!(snapshot_tree(root, "") == before, "the binary changed the workspace");
+
+    // Messages that point at another item name its file as the loader read it.
+    let root_prefix = format!("{}/", root.display());
+    insta::assert_snapshot!(report.replace(&root_prefix, "<workspace>/"));
+}
+
 #[test]
 fn the_binary_reports_file_line_column_and_a_caret() {
     let workspace = fresh_workspace("binary-report");
     let root = workspace.path();
-    write_spec(root, edited(SPEC, "    method: POST\n", "    method: FETCH\n"));
+    write_spec(root, edited(LEAF, "    method: POST\n", "    method: FETCH\n"));
     let output = run_binary(root, root, &["codegen"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.starts_with("specs/cloudpki.yaml:155:13: `FETCH` is not an HTTP method"), "{stderr}");
-    assert!(stderr.contains("155 |     method: FETCH\n"), "{stderr}");
+    assert!(stderr.starts_with("specs/cloudpki.yaml:156:13: `FETCH` is not an HTTP method"), "{stderr}");
+    assert!(stderr.contains("156 |     method: FETCH\n"), "{stderr}");
     assert!(stderr.contains("^"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
@@ -143,7 +221,7 @@ fn the_binary_exit_status() {
     assert_eq!(run_binary(root, root, &["codegen"]).status.code(), Some(0));
     assert_eq!(run_binary(root, root, &["codegen", "--check"]).status.code(), Some(0));
     assert_eq!(run_binary(root, root, &["codegen", "--frobnicate"]).status.code(), Some(2));
-    write_spec(root, edited(SPEC, "The SHA-1 digest", "The SHA-256 digest"));
+    write_spec(root, edited(LEAF, "The SHA-1 digest", "The SHA-256 digest"));
     let stale = run_binary(root, root, &["codegen", "--check"]);
     assert_eq!(stale.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&stale.stdout);
@@ -172,9 +250,9 @@ fn files_of_removed_types_are_removed_and_hand_made_files_are_untouched() {
     for (path, bytes) in &hand_made {
         fs::write(root.join(path), bytes).expect("write");
     }
-    let body_start = SPEC.find("    requestBody:\n").expect("a request body");
-    let body_end = SPEC.find("    response:\n      kind: single\n").expect("the response after it");
-    write_spec(root, format!("{}{}", &SPEC[..body_start], &SPEC[body_end..]));
+    let body_start = LEAF.find("    requestBody:\n").expect("a request body");
+    let body_end = LEAF.find("    response:\n      kind: single\n").expect("the response after it");
+    write_spec(root, format!("{}{}", &LEAF[..body_start], &LEAF[body_end..]));
 
     let outcome = codegen(root, false).unwrap_or_else(|e| panic!("{e:?}"));
     let Outcome::Updated(changed) = outcome else { panic!("nothing changed") };
@@ -196,7 +274,7 @@ fn a_hand_made_file_where_a_generated_file_goes_is_not_replaced() {
     let root = workspace.path();
     let target = root.join(SCHEMA_DIR).join("CloudCertificationAuthorityLeafCertificate.json");
     fs::write(&target, "{\"title\": \"my own\"}\n").expect("write");
-    write_spec(root, edited(SPEC, "The SHA-1 digest", "The SHA-256 digest"));
+    write_spec(root, edited(LEAF, "The SHA-1 digest", "The SHA-256 digest"));
     let before = snapshot_tree(root, "crates");
     for check in [false, true] {
         match codegen(root, check) {
@@ -218,7 +296,7 @@ fn check_on_a_stale_tree_names_the_file_and_writes_nothing() {
     let generated_json = fs::read_to_string(root.join(SCHEMA_DIR).join("RevokeLeafCertificateRequest.json"))
         .expect("a generated schema file");
     fs::write(root.join(&stray), generated_json).expect("a stale generated file");
-    write_spec(root, edited(SPEC, "The SHA-1 digest", "The SHA-256 digest"));
+    write_spec(root, edited(LEAF, "The SHA-1 digest", "The SHA-256 digest"));
     let before = snapshot_tree(root, "crates");
     let Err(CodegenError::Stale(diff)) = codegen(root, true) else { panic!("--check passed on a stale tree") };
     let entity_rs = "crates/cloudpki-model/src/generated/cloud_certification_authority_leaf_certificate.rs";
@@ -236,12 +314,52 @@ fn check_on_a_stale_tree_names_the_file_and_writes_nothing() {
 
 #[test]
 fn generation_from_scratch_creates_the_directories() {
-    let workspace = TempDir::new("scratch");
+    for (label, files) in [("leaf", &[(LEAF_FILE, LEAF)][..]), ("multi", MULTI)] {
+        let workspace = TempDir::new("scratch");
+        let root = workspace.path();
+        write_specs(root, files);
+        let Ok(Outcome::Updated(created)) = codegen(root, false) else { panic!("{label}: codegen failed") };
+        assert!(created.iter().any(|p| p.starts_with(RUST_DIR)) && created.iter().any(|p| p.starts_with(SCHEMA_DIR)));
+        assert!(matches!(codegen(root, true), Ok(Outcome::UpToDate)), "{label}");
+        // A copy of the real layout ends up with exactly the same files: whatever the real
+        // generated directories held that this spec does not make is removed.
+        let fresh = fresh_workspace_with("scratch-compare", files);
+        let scratch = snapshot_tree(root, "crates");
+        let copy = snapshot_tree(fresh.path(), "crates");
+        assert_eq!(scratch.keys().collect::<Vec<_>>(), copy.keys().collect::<Vec<_>>(), "{label}");
+        assert!(scratch == copy, "{label}: the files differ");
+        assert_eq!(working_files(root), Vec::<PathBuf>::new());
+    }
+}
+
+#[test]
+fn the_multi_file_spec_generates_a_file_per_type_and_no_body_type_for_routes() {
+    let workspace = TempDir::new("multi-files");
     let root = workspace.path();
-    common::copy_tree(&xtask::workspace_root().join("specs"), &root.join("specs"));
-    let Ok(Outcome::Updated(created)) = codegen(root, false) else { panic!("codegen failed") };
-    assert!(created.iter().any(|p| p.starts_with(RUST_DIR)) && created.iter().any(|p| p.starts_with(SCHEMA_DIR)));
-    let fresh = fresh_workspace("scratch-compare");
-    assert!(snapshot_tree(root, "crates") == snapshot_tree(fresh.path(), "crates"));
-    assert_eq!(working_files(root), Vec::<PathBuf>::new());
+    write_specs(root, MULTI);
+    assert!(matches!(codegen(root, false), Ok(Outcome::Updated(_))));
+    let files = snapshot_tree(root, "crates");
+    let rust: Vec<String> = files
+        .keys()
+        .filter_map(|path| path.strip_prefix(RUST_DIR).ok())
+        .map(|name| name.display().to_string())
+        .collect();
+    assert_eq!(
+        rust,
+        [
+            "change_cloud_certification_authority_status_request.rs",
+            "cloud_certification_authority.rs",
+            "cloud_certification_authority_leaf_certificate.rs",
+            "cloud_certification_authority_leaf_certificate_status.rs",
+            "cloud_certification_authority_status.rs",
+            "cloud_certification_authority_version.rs",
+            "extended_key_usage.rs",
+            "mod.rs",
+            "operations.rs",
+            "registry.rs",
+            "revoke_leaf_certificate_request.rs",
+        ]
+    );
+    assert!(files.contains_key(&Path::new(SCHEMA_DIR).join("openapi.json")));
+    assert!(files.contains_key(&Path::new(SCHEMA_DIR).join("Page_CloudCertificationAuthority.json")));
 }

@@ -1,13 +1,16 @@
 #![forbid(unsafe_code)]
 //! Hostile specs (`tests/hostile_specs/`): spec text reaches generated code only as literals.
 //!
-//! - `accepted.yaml` gathers every hostile-but-legal string and name. Its generated code must
-//!   parse with no description text outside a literal, compile with every feature and no warning
-//!   (in a copy of the model crate beside the target directory, built with one
-//!   `cargo test --offline`), and round-trip every wire name exactly. The copy's doctests are not
-//!   run (the crate docs name the real types); descriptions cannot hold a code block anyway (the
-//!   loader rejects code fences and tabs, and the emitter collapses runs of spaces).
-//! - `rejected/*.yaml` must each fail with located messages; the first line of each file says
+//! - `accepted.yaml` gathers every hostile-but-legal string and name, in every construct of
+//!   format v2. Its generated code must parse with no description text outside a literal,
+//!   compile with every feature and no warning, and round-trip every wire name exactly. It is
+//!   built as a copy of the model crate in a workspace of its own under the real `target/`
+//!   (`target/hostile-spec-build/`, with its own target directory there, kept between runs so
+//!   that dependencies are built once), depending on the real `crates/cloudpki-runtime` by path,
+//!   with one `cargo test --offline`. The copy's doctests are not run (the generated enum
+//!   examples name the crate); descriptions cannot hold a code block anyway (the loader rejects
+//!   code fences and tabs, and the emitter collapses runs of spaces).
+//! - `rejected/*.yaml` must each fail with located messages; the first lines of each file say
 //!   what the message must contain (`# expect: ...`).
 
 mod common;
@@ -21,9 +24,9 @@ use std::process::Command;
 use proc_macro2::{TokenStream, TokenTree};
 use serde_json::{Value, json};
 use xtask::emit::{self, RUST_DIR, SCHEMA_DIR};
-use xtask::spec::load::{LoadError, SourceFile, load_sources};
-use xtask::spec::model::{Primitive, Spec, TypeRef};
-use xtask::types::{ObjectType, TypeSet, rust_type_name};
+use xtask::ir::{Model, ObjectDef, ObjectKind, TypeDef, ValueType};
+use xtask::spec::load::{LoadError, Loaded, SourceFile, load_sources};
+use xtask::spec::model::{MemberValue, Primitive};
 
 const ACCEPTED: &str = include_str!("hostile_specs/accepted.yaml");
 
@@ -51,27 +54,49 @@ fn accepted_text() -> String {
     ACCEPTED.replacen("@@LONG_TEXT@@", &long_text(), 1)
 }
 
-fn load(path: &str, text: String) -> Result<Spec, LoadError> {
+fn load(path: &str, text: String) -> Result<Loaded, LoadError> {
     load_sources(vec![SourceFile { path: PathBuf::from(path), text }])
 }
 
-fn accepted_spec() -> Spec {
+/// Loads and lowers `text`: the model, or the rendered problems.
+fn lowered(path: &str, text: String) -> Result<Model, LoadError> {
+    xtask::model_of(load(path, text)?)
+}
+
+fn accepted_loaded() -> Loaded {
     load("specs/accepted.yaml", accepted_text()).unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+fn accepted_model() -> Model {
+    lowered("specs/accepted.yaml", accepted_text()).unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
 #[test]
 fn the_accepted_spec_keeps_every_string_as_written() {
-    let spec = accepted_spec();
+    let spec = accepted_loaded().spec;
     let long = long_text();
     assert!(spec.entities["match"].description == long.trim(), "the long description changed");
-    assert!(spec.enums["type"].description.contains("*/ opens one /* and ends a doc string \"# and a raw one \"## ])"));
-    assert!(spec.enums["type"].description.contains("\\ a backslash \\\" and \\\\"));
-    let members: Vec<&str> = spec.enums["type"].members.iter().map(|m| m.name.as_str()).collect();
+    let type_enum = &spec.enums["type"];
+    assert!(type_enum.description.contains("*/ opens one /* and ends a doc string \"# and a raw one \"## ])"));
+    assert!(type_enum.description.contains("\\ a backslash \\\" and \\\\"));
+    let members: Vec<&str> = type_enum.members.iter().map(|m| m.name.as_str()).collect();
     assert!(members.starts_with(&["self", "crate", "super", "type", "match", "async", "true", "false"]), "{members:?}");
-    assert_eq!(spec.enums["type"].members[0].value, i32::MIN);
-    assert_eq!(spec.enums["type"].members[1].value, i32::MAX);
+    assert_eq!(type_enum.members[0].value, MemberValue::Published(i32::MIN));
+    assert_eq!(type_enum.members[1].value, MemberValue::Published(i32::MAX));
+    let notes: Vec<&MemberValue> = spec.enums["object"].members.iter().map(|m| &m.value).collect();
+    assert_eq!(
+        notes,
+        [
+            &MemberValue::Unpublished("*/ not published \"# ]) fn injected_from_a_note() {} /*".to_owned()),
+            &MemberValue::Published(1),
+            &MemberValue::Unpublished("\\ \" {0} ${HOME}".to_owned()),
+        ]
+    );
     let properties: Vec<&str> = spec.entities["match"].properties.iter().map(|p| p.name.as_str()).collect();
     assert!(properties.contains(&"a_1") && properties.contains(&"a1") && properties.contains(&"__Field"));
+    let navigation: Vec<&str> = spec.entities["match"].navigation.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(navigation, ["enum", "navs", "superNavigation"]);
+    assert_eq!(spec.operations["where"].query_options.len(), 8);
 }
 
 /// Every identifier in a token stream (literals, including doc comments, are not looked into).
@@ -102,7 +127,7 @@ fn cfg_attributes(tokens: TokenStream, out: &mut Vec<String>) {
 
 #[test]
 fn spec_text_reaches_generated_code_only_as_literals() {
-    let files = emit::generate(&accepted_spec()).unwrap_or_else(|e| panic!("{e}"));
+    let files = emit::generate(&accepted_model()).unwrap_or_else(|e| panic!("{e}"));
     let mut rust_files = 0;
     for (path, text) in &files {
         assert!(
@@ -138,8 +163,9 @@ fn spec_text_reaches_generated_code_only_as_literals() {
 // ---------------------------------------------------------------------------------------------
 // The accepted spec, compiled.
 
-/// The directory the model crate copy and its build live in: beside the xtask binary's target
-/// directory, so that a second run reuses the first one's build.
+/// The directory the model crate copy and its build live in: under the real `target/` (the
+/// parent of the xtask binary's profile directory), so that a second run reuses the first one's
+/// build. Its own target directory: the outer `cargo test` holds the lock of the real one.
 fn build_dir() -> PathBuf {
     let binary = Path::new(env!("CARGO_BIN_EXE_xtask"));
     let target = binary.parent().and_then(Path::parent).unwrap_or_else(|| Path::new("target"));
@@ -169,6 +195,22 @@ fn sync_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Makes `dir` hold exactly the files `files` (relative path, text), removing any other file.
+fn sync_generated(dir: &Path, files: &BTreeMap<PathBuf, &str>) {
+    for (name, text) in files {
+        write_if_changed(&dir.join(name), text.as_bytes());
+    }
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+            if !files.contains_key(&name) {
+                fs::remove_file(&path).expect("remove a stale generated file");
+            }
+        }
+    }
+}
+
 /// The lines of `[section]` in a TOML file (up to the next table header).
 fn toml_section<'a>(text: &'a str, section: &str) -> Vec<&'a str> {
     let header = format!("[{section}]");
@@ -179,16 +221,14 @@ fn toml_section<'a>(text: &'a str, section: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// A stand-alone manifest for the model crate copy: its features and dependencies, with the
-/// workspace's versions written in (the copied `Cargo.lock` pins the same crates).
+/// The manifest of the model crate copy, also the root of a workspace of its own: the real
+/// model crate's features and dependencies as written (`workspace = true`), the real
+/// workspace's dependency table (the path of `cloudpki-runtime` made absolute, so the copy
+/// builds against the real runtime), and the workspace's lints with every warning denied (in
+/// this crate only: the runtime is not this test's business).
 fn manifest(root: &Path) -> String {
     let workspace = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace manifest");
     let model = fs::read_to_string(root.join("crates/cloudpki-model/Cargo.toml")).expect("the model manifest");
-    let versions: BTreeMap<&str, &str> = toml_section(&workspace, "workspace.dependencies")
-        .into_iter()
-        .filter_map(|line| line.split_once(" = "))
-        .map(|(name, spec)| (name.trim(), spec.trim()))
-        .collect();
     let mut out = String::from(
         "[package]\nname = \"cloudpki-model\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[features]\n",
     );
@@ -198,52 +238,85 @@ fn manifest(root: &Path) -> String {
     }
     out.push_str("\n[dependencies]\n");
     for line in toml_section(&model, "dependencies") {
-        let Some((name, spec)) = line.split_once(" = ") else { continue };
-        let name = name.trim();
-        let spec = spec.trim();
-        let line = match spec.strip_prefix("{ workspace = true") {
-            Some(rest) => {
-                let extra = rest.trim_end_matches('}').trim_end();
-                let version = versions.get(name).unwrap_or_else(|| panic!("no workspace version of {name}"));
-                match version.strip_suffix('}') {
-                    Some(table) => format!("{name} = {}{extra} }}", table.trim_end()),
-                    None => format!("{name} = {{ version = {version}{extra} }}"),
-                }
-            }
-            None => format!("{name} = {spec}"),
-        };
-        out.push_str(&line);
+        out.push_str(line);
         out.push('\n');
     }
-    out.push_str("\n[workspace]\n");
+    out.push_str("\n[lints.rust]\nwarnings = \"deny\"\n");
+    for line in toml_section(&workspace, "workspace.lints.rust") {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("\n[workspace]\n\n[workspace.dependencies]\n");
+    for line in toml_section(&workspace, "workspace.dependencies") {
+        let Some((name, spec)) = line.split_once(" = ") else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let spec = match spec.split_once("path = \"") {
+            Some((before, after)) => {
+                let (path, rest) = after.split_once('"').expect("a quoted path");
+                let absolute = root.join(path).display().to_string().replace('\\', "/");
+                format!("{before}path = \"{absolute}\"{rest}")
+            }
+            None => spec.to_owned(),
+        };
+        let _ = writeln!(out, "{name} = {spec}");
+    }
     out
 }
 
 /// The model crate's `lib.rs` for the copy: its crate docs (whose example names the real types)
-/// and the hand-written modules the generated code does not use (which may name the real types,
-/// as a module built on top of them does) are left out, with their re-exports.
-fn hostile_lib_rs(real: &str, files: &emit::GeneratedFiles) -> String {
+/// are left out.
+fn hostile_lib_rs(real: &str) -> String {
     let mut file = syn::parse_file(real).unwrap_or_else(|e| panic!("lib.rs does not parse: {e}"));
-    let used =
-        |module: &str| module == "generated" || files.values().any(|text| text.contains(&format!("crate::{module}::")));
     file.attrs.retain(|attr| !attr.path().is_ident("doc"));
-    file.items.retain(|item| match item {
-        syn::Item::Mod(module) => used(&module.ident.to_string()),
-        syn::Item::Use(item_use) => match &item_use.tree {
-            syn::UseTree::Path(path) => used(&path.ident.to_string()),
-            _ => true,
-        },
-        _ => true,
-    });
-    prettyplease::unparse(&file)
+    format!(
+        "//! The model crate generated from xtask/tests/hostile_specs/accepted.yaml.\n{}",
+        prettyplease::unparse(&file)
+    )
 }
 
-/// JSON for one object type: variant 0 sets every nullable property to `null`, variant 1 gives
-/// every property a value and adds unknown members.
-fn object_sample(types: &TypeSet, object: &ObjectType, variant: usize) -> Value {
+/// A value of `primitive`, in two variants (each round-trips exactly).
+fn primitive_sample(primitive: Primitive, variant: usize) -> Value {
+    let pick = |values: [Value; 2]| values[variant % 2].clone();
+    match primitive {
+        Primitive::String => pick([json!("\"*/ \\ \n\t\u{202E} \u{1F980} </script>"), json!("")]),
+        Primitive::Boolean => pick([json!(true), json!(false)]),
+        Primitive::Int32 => pick([json!(i32::MIN), json!(i32::MAX)]),
+        Primitive::Int64 => pick([json!(i64::MIN), json!(i64::MAX)]),
+        Primitive::Double => pick([json!(1.5), json!("NaN")]),
+        Primitive::Guid => {
+            pick([json!("9d9a5d0e-0000-4000-8000-000000000001"), json!("00000000-0000-0000-0000-000000000000")])
+        }
+        Primitive::Binary => pick([json!("AQID"), json!("")]),
+        Primitive::Date => pick([json!("2026-07-20"), json!("0001-01-01")]),
+        Primitive::TimeOfDay => pick([json!("13:52:25.1234567"), json!("00:00:00")]),
+        Primitive::Duration => pick([json!("P1DT2H3M4.5S"), json!("-PT0S")]),
+        Primitive::DateTimeOffset => pick([json!("2016-12-31T23:59:36.3292251-08:00"), json!("2026-07-20T13:52:25Z")]),
+    }
+}
+
+/// JSON for one object type: variant 0 sets every nullable property to `null` (and gives the
+/// others their first sample), variant 1 gives every property a value and adds unknown members.
+/// Navigation properties are left out of nested values, so that cycles end.
+fn object_sample(model: &Model, object: &ObjectDef, variant: usize, depth: usize) -> Value {
     let mut map = serde_json::Map::new();
     for field in &object.fields {
-        let value = if field.nullable && variant == 0 { Value::Null } else { sample(types, &field.type_ref, variant) };
+        if field.navigation && depth > 0 {
+            continue;
+        }
+        let one = |variant| match &field.value {
+            ValueType::Primitive(primitive) => primitive_sample(*primitive, variant),
+            ValueType::Type(id) => type_sample(model, id, variant, depth + 1),
+        };
+        let value = if field.nullable && variant == 0 {
+            Value::Null
+        } else if field.collection {
+            json!([one(0), one(1)])
+        } else {
+            one(variant)
+        };
         map.insert(field.wire_name.clone(), value);
     }
     if variant == 1 {
@@ -253,112 +326,143 @@ fn object_sample(types: &TypeSet, object: &ObjectType, variant: usize) -> Value 
     Value::Object(map)
 }
 
-fn sample(types: &TypeSet, type_ref: &TypeRef, variant: usize) -> Value {
-    match type_ref {
-        TypeRef::Primitive(Primitive::String) => json!(["\"*/ \\ \n\t\u{202E} \u{1F980} </script>", ""][variant % 2]),
-        TypeRef::Primitive(Primitive::Boolean) => json!(variant.is_multiple_of(2)),
-        TypeRef::Primitive(Primitive::Int32) => json!([i32::MIN, i32::MAX][variant % 2]),
-        TypeRef::Primitive(Primitive::Int64) => json!([i64::MIN, i64::MAX][variant % 2]),
-        TypeRef::Primitive(Primitive::DateTimeOffset) => {
-            json!(["2016-12-31T23:59:36.3292251-08:00", "2026-07-20T13:52:25Z"][variant % 2])
-        }
-        TypeRef::Enum(name) => {
-            let members = &types.enums[&rust_type_name(name)].members;
-            let member = if variant.is_multiple_of(2) { members.first() } else { members.last() };
+fn type_sample(model: &Model, id: &str, variant: usize, depth: usize) -> Value {
+    match &model.types[id] {
+        TypeDef::Object(object) => object_sample(model, object, variant, depth),
+        TypeDef::Enum(enum_def) => {
+            let member = if variant.is_multiple_of(2) { enum_def.members.first() } else { enum_def.members.last() };
             json!(member.map(|m| m.wire_name.clone()))
         }
-        TypeRef::Entity(name) => object_sample(types, &types.objects[&rust_type_name(name)], variant),
-        TypeRef::Collection(inner) => json!([sample(types, inner, 0), sample(types, inner, 1)]),
     }
 }
 
-/// The integration test of the model crate copy: every type of the hostile spec round-trips.
-fn generated_test(types: &TypeSet, files: &emit::GeneratedFiles) -> String {
+/// Schema files known to differ from what `schemars::schema_for!` gives for their type, with
+/// why: generator or runtime issues this spec finds (the production spec has neither construct
+/// yet). The other schema files must agree exactly.
+const KNOWN_SCHEMA_MISMATCHES: &[(&str, &str)] = &[
+    // A type that refers to itself (here through a navigation property): the file says
+    // `"$ref": "#/$defs/Match"` with no `Match` in its `$defs` (a dangling reference); schemars
+    // says `"$ref": "#"`.
+    ("Match", "self-reference"),
+    ("Self_", "self-reference"),
+    // `{"value": <Edm.Int64>}`: the file bounds the integer (`minimum`, `maximum`), as it does
+    // every Int64 property; the runtime's `SingleValue<i64>` schema does not.
+    ("SingleValue_i64", "Int64 bounds"),
+    ("YieldResponse", "Int64 bounds"),
+];
+
+/// The integration test of the model crate copy: every type of the hostile spec round-trips,
+/// and every schema file is what `schemars` says.
+fn generated_test(model: &Model) -> String {
     let mut out = String::from(
-        "//! Generated by xtask/tests/hostile_specs.rs.\n#![allow(clippy::all)]\n\nuse cloudpki_model as model;\n\n\
+        "//! Generated by xtask/tests/hostile_specs.rs.\n\nuse cloudpki_model as model;\n\n\
          fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) {\n    \
          let value: serde_json::Value = serde_json::from_str(json).unwrap();\n    \
          let typed: T = serde_json::from_str(json).unwrap_or_else(|e| panic!(\"{e}: {json}\"));\n    \
          assert_eq!(serde_json::to_value(&typed).unwrap(), value, \"{json}\");\n}\n\n",
     );
-    for object in types.objects.values() {
-        let name = &object.rust_name;
-        let wire_names: Vec<&str> = object.fields.iter().map(|f| f.wire_name.as_str()).collect();
-        let _ = writeln!(out, "#[test]\n#[allow(non_snake_case)]\nfn object_{name}() {{");
-        let _ = writeln!(out, "    assert_eq!(model::{name}::PROPERTY_NAMES, &{wire_names:?});");
-        if let Some(odata_type) = &object.odata_type {
-            let _ = writeln!(out, "    assert_eq!(model::{name}::ODATA_TYPE, {odata_type:?});");
+    for type_def in model.types.values() {
+        match type_def {
+            TypeDef::Object(object) => {
+                let name = &object.rust_name;
+                let wire_names: Vec<&str> = object.fields.iter().map(|f| f.wire_name.as_str()).collect();
+                let _ = writeln!(out, "#[test]\n#[allow(non_snake_case)]\nfn object_{name}() {{");
+                let _ = writeln!(out, "    assert_eq!(model::{name}::PROPERTY_NAMES, &{wire_names:?});");
+                if let ObjectKind::Entity { odata_type, .. } = &object.kind {
+                    let _ = writeln!(out, "    assert_eq!(model::{name}::ODATA_TYPE, {odata_type:?});");
+                }
+                let _ = writeln!(out, "    round_trip::<model::{name}>(\"{{}}\");");
+                for variant in 0..2 {
+                    let json = object_sample(model, object, variant, 0).to_string();
+                    let _ = writeln!(out, "    round_trip::<model::{name}>({json:?});");
+                }
+                let _ = writeln!(out, "}}\n");
+            }
+            TypeDef::Enum(enum_def) => {
+                let name = &enum_def.rust_name;
+                let wire_names: Vec<&str> = enum_def.members.iter().map(|m| m.wire_name.as_str()).collect();
+                let _ = writeln!(out, "#[test]\n#[allow(non_snake_case)]\nfn enum_{name}() {{");
+                let _ = writeln!(out, "    assert_eq!(model::{name}::MEMBERS, &{wire_names:?});");
+                for member in &enum_def.members {
+                    let wire = &member.wire_name;
+                    let value = member.value.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"));
+                    let json = serde_json::to_string(wire).unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "    let member = model::{name}::parse_lenient({wire:?});\n    \
+                         assert!(member.is_known(), {wire:?});\n    \
+                         assert_eq!(member.as_str(), {wire:?});\n    \
+                         assert_eq!(member.to_string(), {wire:?});\n    \
+                         assert_eq!(member.numeric_value(), {value});\n    \
+                         assert_eq!(model::{name}::parse_strict({wire:?}).unwrap(), member);\n    \
+                         assert_eq!(serde_json::to_string(&member).unwrap(), {json:?});\n    \
+                         assert_eq!(serde_json::from_str::<model::{name}>({json:?}).unwrap(), member);"
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "    let other = model::{name}::parse_lenient(\"aMemberAddedLater\");\n    \
+                     assert!(!other.is_known() && other.as_str() == \"aMemberAddedLater\");\n    \
+                     assert!(model::{name}::parse_strict(\"aMemberAddedLater\").is_err());\n}}\n"
+                );
+            }
         }
-        if !object.fields.iter().any(|f| f.required) {
-            let _ = writeln!(out, "    round_trip::<model::{name}>(\"{{}}\");");
-        }
-        for variant in 0..2 {
-            let json = object_sample(types, object, variant).to_string();
-            let _ = writeln!(out, "    round_trip::<model::{name}>({json:?});");
-        }
-        let _ = writeln!(out, "}}\n");
     }
-    for enum_def in types.enums.values() {
-        let name = &enum_def.rust_name;
-        let wire_names: Vec<&str> = enum_def.members.iter().map(|m| m.wire_name.as_str()).collect();
-        let _ = writeln!(out, "#[test]\n#[allow(non_snake_case)]\nfn enum_{name}() {{");
-        let _ = writeln!(out, "    assert_eq!(model::{name}::MEMBERS, &{wire_names:?});");
-        for member in &enum_def.members {
-            let (wire, value) = (&member.wire_name, member.value);
-            let json = serde_json::to_string(wire).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "    let member = model::{name}::from_wire({wire:?});\n    \
-                 assert!(member.is_known(), {wire:?});\n    \
-                 assert_eq!(member.as_str(), {wire:?});\n    \
-                 assert_eq!(member.to_string(), {wire:?});\n    \
-                 assert_eq!(member.numeric_value(), Some({value}));\n    \
-                 assert_eq!(model::{name}::try_parse({wire:?}).unwrap(), member);\n    \
-                 assert_eq!(serde_json::to_string(&member).unwrap(), {json:?});\n    \
-                 assert_eq!(serde_json::from_str::<model::{name}>({json:?}).unwrap(), member);"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "    let other = model::{name}::from_wire(\"aMemberAddedLater\");\n    \
-             assert!(!other.is_known() && other.as_str() == \"aMemberAddedLater\");\n}}\n"
-        );
-    }
-    out.push_str("#[cfg(feature = \"schemars\")]\n#[test]\nfn schemas_agree_with_the_schema_files() {\n");
-    for rust_name in types.objects.keys().chain(types.enums.keys()) {
-        let path = Path::new(SCHEMA_DIR).join(format!("{rust_name}.json"));
-        let mut file: Value = serde_json::from_str(&files[&path]).unwrap_or(Value::Null);
-        if let Some(object) = file.as_object_mut() {
-            object.remove("$comment");
-        }
-        let file = file.to_string();
-        let _ = writeln!(
-            out,
-            "    let expected: serde_json::Value = serde_json::from_str({file:?}).unwrap();\n    \
-             assert_eq!(schemars::schema_for!(model::{rust_name}).as_value(), &expected, {rust_name:?});"
-        );
-    }
-    out.push_str("}\n");
+    let operations: Vec<&str> = model.operations.keys().map(String::as_str).collect();
+    let _ = writeln!(
+        out,
+        "#[test]\nfn the_registry_lists_every_operation() {{\n    \
+         let names: Vec<&str> = model::registry::OPERATIONS.iter().map(|(name, _)| *name).collect();\n    \
+         assert_eq!(names, {operations:?});\n}}\n"
+    );
+    let known: Vec<&str> = KNOWN_SCHEMA_MISMATCHES.iter().map(|(stem, _)| *stem).collect();
+    let _ = writeln!(out, "#[cfg(feature = \"schemars\")]\nconst KNOWN_MISMATCHES: &[&str] = &{known:?};\n");
+    out.push_str(
+        "#[cfg(feature = \"schemars\")]\n#[test]\nfn schemas_agree_with_the_schema_files() {\n    \
+         let mut checked = 0;\n    \
+         macro_rules! check {\n        \
+         ($name:literal, $stem:literal, $type:ty) => {\n            \
+         let generated = schemars::schema_for!($type);\n            \
+         let path = std::path::Path::new(env!(\"CARGO_MANIFEST_DIR\")).join(\"schema\").join(format!(\"{}.json\", $stem));\n            \
+         let text = std::fs::read_to_string(&path).unwrap();\n            \
+         let mut committed: serde_json::Value = serde_json::from_str(&text).unwrap();\n            \
+         let object = committed.as_object_mut().unwrap();\n            \
+         object.remove(\"$comment\");\n            \
+         object.remove(\"$id\");\n            \
+         object.insert(\"title\".into(), generated.as_value()[\"title\"].clone());\n            \
+         if KNOWN_MISMATCHES.contains(&$stem) {\n                \
+         assert_ne!(generated.as_value(), &committed, \"{} agrees now: take it off KNOWN_SCHEMA_MISMATCHES\", $name);\n            \
+         } else {\n                \
+         assert_eq!(generated.as_value(), &committed, \"{}\", $name);\n            \
+         }\n            \
+         checked += 1;\n        \
+         };\n    \
+         }\n    \
+         model::for_each_type!(check);\n    \
+         assert_eq!(checked, model::registry::TYPES.len());\n}\n",
+    );
     out
 }
 
 #[test]
 fn the_accepted_spec_compiles_and_round_trips_every_wire_name() {
-    let spec = accepted_spec();
-    let types = TypeSet::from_spec(&spec);
-    let files = emit::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let model = accepted_model();
+    let files = emit::generate(&model).unwrap_or_else(|e| panic!("{e}"));
     let root = xtask::workspace_root();
-    let model = root.join("crates/cloudpki-model");
+    let real_model = root.join("crates/cloudpki-model");
     let build = build_dir();
     let crate_dir = build.join("crate");
 
     write_if_changed(&crate_dir.join("Cargo.toml"), manifest(&root).as_bytes());
-    write_if_changed(&crate_dir.join("Cargo.lock"), &fs::read(root.join("Cargo.lock")).expect("Cargo.lock"));
-    // Everything hand-written (`support/`, ...); `generated/` comes from the hostile spec, and
-    // `lib.rs` keeps only the modules the generated code uses.
-    let lib_rs = fs::read_to_string(model.join("src/lib.rs")).expect("lib.rs");
-    write_if_changed(&crate_dir.join("src/lib.rs"), hostile_lib_rs(&lib_rs, &files).as_bytes());
-    for entry in fs::read_dir(model.join("src")).expect("list src") {
+    if !crate_dir.join("Cargo.lock").exists() {
+        // The workspace's lock pins the same dependency versions; cargo trims it to this crate.
+        write_if_changed(&crate_dir.join("Cargo.lock"), &fs::read(root.join("Cargo.lock")).expect("Cargo.lock"));
+    }
+    // Everything hand-written in the model crate's `src/`; `generated/` and `schema/` come from
+    // the hostile spec.
+    let lib_rs = fs::read_to_string(real_model.join("src/lib.rs")).expect("lib.rs");
+    write_if_changed(&crate_dir.join("src/lib.rs"), hostile_lib_rs(&lib_rs).as_bytes());
+    for entry in fs::read_dir(real_model.join("src")).expect("list src") {
         let entry = entry.expect("entry");
         let target = crate_dir.join("src").join(entry.file_name());
         if entry.file_name() == "generated" || entry.file_name() == "lib.rs" {
@@ -369,28 +473,22 @@ fn the_accepted_spec_compiles_and_round_trips_every_wire_name() {
             write_if_changed(&target, &fs::read(entry.path()).expect("read a source file"));
         }
     }
-    let generated_dir = crate_dir.join("src/generated");
-    let mut wanted = Vec::new();
-    for (path, text) in &files {
-        if let Ok(name) = path.strip_prefix(RUST_DIR) {
-            write_if_changed(&generated_dir.join(name), text.as_bytes());
-            wanted.push(generated_dir.join(name));
-        }
+    for (dir, out) in [(RUST_DIR, "src/generated"), (SCHEMA_DIR, "schema")] {
+        let wanted: BTreeMap<PathBuf, &str> = files
+            .iter()
+            .filter_map(|(path, text)| path.strip_prefix(dir).ok().map(|name| (name.to_path_buf(), text.as_str())))
+            .collect();
+        assert!(!wanted.is_empty(), "nothing generated into {dir}");
+        sync_generated(&crate_dir.join(out), &wanted);
     }
-    for entry in fs::read_dir(&generated_dir).expect("list generated") {
-        let path = entry.expect("entry").path();
-        if !wanted.contains(&path) {
-            fs::remove_file(&path).expect("remove a stale generated file");
-        }
-    }
-    write_if_changed(&crate_dir.join("tests/hostile.rs"), generated_test(&types, &files).as_bytes());
+    write_if_changed(&crate_dir.join("tests/hostile.rs"), generated_test(&model).as_bytes());
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .args(["test", "--offline", "--quiet", "--all-features", "--test", "hostile"])
         .current_dir(&crate_dir)
         .env("CARGO_TARGET_DIR", build.join("target"))
-        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .env("CARGO_TERM_COLOR", "never")
@@ -408,6 +506,7 @@ fn the_accepted_spec_compiles_and_round_trips_every_wire_name() {
     );
     let passed = stdout.lines().any(|line| line.contains("test result: ok"));
     assert!(passed, "{stdout}");
+    assert!(!stderr.contains("warning"), "{stderr}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,7 +521,7 @@ fn rejected_hostile_specs_fail_with_located_messages() {
         .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 20, "{} rejected specs", paths.len());
+    assert!(paths.len() >= 40, "{} rejected specs", paths.len());
     let mut report = String::new();
     for path in paths {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -434,7 +533,7 @@ fn rejected_hostile_specs_fail_with_located_messages() {
             .collect();
         assert!(!expected.is_empty(), "{name} has no `# expect:` line");
         let spec_path = format!("specs/{name}");
-        let error = match load(&spec_path, text.clone()) {
+        let error = match lowered(&spec_path, text.clone()) {
             Ok(_) => panic!("{name} was accepted"),
             Err(error) => error,
         };

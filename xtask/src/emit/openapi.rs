@@ -110,8 +110,12 @@ fn query_parameter(option: QueryOption) -> Value {
         QueryOption::Top => (json!({"type": "integer", "minimum": 0}), "At most this many items."),
         QueryOption::Skip => (json!({"type": "integer", "minimum": 0}), "Skip this many items."),
         QueryOption::Orderby => (json!({"type": "string"}), "Comma-separated sort keys (`property [desc]`)."),
-        QueryOption::Search => (json!({"type": "string"}), "A search phrase in double quotes; needs `ConsistencyLevel: eventual`."),
-        QueryOption::Count => (json!({"type": "boolean"}), "Include `@odata.count`; needs `ConsistencyLevel: eventual`."),
+        QueryOption::Search => {
+            (json!({"type": "string"}), "A search phrase in double quotes; needs `ConsistencyLevel: eventual`.")
+        }
+        QueryOption::Count => {
+            (json!({"type": "boolean"}), "Include `@odata.count`; needs `ConsistencyLevel: eventual`.")
+        }
     };
     json!({"name": format!("${}", option.name()), "in": "query", "required": false, "description": description, "schema": schema})
 }
@@ -182,6 +186,9 @@ fn operation_object(model: &Model, operation: &OperationDef) -> Value {
         "security": security,
         "x-permissions": permissions,
     });
+    if matches!(&operation.response, ResponseDef::Shape { shape: Shape::Page(_), .. }) {
+        object["x-ms-pageable"] = json!({"nextLinkName": "@odata.nextLink", "itemName": "value"});
+    }
     if let Some(body) = &operation.body {
         object["requestBody"] = json!({
             "required": true,

@@ -18,8 +18,8 @@ use super::model::{
     ResponseKind, Spec, TypeRef,
 };
 use super::raw::{
-    Node, RawAction, RawComplexType, RawEntity, RawEnum, RawNullable, RawOperationKind, RawPathParameter,
-    RawProperty, RawRequestBody, RawResponse, RawResponseKind, RawSpec, Text,
+    Node, RawAction, RawComplexType, RawEntity, RawEnum, RawNullable, RawOperationKind, RawPathParameter, RawProperty,
+    RawRequestBody, RawResponse, RawResponseKind, RawSpec, Text,
 };
 use crate::diagnostics::{Diagnostic, Position, is_bidi_control, is_invisible_control, quote};
 use crate::names::{is_graph_identifier, is_type_identifier};
@@ -138,7 +138,11 @@ pub fn load_sources(sources: Vec<SourceFile>) -> Result<Loaded, LoadError> {
 /// Parses every file but those in `unparsable`, then validates the ones that parsed together.
 /// When some file could not be read or parsed, the problems that could come from its absence
 /// (an undefined type, no `baseUrl`) are not reported; every other one is.
-fn load(sources: Vec<SourceFile>, mut diagnostics: Vec<Diagnostic>, unparsable: &[PathBuf]) -> Result<Loaded, LoadError> {
+fn load(
+    sources: Vec<SourceFile>,
+    mut diagnostics: Vec<Diagnostic>,
+    unparsable: &[PathBuf],
+) -> Result<Loaded, LoadError> {
     let mut raws = Vec::new();
     for source in &sources {
         if unparsable.contains(&source.path) {
@@ -194,6 +198,13 @@ fn parse(source: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Node<
                 if let Some(index) = separator {
                     position = Position { line: index + 1, column: 1 };
                 }
+            }
+            if matches!(
+                error.without_snippet(),
+                serde_saphyr::Error::SerdeInvalidType { .. } | serde_saphyr::Error::SerdeInvalidValue { .. }
+            ) {
+                // A wrong value may be reported at its key (`nullable: 0`); show the value itself.
+                position = value_after_key(&source.text, position);
             }
             let message = yaml_message(&error, &source.text, position);
             diagnostics.push(Diagnostic::new(&source.path, position, message));
@@ -259,13 +270,30 @@ fn yaml_message(error: &serde_saphyr::Error, source: &str, position: Position) -
 
 /// serde's description of an expected value, for the structs and enums of `raw`.
 fn expected_value(expected: &str) -> String {
-    if expected.starts_with("struct ") {
+    if expected == "true, false or notEstablished" {
+        "`true`, `false` or `notEstablished`".to_owned()
+    } else if expected.starts_with("struct ") {
         "a mapping (`key: value` lines)".to_owned()
     } else if expected.starts_with("a sequence") {
         "a list".to_owned()
     } else {
         expected.to_owned()
     }
+}
+
+/// When `position` is at a `key:` followed by a value on the same line, the position of that
+/// value; otherwise `position`.
+fn value_after_key(source: &str, position: Position) -> Position {
+    let line = source.lines().nth(position.line.saturating_sub(1)).unwrap_or("");
+    let rest: String = line.chars().skip(position.column.saturating_sub(1)).collect();
+    let key_length = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').count();
+    let Some(after) = rest.get(key_length..).and_then(|r| r.strip_prefix(':')) else { return position };
+    let value = after.trim_start_matches(' ');
+    if key_length == 0 || value.is_empty() || value.starts_with('#') || value.len() == after.len() {
+        return position;
+    }
+    let column = position.column + key_length + 1 + (after.len() - value.len());
+    Position { line: position.line, column }
 }
 
 /// The plain scalar at `position`, quoted for a message.
@@ -459,6 +487,12 @@ impl<'a> Validator<'a> {
         let column = start.column + usize::from(quoted) + offset;
         let shown: String = chars.iter().skip(column - 1).take(expected.chars().count()).collect();
         if shown == expected { Position { line: start.line, column } } else { start }
+    }
+
+    /// The plain scalar written where `spanned` starts, quoted for a message.
+    fn scalar_at<T>(&self, spanned: &Spanned<T>) -> String {
+        let source = self.sources.iter().find(|s| s.path == self.file).map_or("", |s| s.text.as_str());
+        scalar_at(source, Position::from_location(spanned.referenced))
     }
 
     /// `value`, or a "missing key" error at `node` (the mapping that lacks it).
@@ -677,8 +711,8 @@ impl<'a> Validator<'a> {
                 .map_or_else(|| format!("a member of {what}"), |n| format!("member {} of {what}", quote(&n.value)));
             let member_description = self.description(member_node, &member.description, &member_what);
             let value = match (&member.value, &member.unpublished) {
-                (Some(_), Some(note)) => {
-                    self.error(note, format!("{member_what} has both `value` and `unpublished`; give one"));
+                (Some(value), Some(_)) => {
+                    self.error(value, format!("{member_what} has both `value` and `unpublished`; give one"));
                     None
                 }
                 (None, None) => {
@@ -855,7 +889,8 @@ impl<'a> Validator<'a> {
                 RawNullable::Known(false) => Some(Nullability::NotNullable),
                 RawNullable::NotEstablished => Some(Nullability::NotEstablished),
                 RawNullable::Invalid => {
-                    self.error(raw, "`nullable` is `true`, `false` or `notEstablished`");
+                    let found = self.scalar_at(raw);
+                    self.error(raw, format!("expected `true`, `false` or `notEstablished`, found {found}"));
                     None
                 }
             });

@@ -272,7 +272,9 @@ impl RawSpec {
             let raw = &raw.value;
             out.extend([&raw.name, &raw.description].into_iter().flatten());
             for member in raw.members.iter().flatten() {
-                out.extend([&member.value.name, &member.value.description, &member.value.unpublished].into_iter().flatten());
+                out.extend(
+                    [&member.value.name, &member.value.description, &member.value.unpublished].into_iter().flatten(),
+                );
             }
         }
         for raw in &self.complex_types {

@@ -1,5 +1,10 @@
-//! Helpers shared by the xtask integration tests: temporary directories, temporary copies of
-//! the parts of the workspace that codegen reads and writes, and byte-exact tree snapshots.
+//! Helpers shared by the xtask integration tests: the frozen test specs, temporary directories,
+//! temporary workspaces, and byte-exact tree snapshots.
+//!
+//! The tests never read the production spec (`specs/` at the workspace root), which grows with
+//! the API: they run on frozen specs of their own under `tests/specs/`, so that editing the
+//! production spec cannot break them. Only `generated_files_are_fresh.rs` looks at the real
+//! workspace.
 #![allow(dead_code, clippy::unwrap_used)] // each test binary uses a different subset
 
 use std::collections::BTreeMap;
@@ -9,8 +14,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xtask::emit::{RUST_DIR, SCHEMA_DIR};
 
-/// The real spec.
-pub const SPEC: &str = include_str!("../../../specs/cloudpki.yaml");
+/// The frozen leaf-only spec: `specs/cloudpki.yaml` as committed at fdf290d (format v2), one file.
+pub const LEAF: &str = include_str!("../specs/leaf/cloudpki.yaml");
+
+/// The file name the leaf spec has in a workspace's `specs/`.
+pub const LEAF_FILE: &str = "cloudpki.yaml";
+
+/// The frozen multi-file spec (`tests/specs/multi/`), by file name: every construct of format v2.
+pub const MULTI: &[(&str, &str)] = &[
+    ("certification-authority.yaml", include_str!("../specs/multi/certification-authority.yaml")),
+    ("cloudpki.yaml", include_str!("../specs/multi/cloudpki.yaml")),
+    ("leaf-certificate.yaml", include_str!("../specs/multi/leaf-certificate.yaml")),
+    ("operations.yaml", include_str!("../specs/multi/operations.yaml")),
+];
+
+/// The text of the multi-file spec's file `name`.
+pub fn multi_file(name: &str) -> &'static str {
+    MULTI.iter().find(|(file, _)| *file == name).map(|(_, text)| *text).unwrap_or_else(|| panic!("no {name}"))
+}
 
 /// A directory under the system temp dir, removed (with everything in it) when dropped.
 pub struct TempDir(PathBuf);
@@ -52,14 +73,26 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A temporary workspace with what codegen reads and writes, copied from the real one: `specs/`
-/// and the generated directories of the model crate.
-pub fn workspace_copy(label: &str) -> TempDir {
+/// Replaces everything in `root/specs` with `files` (name, text).
+pub fn write_specs(root: &Path, files: &[(&str, &str)]) {
+    let dir = root.join("specs");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+/// A temporary workspace laid out like the real one, with the real generated directories of the
+/// model crate copied in (whatever they hold now), and `specs/` holding exactly `files` (the real
+/// spec files are not copied: the frozen spec takes their place).
+pub fn workspace_copy(label: &str, files: &[(&str, &str)]) -> TempDir {
     let dir = TempDir::new(label);
     let real = xtask::workspace_root();
-    for part in ["specs", RUST_DIR, SCHEMA_DIR] {
+    for part in [RUST_DIR, SCHEMA_DIR] {
         copy_tree(&real.join(part), &dir.path().join(part));
     }
+    write_specs(dir.path(), files);
     dir
 }
 
@@ -67,10 +100,7 @@ pub fn workspace_copy(label: &str) -> TempDir {
 /// directories start empty.
 pub fn workspace_with_specs(label: &str, files: &[(&str, &str)]) -> TempDir {
     let dir = TempDir::new(label);
-    fs::create_dir_all(dir.path().join("specs")).unwrap();
-    for (name, text) in files {
-        fs::write(dir.path().join("specs").join(name), text).unwrap();
-    }
+    write_specs(dir.path(), files);
     dir
 }
 
@@ -93,15 +123,15 @@ pub fn snapshot_tree(root: &Path, dir: &str) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// The real spec with the first `from` replaced by `to` (`from` must occur).
+/// `spec` with the first `from` replaced by `to` (`from` must occur).
 pub fn edited(spec: &str, from: &str, to: &str) -> String {
     assert!(spec.contains(from), "the spec no longer contains {from:?}");
     spec.replacen(from, to, 1)
 }
 
-/// The real spec as two files: namespace, baseUrl and the types; then the actions.
-pub fn split_spec() -> (String, String) {
-    let at = SPEC.find("\nactions:\n").expect("the spec has actions") + 1;
-    let namespace = SPEC.lines().find(|line| line.starts_with("namespace:")).expect("a namespace line");
-    (SPEC[..at].to_owned(), format!("{namespace}\n\n{}", &SPEC[at..]))
+/// The leaf spec as two files: namespace, baseUrl and the types; then the operations.
+pub fn split_leaf() -> (String, String) {
+    let at = LEAF.find("\noperations:\n").expect("the spec has operations") + 1;
+    let namespace = LEAF.lines().find(|line| line.starts_with("namespace:")).expect("a namespace line");
+    (LEAF[..at].to_owned(), format!("{namespace}\n\n{}", &LEAF[at..]))
 }
