@@ -22,7 +22,8 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cloudpki_model::stream;
+use cloudpki_model::CloudCertificationAuthorityLeafCertificate as Certificate;
+use cloudpki_model::stream::PageReader;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,7 +62,7 @@ fn generate(count: &str, path: &str, style: page::Style) -> Result<()> {
 
 fn read(path: &str) -> Result<()> {
     let start = Instant::now();
-    let mut page = stream::certificates(File::open(path)?);
+    let mut page = PageReader::<_, Certificate>::new(File::open(path)?);
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut userless = 0_usize;
     let mut invalid = 0_usize;

@@ -41,6 +41,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
+mod common;
+
 /// 50 MiB.
 const LARGE: usize = 50 << 20;
 
@@ -79,6 +81,15 @@ fn error_at<T: DeserializeOwned + Debug>(payload: impl AsRef<[u8]>, path: &str) 
     message
 }
 
+/// The message of the error of parsing `payload` as a single-entity body, which must start with
+/// `path: `. Such a body is read whole before it is typed (to tell the wrapper from the bare
+/// entity), so errors of the typed entity name their path but carry no line and column.
+fn single_entity_error_at(payload: impl AsRef<[u8]>, path: &str) -> String {
+    let message = rejected::<RevokeLeafCertificateResponse>(payload).to_string();
+    assert!(message.starts_with(&format!("{path}: ")), "expected an error at `{path}`, got: {message}");
+    message
+}
+
 /// Parses `payload` as a `T`, which must succeed, and checks that it comes back as the same JSON.
 fn accepted<T: DeserializeOwned + Serialize + Debug>(payload: &str) -> T {
     let value: T = serde_json::from_str(payload).unwrap_or_else(|e| panic!("rejected: {e}"));
@@ -109,7 +120,6 @@ fn deep_nesting_in_an_unknown_property_is_an_error() {
             assert!(message.contains("recursion limit exceeded"), "{message}");
             error_at::<Page>(format!(r#"{{"value":[],"@odata.x":{deep}}}"#), "$['@odata.x']");
             error_at::<RevokeLeafCertificateRequest>(format!(r#"{{"x":{deep}}}"#), "$.x");
-            error_at::<RevokeLeafCertificateResponse>(format!(r#"{{"value":{{"x":{deep}}}}}"#), "$.value.x");
             // The same nesting is fine at a depth `serde_json` accepts, and is kept.
             let shallow = nested(100, object);
             let entity: Entity = accepted(&format!(r#"{{"x":{shallow}}}"#));
@@ -366,8 +376,6 @@ fn duplicate_keys_are_rejected() {
             r#"{"leafCertificateId":null,"leafCertificateId":"a"}"#,
             "$.leafCertificateId",
         );
-        error_at::<RevokeLeafCertificateResponse>(r#"{"value":{},"value":{}}"#, "$.value");
-        error_at::<RevokeLeafCertificateResponse>(r#"{"value":{"x":1,"x":2}}"#, "$.value.x");
 
         // Inside the value of an unknown property (a `serde_json::Value`), the last one wins.
         let entity: Entity = serde_json::from_str(r#"{"x":{"a":1,"a":2}}"#).expect("serde_json keeps the last");
@@ -451,5 +459,94 @@ fn trailing_garbage_is_serde_json_s_own_error() {
         assert_eq!(error.to_string(), "trailing characters at line 1 column 3");
         // Whitespace is not garbage.
         accepted::<Page>("\n\t {\"value\":[]} \r\n ");
+    });
+}
+
+// --- Single-entity responses ({"value": ...} or bare) -------------------------------------------
+
+/// The checks above for `SingleEntity<T>` (`RevokeLeafCertificateResponse` and the other
+/// single-entity responses), which reads the body as a `serde_json::Value` before deciding
+/// between the wrapper and the bare entity. They held while the response was a generated object
+/// type.
+#[test]
+fn single_entity_errors_name_the_path_of_the_value() {
+    on_small_stack(|| {
+        for object in [false, true] {
+            let deep = nested(100_000, object);
+            let message =
+                error_at::<RevokeLeafCertificateResponse>(format!(r#"{{"value":{{"x":{deep}}}}}"#), "$.value.x");
+            assert!(message.contains("recursion limit exceeded"), "{message}");
+            error_at::<RevokeLeafCertificateResponse>(format!(r#"{{"x":{deep}}}"#), "$.x");
+        }
+        let message = error_at::<RevokeLeafCertificateResponse>(r#"{"value":{"x":1e400}}"#, "$.value.x");
+        assert!(message.contains("number out of range"), "{message}");
+        let message = single_entity_error_at(r#"{"value":{"id":5}}"#, "$.value.id");
+        assert!(message.contains("invalid type: integer `5`, expected a string"), "{message}");
+        let message = error_at::<RevokeLeafCertificateResponse>(b"{\"value\":{\"id\":\"\xff\"}}", "$.value.id");
+        assert!(message.contains("invalid unicode code point"), "{message}");
+    });
+}
+
+#[test]
+fn single_entity_duplicate_keys_are_rejected() {
+    on_small_stack(|| {
+        error_at::<RevokeLeafCertificateResponse>(r#"{"value":{},"value":{}}"#, "$.value");
+        error_at::<RevokeLeafCertificateResponse>(r#"{"value":{"x":1,"x":2}}"#, "$.value.x");
+        error_at::<RevokeLeafCertificateResponse>(r#"{"value":{"id":"a","id":"b"}}"#, "$.value.id");
+        error_at::<RevokeLeafCertificateResponse>(
+            r#"{"@odata.context":"a","@odata.context":"b","value":{}}"#,
+            "$['@odata.context']",
+        );
+        // The bare entity too.
+        error_at::<RevokeLeafCertificateResponse>(r#"{"id":"a","id":"b"}"#, "$.id");
+    });
+}
+
+// --- Every registry type ------------------------------------------------------------------------
+
+/// Checks that parsing `payload` as the registry type `type_name` fails with a short error that
+/// names a JSON path (or is serde_json's own `trailing characters`).
+fn rejected_with_a_path(type_name: &str, payload: &str, what: &str) {
+    match common::parse(type_name, payload) {
+        Ok(parsed) => panic!("{type_name}: {what} accepted as {}", parsed.debug),
+        Err(error) => {
+            let message = error.to_string();
+            assert!(message.len() <= MAX_ERROR_LEN, "{type_name}: {what}: a {}-byte error", message.len());
+            assert!(
+                message.starts_with('$') || message.starts_with("trailing characters at line "),
+                "{type_name}: {what}: the error names no JSON path: {message}"
+            );
+            assert!(error.path().starts_with('$') || error.path().is_empty(), "{type_name}: {}", error.path());
+        }
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_for_every_registry_type() {
+    on_small_stack(|| {
+        for object in [false, true] {
+            let deep = nested(100_000, object);
+            for type_name in common::type_names() {
+                rejected_with_a_path(type_name, &deep, "deep nesting");
+                rejected_with_a_path(type_name, &format!(r#"{{"x":{deep}}}"#), "deep nesting in a property");
+            }
+        }
+    });
+}
+
+#[test]
+fn every_truncated_fixture_is_an_error_at_a_path() {
+    on_small_stack(|| {
+        for fixture in common::fixtures("valid") {
+            let payload = fixture.payload.trim_end();
+            // Every cut in the first 512 bytes, then about 256 more spread over the rest.
+            let stride = (payload.len() / 256).max(1);
+            let ends = (0..payload.len().min(512)).chain((512..payload.len()).step_by(stride));
+            for end in ends.filter(|end| payload.is_char_boundary(*end)) {
+                let what = format!("{} cut at byte {end}", fixture.path.display());
+                rejected_with_a_path(fixture.type_name(), &payload[..end], &what);
+            }
+            rejected_with_a_path(fixture.type_name(), &format!("{payload} x"), "trailing garbage");
+        }
     });
 }

@@ -54,7 +54,7 @@ fn components_are_the_committed_json_schemas() {
         let type_name = *stem;
         let mut file = schema_file(type_name);
         let object = file.as_object_mut().expect("object");
-        for key in ["$schema", "$comment", "title", "$defs"] {
+        for key in ["$schema", "$comment", "$id", "title", "$defs"] {
             object.remove(key);
         }
         let text = serde_json::to_string(&file).expect("JSON").replace("#/$defs/", "#/components/schemas/");

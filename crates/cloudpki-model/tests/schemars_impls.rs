@@ -12,6 +12,7 @@ fn committed(stem: &str, title: &str) -> serde_json::Value {
     let mut schema = schema_file(stem);
     let object = schema.as_object_mut().expect("schema is an object");
     object.remove("$comment");
+    object.remove("$id");
     object.insert("title".into(), title.into());
     schema
 }

@@ -8,7 +8,7 @@ mod page;
 
 use std::io::{self, Read};
 
-use cloudpki_model::stream::{self, ErrorKind, PageInfo, PageReader, StreamError};
+use cloudpki_model::stream::{ErrorKind, PageInfo, PageReader, StreamError};
 use cloudpki_model::{
     CloudCertificationAuthorityLeafCertificate as Certificate,
     GetAllCloudCertificationAuthorityLeafCertificatesResponse as Page,
@@ -52,7 +52,7 @@ impl Read for Failing<'_> {
 
 /// Every item (or error) and the result of `finish`.
 fn read_all(text: &str) -> (Vec<Result<Certificate, StreamError>>, Result<PageInfo, StreamError>) {
-    let mut reader = stream::certificates(text.as_bytes());
+    let mut reader = PageReader::<_, Certificate>::new(text.as_bytes());
     let items: Vec<_> = reader.by_ref().collect();
     (items, reader.finish())
 }
@@ -63,7 +63,7 @@ fn streamed_pages_match_the_whole_page() {
         let text = page::page(style, 300);
         let whole: Page = serde_json::from_str(&text).expect("valid page");
         for chunk in [1, 7, 4096, usize::MAX] {
-            let mut reader = stream::certificates(Trickle { bytes: text.as_bytes(), chunk });
+            let mut reader = PageReader::<_, Certificate>::new(Trickle { bytes: text.as_bytes(), chunk });
             let items: Vec<Certificate> = reader.by_ref().collect::<Result<_, _>>().expect("valid items");
             assert_eq!(items, whole.value, "{style:?}, chunks of {chunk}");
             let info = reader.finish().expect("valid page");
@@ -86,7 +86,7 @@ fn annotations_before_and_after_value() {
         "@odata.nextLink": "https://next",
         "zz": null
     } "##;
-    let mut reader = stream::certificates(text.as_bytes());
+    let mut reader = PageReader::<_, Certificate>::new(text.as_bytes());
     assert_eq!(reader.page_info(), &PageInfo::default());
     let first = reader.next().expect("an item").expect("valid");
     assert_eq!(first.id.as_deref(), Some("a"));
@@ -218,7 +218,7 @@ fn page_level_problems_are_fatal() {
 #[test]
 fn io_errors_are_fatal_and_keep_their_source() {
     let text = page::page(page::Style::Live, 10);
-    let mut reader = stream::certificates(Failing { bytes: text.as_bytes(), ok: 3000 });
+    let mut reader = PageReader::<_, Certificate>::new(Failing { bytes: text.as_bytes(), ok: 3000 });
     let results: Vec<_> = reader.by_ref().collect();
     let err = results.last().expect("an error").as_ref().expect_err("an error");
     assert_eq!(err.kind(), ErrorKind::Io);
@@ -234,14 +234,14 @@ fn io_errors_are_fatal_and_keep_their_source() {
 #[test]
 fn items_over_the_limit_are_fatal() {
     let text = format!(r#"{{"value":[{{"id":"a"}},{{"id":"{}"}}]}}"#, "x".repeat(300_000));
-    let mut reader = stream::certificates(text.as_bytes()).with_max_item_len(100_000);
+    let mut reader = PageReader::<_, Certificate>::new(text.as_bytes()).with_max_item_len(100_000);
     assert_eq!(reader.next().expect("an item").expect("valid").id.as_deref(), Some("a"));
     let err = reader.next().expect("an error").expect_err("too large");
     assert_eq!(err.kind(), ErrorKind::TooLarge);
     assert!(err.message().starts_with("$.value[1]: value larger than 100000 bytes"), "{err}");
     assert!(reader.next().is_none());
     // Within the limit, it is read.
-    let mut reader = stream::certificates(text.as_bytes()).with_max_item_len(400_000);
+    let mut reader = PageReader::<_, Certificate>::new(text.as_bytes()).with_max_item_len(400_000);
     assert_eq!(reader.by_ref().filter(Result::is_ok).count(), 2);
 }
 
@@ -273,12 +273,13 @@ fn any_item_type() {
 #[test]
 fn finish_skips_the_items_not_read() {
     let text = page::page(page::Style::Docs, 50);
-    let mut reader = stream::certificates(text.as_bytes());
+    let mut reader = PageReader::<_, Certificate>::new(text.as_bytes());
     assert!(reader.next().expect("an item").is_ok());
     let info = reader.finish().expect("valid page");
     assert_eq!(info.items, 50);
     // Skipped items are still checked to be JSON.
-    let err = stream::certificates(&br#"{"value":[{"id":"a"},{"id":x}]}"#[..]).finish().expect_err("not JSON");
+    let err =
+        PageReader::<_, Certificate>::new(&br#"{"value":[{"id":"a"},{"id":x}]}"#[..]).finish().expect_err("not JSON");
     assert_eq!(err.index(), Some(1));
     assert_eq!(err.kind(), ErrorKind::Syntax);
 }
@@ -291,7 +292,7 @@ fn finish_skips_the_items_not_read() {
 fn truncated_pages_are_errors_whatever_the_read_sizes() {
     let page = r#"{"@odata.count":2,"value":[{"id":"a","certificateStatus":"active","keyUsages":["x"]},{"id":"b"}],"@odata.nextLink":"n"}"#;
     for cases in [&b"{\"x\":1"[..], b"{\"value\":[{\"id\":\"a\"}", b"{\"x\":\"abc"] {
-        let mut reader = stream::certificates(cases);
+        let mut reader = PageReader::<_, Certificate>::new(cases);
         let _ = reader.by_ref().count();
         assert!(reader.finish().is_err());
     }

@@ -31,6 +31,7 @@ pub(crate) mod path;
 mod schema;
 pub mod single;
 pub mod stream;
+mod strict_value;
 pub mod support;
 
 pub use decode::{DecodeError, ErrorCategory, from_slice, from_str};

@@ -80,6 +80,14 @@ pub fn duplicate_key<E: de::Error>(key: &str) -> E {
     E::custom(message)
 }
 
+/// The error for a property that appears twice, deep inside a value whose path is named by the
+/// caller: ``duplicate property `key` ``.
+#[must_use]
+pub fn unnamed_duplicate_key<E: de::Error>(key: &str) -> E {
+    let (shown, cut) = shown_key(key);
+    E::custom(format_args!("duplicate property `{shown}{}`", if cut { "…" } else { "" }))
+}
+
 /// The error for a required property that is missing: ``$: missing property `key` ``.
 #[must_use]
 pub fn missing_key<E: de::Error>(key: &str) -> E {

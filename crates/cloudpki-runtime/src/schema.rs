@@ -109,20 +109,23 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for crate::SingleEntity<T> {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> Schema {
         let item = T::schema_name();
         let reference = generator.subschema_for::<T>();
+        let wrapper_names = serde_json::json!({"anyOf": [{"const": "value"}, {"pattern": "^@"}]});
         Schema::try_from(serde_json::json!({
             "description": format!("One `{item}`: the bare value, or the documented `{{\"value\": ...}}` wrapper."),
             "anyOf": [
                 {
                     "type": "object",
+                    "title": format!("SingleEntity_{item} (wrapper)"),
                     "description": "The documented wrapper.",
                     "properties": {"value": reference.clone()},
                     "required": ["value"],
+                    "propertyNames": wrapper_names.clone(),
                     "additionalProperties": true,
                 },
                 {
-                    "description": "The bare value (an entity has no `value` property).",
+                    "description": "The bare value: anything but a wrapper (an entity has no `value` property).",
                     "allOf": [reference],
-                    "not": {"required": ["value"]},
+                    "not": {"required": ["value"], "propertyNames": wrapper_names},
                 },
             ],
         }))

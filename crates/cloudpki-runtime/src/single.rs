@@ -1,12 +1,13 @@
 //! [`SingleEntity<T>`]: a response of one entity (or complex value), and [`SingleValue<T>`]: a
 //! response of one primitive value.
 
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, Error as _};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::path;
+use crate::strict_value;
 use crate::support::AdditionalProperties;
 
 /// A single-entity response: the documentation shows it wrapped as `{"value": {...}}`, the
@@ -64,33 +65,37 @@ impl<E: DeserializeOwned> SingleEntity<E> {
         serde_json::from_slice(body)
     }
 
-    /// Reads either shape from a JSON value. The body is the wrapper when it is an object with a
-    /// `value` member whose other members are annotations (`@...`); an entity has no `value`
-    /// property, so the two cannot be confused (and `{"value": null}` is a wrapper around a bad
-    /// entity, not an entity with an unknown property).
+    /// Reads either shape from a JSON value. The body is the wrapper when it has a `value` member
+    /// and nothing else but annotations (`@...`, kept in `wrapper_properties`): an entity has
+    /// no `value` property, and annotations are all the wrapper is documented with. Anything else
+    /// is the bare entity (whose unknown properties are kept, `value` included).
     ///
     /// # Errors
     ///
     /// Not an `E`.
     pub fn from_value(value: Value) -> Result<Self, serde_json::Error> {
-        let is_wrapper = value.as_object().is_some_and(|members| {
-            members.contains_key("value") && members.keys().all(|key| key == "value" || key.starts_with('@'))
-        });
-        let Value::Object(mut members) = value else {
-            return E::deserialize(value).map(SingleEntity::new);
-        };
-        if !is_wrapper {
-            return E::deserialize(Value::Object(members)).map(SingleEntity::new);
+        match value {
+            Value::Object(mut members) if is_wrapper(&members) => {
+                let inner = members.remove("value").unwrap_or_default();
+                let entity = E::deserialize(inner).map_err(|error| path::with_key(error, "value"))?;
+                Ok(SingleEntity { entity, wrapped: true, wrapper_properties: members.into_iter().collect() })
+            }
+            other => E::deserialize(other).map(SingleEntity::new),
         }
-        let inner = members.remove("value").unwrap_or_default();
-        let entity = E::deserialize(inner).map_err(|error| path::with_key(error, "value"))?;
-        Ok(SingleEntity { entity, wrapped: true, wrapper_properties: members.into_iter().collect() })
     }
 }
 
+/// Whether the members of a body are the wrapper's: `value`, and annotations only.
+fn is_wrapper(members: &serde_json::Map<String, Value>) -> bool {
+    members.contains_key("value") && members.keys().all(|key| key == "value" || key.starts_with('@'))
+}
+
 impl<'de, E: DeserializeOwned> Deserialize<'de> for SingleEntity<E> {
+    /// Reads the body whole (strictly: a repeated key is an error, at any depth), then as the
+    /// wrapper or the bare entity. Errors name their JSON path; those of the typed entity carry
+    /// no line and column (it is typed from the whole body, not from the text).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer).map_err(path::at_root)?;
+        let value = strict_value::BODY.deserialize(deserializer).map_err(path::at_root)?;
         SingleEntity::from_value(value).map_err(D::Error::custom)
     }
 }
@@ -101,8 +106,9 @@ impl<E: Serialize> Serialize for SingleEntity<E> {
         if !self.wrapped {
             return self.entity.serialize(serializer);
         }
-        let mut map = serializer.serialize_map(Some(self.wrapper_properties.len() + 1))?;
-        for (key, value) in &self.wrapper_properties {
+        let others = self.wrapper_properties.iter().filter(|(key, _)| *key != "value");
+        let mut map = serializer.serialize_map(Some(others.clone().count() + 1))?;
+        for (key, value) in others {
             map.serialize_entry(key, value)?;
         }
         map.serialize_entry("value", &self.entity)?;
@@ -130,7 +136,7 @@ impl<T> SingleValue<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for SingleValue<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer).map_err(path::at_root)?;
+        let value = strict_value::BODY.deserialize(deserializer).map_err(path::at_root)?;
         let Value::Object(mut members) = value else {
             return Err(D::Error::custom("$: expected an object with a `value` member"));
         };
@@ -144,8 +150,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for SingleValue<T> {
 
 impl<T: Serialize> Serialize for SingleValue<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.additional_properties.len() + 1))?;
-        for (key, value) in &self.additional_properties {
+        let others = self.additional_properties.iter().filter(|(key, _)| *key != "value");
+        let mut map = serializer.serialize_map(Some(others.clone().count() + 1))?;
+        for (key, value) in others {
             map.serialize_entry(key, value)?;
         }
         map.serialize_entry("value", &self.value)?;

@@ -133,12 +133,13 @@ pub fn shape_schema(model: &Model, shape: &Shape, description: Option<&str>) -> 
                     "description": "The documented wrapper.",
                     "properties": {"value": reference(model, id)},
                     "required": ["value"],
+                    "propertyNames": wrapper_member_names(),
                     "additionalProperties": true,
                 },
                 {
-                    "description": "The bare value (an entity has no `value` property).",
+                    "description": "The bare value: anything but a wrapper (an entity has no `value` property).",
                     "allOf": [reference(model, id)],
-                    "not": {"required": ["value"]},
+                    "not": {"required": ["value"], "propertyNames": wrapper_member_names()},
                 },
             ],
         }),
@@ -150,6 +151,13 @@ pub fn shape_schema(model: &Model, shape: &Shape, description: Option<&str>) -> 
             "additionalProperties": true,
         }),
     }
+}
+
+/// The members a single-entity wrapper may have: `value` and annotations (as
+/// `cloudpki_runtime::SingleEntity` decides: a body is the wrapper when it has `value` and
+/// nothing else but annotations).
+fn wrapper_member_names() -> Value {
+    json!({"anyOf": [{"const": "value"}, {"pattern": "^@"}]})
 }
 
 fn reference(model: &Model, id: &str) -> Value {
@@ -225,7 +233,8 @@ fn enum_schema(enum_def: &EnumDef) -> Value {
         .members
         .iter()
         .map(|member| {
-            let mut value = json!({"value": member.wire_name, "name": member.wire_name, "description": member.description});
+            let mut value =
+                json!({"value": member.wire_name, "name": member.wire_name, "description": member.description});
             if let Some(number) = member.value {
                 value["x-numeric-value"] = number.into();
             }

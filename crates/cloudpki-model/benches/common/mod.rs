@@ -4,5 +4,7 @@
 pub mod page;
 pub mod plain;
 
-/// The lossless model under test.
-pub type Ours = cloudpki_model::GetAllCloudCertificationAuthorityLeafCertificatesResponse;
+/// The lossless model under test: a page of leaf certificates, as
+/// `getAllCloudCertificationAuthorityLeafCertificates` returns it (the runtime's generic
+/// `Page<T>`; `GetAllCloudCertificationAuthorityLeafCertificatesResponse` is an alias of it).
+pub type Ours = cloudpki_model::Page<cloudpki_model::CloudCertificationAuthorityLeafCertificate>;
