@@ -34,7 +34,11 @@ pub fn files(model: &Model) -> Vec<SchemaFile> {
     for (id, type_def) in &model.types {
         let stem = type_def.rust_name().to_owned();
         let deps = model.dependencies(id);
-        files.push(SchemaFile { schema: file(model, &stem, type_schema(model, id), &deps), stem });
+        let mut schema = file(model, &stem, type_schema(model, id), &deps);
+        // A type that refers to itself (through a navigation property) refers to the file's
+        // root, as `schemars` writes it: it has no `$defs` entry of its own.
+        point_at_root(&mut schema, &format!("#/$defs/{stem}"));
+        files.push(SchemaFile { schema, stem });
     }
     for shape in &model.shapes {
         let stem = shape.schema_name(model);
@@ -48,6 +52,22 @@ pub fn files(model: &Model) -> Vec<SchemaFile> {
         files.push(SchemaFile { schema: file(model, name, schema, &deps), stem: name.clone() });
     }
     files
+}
+
+/// Replaces every `{"$ref": reference}` in `schema` with `{"$ref": "#"}`.
+fn point_at_root(schema: &mut Value, reference: &str) {
+    match schema {
+        Value::Object(object) => {
+            if object.get("$ref").and_then(Value::as_str) == Some(reference) {
+                object.insert("$ref".into(), "#".into());
+            }
+            for value in object.values_mut() {
+                point_at_root(value, reference);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| point_at_root(item, reference)),
+        _ => {}
+    }
 }
 
 /// The types a shape's schema needs in `$defs`.

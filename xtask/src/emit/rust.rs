@@ -398,7 +398,8 @@ fn json_schema_impl(rust_name: &str, references: Vec<String>) -> TokenStream {
     let file = lit(&format!("../../schema/{rust_name}.json"));
     let generator = if references.is_empty() { format_ident!("_generator") } else { format_ident!("generator") };
     let references = references.iter().map(|dep| {
-        let reference = lit(&format!("#/$defs/{dep}"));
+        // The file refers to its own type as `#` (see `emit::json_schema`).
+        let reference = if dep == rust_name { lit("#") } else { lit(&format!("#/$defs/{dep}")) };
         let dep = ident(dep);
         quote! { (#reference, generator.subschema_for::<crate::#dep>()) }
     });
