@@ -7,7 +7,7 @@ use cloudpki_model::api::{BaseUrl, Method, Operation, RequestError, RequestOptio
 use cloudpki_model::operations::{
     DEFAULT_BASE_URL, GetAllCloudCertificationAuthorityLeafCertificates, RevokeLeafCertificate,
 };
-use cloudpki_model::{Nullable, RevokeLeafCertificateRequest};
+use cloudpki_model::RevokeLeafCertificateRequest;
 use proptest::prelude::*;
 
 fn revoke(ca: &str) -> RevokeLeafCertificate {

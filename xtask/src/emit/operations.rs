@@ -206,6 +206,15 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
         }
     });
     let body = if body_type.is_some() { quote!(crate::__private::json_body(&self.body)) } else { quote!(Ok(None)) };
+    let default = arguments.is_empty().then(|| {
+        quote! {
+            impl ::core::default::Default for #type_ident {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         #description
         #[derive(Clone, Debug, PartialEq)]
@@ -223,6 +232,8 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
             }
             #(#setters)*
         }
+
+        #default
 
         impl crate::api::Operation for #type_ident {
             #output_doc

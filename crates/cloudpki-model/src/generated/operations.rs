@@ -1202,6 +1202,11 @@ impl ListCloudCertificationAuthorities {
         self
     }
 }
+impl ::core::default::Default for ListCloudCertificationAuthorities {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 impl crate::api::Operation for ListCloudCertificationAuthorities {
     /// One page of certification authorities. Follow `@odata.nextLink`, when present, for the next
     /// page.
@@ -1575,6 +1580,11 @@ impl ListTenantCloudCertificationAuthorityLeafCertificates {
     pub fn count(mut self, count: bool) -> Self {
         self.query.count = count;
         self
+    }
+}
+impl ::core::default::Default for ListTenantCloudCertificationAuthorityLeafCertificates {
+    fn default() -> Self {
+        Self::new()
     }
 }
 impl crate::api::Operation for ListTenantCloudCertificationAuthorityLeafCertificates {
