@@ -55,3 +55,48 @@ pub fn unknown_member(text: &str) -> UnknownEnumMember {
 pub fn parse_error(enum_name: &'static str, text: &str, expected: &'static [&'static str]) -> ParseEnumError {
     ParseEnumError::new(enum_name, text, expected)
 }
+
+/// The trait impls every generated enum has, from its inherent `GRAPH_NAME`, `as_str`,
+/// `parse_lenient` and `parse_strict`: [`Enum`], `FromStr` (strict), `Display` (the wire name),
+/// `Serialize` and `Deserialize` (for generated code only).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! enum_impls {
+    ($type:ty) => {
+        impl $crate::__private::Enum for $type {
+            const GRAPH_NAME: &'static str = <$type>::GRAPH_NAME;
+
+            fn parse_lenient(text: &str) -> Self {
+                <$type>::parse_lenient(text)
+            }
+        }
+
+        impl ::core::str::FromStr for $type {
+            type Err = $crate::ParseEnumError;
+
+            /// Strict: see `parse_strict`.
+            fn from_str(text: &str) -> ::core::result::Result<Self, $crate::ParseEnumError> {
+                <$type>::parse_strict(text)
+            }
+        }
+
+        impl ::core::fmt::Display for $type {
+            /// The wire name.
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $type {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $type {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::deserialize_enum(deserializer)
+            }
+        }
+    };
+}

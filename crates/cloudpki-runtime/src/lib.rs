@@ -55,7 +55,7 @@ pub mod __private {
     pub use crate::object::{Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object};
     #[cfg(feature = "schemars")]
     pub use crate::schema::from_file as schema_from_file;
-    pub use crate::serde_object;
+    pub use crate::{enum_impls, serde_object};
 
     /// The std names generated files use, imported with one glob (the code generator refuses
     /// spec types that would take one of them).

@@ -545,40 +545,7 @@ fn enum_items(enum_def: &EnumDef) -> TokenStream {
             }
         }
 
-        impl crate::__private::Enum for #type_ident {
-            const GRAPH_NAME: &'static str = #graph_name;
-
-            fn parse_lenient(text: &str) -> Self {
-                Self::parse_lenient(text)
-            }
-        }
-
-        impl ::core::str::FromStr for #type_ident {
-            type Err = crate::ParseEnumError;
-
-            /// Strict: see [`parse_strict`](Self::parse_strict).
-            fn from_str(text: &str) -> Result<Self, crate::ParseEnumError> {
-                Self::parse_strict(text)
-            }
-        }
-
-        impl ::core::fmt::Display for #type_ident {
-            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                formatter.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #type_ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #type_ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::__private::deserialize_enum(deserializer)
-            }
-        }
+        crate::__private::enum_impls!(#type_ident);
 
         #schema
     }

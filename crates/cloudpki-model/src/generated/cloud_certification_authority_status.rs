@@ -148,39 +148,7 @@ impl CloudCertificationAuthorityStatus {
         !::core::matches!(self, Self::Other(_))
     }
 }
-impl crate::__private::Enum for CloudCertificationAuthorityStatus {
-    const GRAPH_NAME: &'static str = "cloudCertificationAuthorityStatus";
-    fn parse_lenient(text: &str) -> Self {
-        Self::parse_lenient(text)
-    }
-}
-impl ::core::str::FromStr for CloudCertificationAuthorityStatus {
-    type Err = crate::ParseEnumError;
-    /// Strict: see [`parse_strict`](Self::parse_strict).
-    fn from_str(text: &str) -> Result<Self, crate::ParseEnumError> {
-        Self::parse_strict(text)
-    }
-}
-impl ::core::fmt::Display for CloudCertificationAuthorityStatus {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CloudCertificationAuthorityStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_enum(deserializer)
-    }
-}
+crate::__private::enum_impls!(CloudCertificationAuthorityStatus);
 #[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for CloudCertificationAuthorityStatus {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
