@@ -12,9 +12,7 @@ use std::time::Duration;
 
 use cloudpki_model::api::{BaseUrl, Operation, RequestError, RequestOptions, ResponseError, next_page_request};
 use cloudpki_model::operations::{GetAllCloudCertificationAuthorityLeafCertificates, RevokeLeafCertificate};
-use cloudpki_model::{
-    CloudCertificationAuthorityLeafCertificateStatus as Status, RevokeLeafCertificateRequest,
-};
+use cloudpki_model::{CloudCertificationAuthorityLeafCertificateStatus as Status, RevokeLeafCertificateRequest};
 
 /// A request as the server saw it.
 #[derive(Clone, Debug)]

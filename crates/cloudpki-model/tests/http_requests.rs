@@ -3,11 +3,11 @@
 //! always exactly one segment, and the permissions exposed as data.
 #![cfg(feature = "http")]
 
+use cloudpki_model::RevokeLeafCertificateRequest;
 use cloudpki_model::api::{BaseUrl, Method, Operation, RequestError, RequestOptions};
 use cloudpki_model::operations::{
     DEFAULT_BASE_URL, GetAllCloudCertificationAuthorityLeafCertificates, RevokeLeafCertificate,
 };
-use cloudpki_model::RevokeLeafCertificateRequest;
 use proptest::prelude::*;
 
 fn revoke(ca: &str) -> RevokeLeafCertificate {

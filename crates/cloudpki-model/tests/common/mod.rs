@@ -60,7 +60,9 @@ pub struct Parsed {
     pub reserialized: serde_json::Value,
 }
 
-fn parse_as<T: DeserializeOwned + Serialize + std::fmt::Debug>(payload: &str) -> Result<Parsed, cloudpki_model::DecodeError> {
+fn parse_as<T: DeserializeOwned + Serialize + std::fmt::Debug>(
+    payload: &str,
+) -> Result<Parsed, cloudpki_model::DecodeError> {
     let value: T = cloudpki_model::from_str(payload)?;
     let reserialized = serde_json::to_value(&value).expect("a parsed value serializes");
     Ok(Parsed { debug: format!("{value:#?}"), reserialized })
