@@ -8,7 +8,8 @@
 //!   token is a [`Secret`] that never prints, and it is sent only to the base URL's scheme, host
 //!   and port (next links elsewhere are refused before anything is sent); `http://` is accepted
 //!   for loopback hosts only.
-//! - Retries ([`RetryPolicy`]): 429, 503, 504, the query broker's 500, transport failures;
+//! - Retries ([`RetryPolicy`]): 429, 503, 504, the query broker's 500, other 500s and 502 (for
+//!   reads; a write that got one is ambiguous), transport failures;
 //!   `Retry-After` as seconds or a date, exponential backoff with full jitter otherwise, a cap per
 //!   wait and in total; one [`pacer`] shared by every request, so a throttled tenant is slowed
 //!   down once, not hammered by each request on its own. Every request carries a
@@ -41,7 +42,7 @@ pub mod retry;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cloudpki_model::api::{BaseUrl, GraphError, Method, Operation, RequestOptions, next_page_request};
+use cloudpki_model::api::{BaseUrl, GraphError, Method, Operation, RequestOptions, ResponseError, next_page_request};
 use cloudpki_model::operations::{
     GetCloudCertificationAuthorityLeafCertificate, ListCloudCertificationAuthorities,
     ListCloudCertificationAuthorityLeafCertificates, RevokeLeafCertificate,
@@ -255,7 +256,8 @@ impl Client {
 
     /// Sends `operation` and reads its typed answer, with retries. GET, PUT and DELETE are
     /// retried after any failure; other methods only when the request certainly was not carried
-    /// out (an ambiguous failure is [`Error::Ambiguous`]).
+    /// out (an ambiguous failure, including a 500, 502 or 504 answer that is not throttling, is
+    /// [`Error::Ambiguous`]).
     ///
     /// # Errors
     ///
@@ -275,10 +277,31 @@ impl Client {
     ///
     /// See [`Error`].
     pub async fn call_with<O: Operation>(&self, operation: &O, idempotency: Idempotency) -> Result<O::Output, Error> {
-        let request = operation.to_request(&self.inner.base, &self.inner.options)?;
-        let answer = self.exchange(request, idempotency).await?;
-        O::parse_response(&answer.response)
-            .map_err(|error| Error::InvalidBody { message: error.to_string(), request_id: answer.request_id() })
+        let mut garbled = 0u32;
+        loop {
+            let request = operation.to_request(&self.inner.base, &self.inner.options)?;
+            let answer = self.exchange(request, idempotency).await?;
+            match O::parse_response(&answer.response) {
+                Ok(output) => return Ok(output),
+                // A body cut short with a length that matches, or not JSON at all: a read is
+                // asked again; a write may have been carried out.
+                Err(error @ ResponseError::InvalidBody { .. }) if !is_json(answer.response.body()) => {
+                    let message = format!("the answer was cut short or is not JSON: {error}");
+                    if idempotency == Idempotency::Unsafe {
+                        let client_request_id = header(&answer.response, "client-request-id").unwrap_or_default();
+                        return Err(Error::Ambiguous { message, client_request_id });
+                    }
+                    garbled += 1;
+                    if garbled > self.inner.retry.max_retries {
+                        return Err(Error::InvalidBody { message, request_id: answer.request_id() });
+                    }
+                    tokio::time::sleep(self.inner.retry.delay(garbled - 1, None)).await;
+                }
+                Err(error) => {
+                    return Err(Error::InvalidBody { message: error.to_string(), request_id: answer.request_id() });
+                }
+            }
+        }
     }
 
     /// Every item of a paged operation, page after page (`@odata.nextLink` followed with GET on
@@ -328,14 +351,31 @@ impl Client {
         request: http::Request<Vec<u8>>,
         idempotency: Idempotency,
     ) -> Result<(Vec<Result<T, Error>>, Option<Result<http::Request<Vec<u8>>, Error>>), Error> {
-        let answer = self.exchange(request, idempotency).await?;
-        let page: LenientPage<T> = cloudpki_model::from_slice(answer.response.body())
-            .map_err(|error| Error::InvalidBody { message: error.to_string(), request_id: answer.request_id() })?;
+        let mut request = request;
+        let mut garbled = 0u32;
+        let page: LenientPage<T> = loop {
+            let again = clone_request(&request);
+            let answer = self.exchange(request, idempotency).await?;
+            match cloudpki_model::from_slice(answer.response.body()) {
+                Ok(page) => break page,
+                // Cut short (with a length that matches) or not JSON: asked again.
+                Err(_)
+                    if !is_json(answer.response.body())
+                        && idempotency == Idempotency::Safe
+                        && garbled < self.inner.retry.max_retries =>
+                {
+                    garbled += 1;
+                    tokio::time::sleep(self.inner.retry.delay(garbled - 1, None)).await;
+                    request = again;
+                }
+                Err(error) => {
+                    return Err(Error::InvalidBody { message: error.to_string(), request_id: answer.request_id() });
+                }
+            }
+        };
         let next = next_page_request(&page, &self.inner.base, &self.inner.options).map_err(Error::from).transpose();
         let (valid, errors) = page.into_parts();
-        let mut items: Vec<Result<T, Error>> = valid.into_iter().map(Ok).collect();
-        items.extend(errors.into_iter().map(|error| Err(Error::Item(Box::new(error)))));
-        Ok((items, next))
+        Ok((in_page_order(valid, errors), next))
     }
 
     /// The certification authorities of the tenant.
@@ -361,7 +401,7 @@ impl Client {
     ///
     /// A revocation that certainly did not reach the service (throttled, refused connection) is
     /// sent again; after an ambiguous failure (a timeout, a dropped connection, a truncated
-    /// answer, a 504) the certificate is read first, and the revocation is sent again only if
+    /// answer, a 500, 502 or 504) the certificate is read first, and the revocation is sent again only if
     /// the certificate is still not revoked. So a revocation is never lost and, as far as the
     /// service's answers can tell, never sent twice.
     ///
@@ -384,7 +424,9 @@ impl Client {
                     if ambiguous > self.inner.retry.max_retries {
                         return Err(Error::Ambiguous { message, client_request_id });
                     }
-                    // Still not revoked: the revocation did not happen; send it again.
+                    // Still not revoked: the revocation did not happen; send it again, after
+                    // the backoff of a retry (a failing service is not hammered).
+                    tokio::time::sleep(self.inner.retry.delay(ambiguous - 1, None)).await;
                 }
                 Err(error) => return Err(error),
             }
@@ -471,13 +513,12 @@ impl Client {
                     if retry::is_throttle(status, response.body()) {
                         inner.pacer.on_throttle(graph.retry_after);
                         (graph.retry_after, error)
-                    } else if status == http::StatusCode::GATEWAY_TIMEOUT {
+                    } else if retry::is_server_failure(status) {
+                        // 500, 502, 504: the service may have carried a write out before it
+                        // failed; a read is simply retried.
                         inner.pacer.on_success();
                         if idempotency == Idempotency::Unsafe {
-                            return Err(Error::Ambiguous {
-                                message: "HTTP 504 Gateway Timeout".to_owned(),
-                                client_request_id,
-                            });
+                            return Err(Error::Ambiguous { message: graph.to_string(), client_request_id });
                         }
                         (None, error)
                     } else {
@@ -526,7 +567,7 @@ impl Client {
             Ok(response) => response,
             // Nothing reached the service.
             Err(error) if error.is_connect() || error.is_builder() => {
-                return Err(SendError::NotSent(error.to_string()));
+                return Err(SendError::NotSent(describe(&error)));
             }
             Err(error) => return Err(SendError::Ambiguous(describe(&error))),
         };
@@ -537,6 +578,41 @@ impl Client {
         }
         let body = response.bytes().await.map_err(|error| SendError::Ambiguous(describe(&error)))?;
         converted.body(body.to_vec()).map_err(|e| SendError::Ambiguous(e.to_string()))
+    }
+}
+
+/// Whether `body` is well-formed JSON (a body cut short, or an HTML page, is not).
+fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+/// A copy of a request (to send it again).
+fn clone_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+/// The valid items and the odd ones of a page, back in the order of the page.
+fn in_page_order<T>(valid: Vec<T>, errors: Vec<cloudpki_model::ItemError>) -> Vec<Result<T, Error>> {
+    let mut items = Vec::with_capacity(valid.len() + errors.len());
+    let mut valid = valid.into_iter();
+    let mut errors = errors.into_iter().peekable();
+    loop {
+        if errors.peek().is_some_and(|error| error.index == items.len()) {
+            if let Some(error) = errors.next() {
+                items.push(Err(Error::Item(Box::new(error))));
+            }
+        } else if let Some(item) = valid.next() {
+            items.push(Ok(item));
+        } else if let Some(error) = errors.next() {
+            items.push(Err(Error::Item(Box::new(error))));
+        } else {
+            return items;
+        }
     }
 }
 
@@ -572,6 +648,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn odd_items_keep_their_place_in_the_page() {
+        let page: LenientPage<Certificate> = cloudpki_model::from_str(
+            r#"{"value":[{"id":"bad","certificateStatus":5},{"id":"a"},{"id":"b","subjectName":7},{"id":"c"}]}"#,
+        )
+        .expect("a page");
+        let (valid, errors) = page.into_parts();
+        let order: Vec<String> = in_page_order(valid, errors)
+            .into_iter()
+            .map(|item| match item {
+                Ok(certificate) => certificate.id.unwrap_or_default(),
+                Err(Error::Item(odd)) => format!("odd {}", odd.item["id"].as_str().unwrap_or_default()),
+                Err(other) => other.to_string(),
+            })
+            .collect();
+        assert_eq!(order, ["odd bad", "a", "odd b", "c"]);
+    }
+
+    #[test]
     fn plain_http_only_to_loopback() {
         for ok in [
             "http://127.0.0.1:8080/beta",
@@ -582,7 +676,8 @@ mod tests {
             assert!(Client::builder().base_url(ok).token_source(StaticToken::new("t")).build().is_ok(), "{ok}");
         }
         for refused in ["http://graph.microsoft.com/beta", "http://10.0.0.1/beta", "http://example.com:80/beta"] {
-            let error = Client::builder().base_url(refused).token_source(StaticToken::new("t")).build().unwrap_err();
+            let error =
+                Client::builder().base_url(refused).token_source(StaticToken::new("t")).build().expect_err("refused");
             assert!(matches!(error, Error::InsecureBaseUrl(_)), "{refused}: {error}");
         }
         assert!(matches!(Client::builder().build(), Err(Error::Auth(_))));

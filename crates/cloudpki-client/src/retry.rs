@@ -1,7 +1,8 @@
 //! The retry policy: which answers are retried, and how long to wait before each attempt.
 //!
 //! Retried: 429, 503, 504 and the Intune query broker's 500 ("Rate limit reached because of too
-//! many requests to query broker"), and transport failures. `Retry-After` (seconds, or an HTTP
+//! many requests to query broker"), other 500s and 502 (reads only: for a write they are
+//! ambiguous), and transport failures. `Retry-After` (seconds, or an HTTP
 //! date) is honoured; without it the delay is exponential with full jitter, capped per wait and
 //! in total. An ambiguous failure of a request that is not idempotent (a timeout, a dropped
 //! connection or a truncated answer after a revocation was sent) is not retried blindly: the
@@ -99,6 +100,16 @@ pub fn is_throttle(status: http::StatusCode, body: &[u8]) -> bool {
         || (status == http::StatusCode::INTERNAL_SERVER_ERROR && is_query_broker_limit(body))
 }
 
+/// Whether a status is a server failure after which a request may or may not have been carried
+/// out: 500 (other than the query broker's throttling), 502, 504. Reads are retried; writes are
+/// ambiguous (see [`crate::Client::revoke_leaf_certificate`]).
+pub fn is_server_failure(status: http::StatusCode) -> bool {
+    matches!(
+        status,
+        http::StatusCode::INTERNAL_SERVER_ERROR | http::StatusCode::BAD_GATEWAY | http::StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
 /// The Intune query broker's rate-limit answer (an HTTP 500).
 pub fn is_query_broker_limit(body: &[u8]) -> bool {
     const NEEDLE: &[u8] = b"too many requests to query broker";
@@ -150,6 +161,12 @@ mod tests {
         assert!(is_throttle(http::StatusCode::TOO_MANY_REQUESTS, b""));
         assert!(is_throttle(http::StatusCode::SERVICE_UNAVAILABLE, b""));
         assert!(!is_throttle(http::StatusCode::GATEWAY_TIMEOUT, b""));
+        for status in [500, 502, 504] {
+            assert!(is_server_failure(http::StatusCode::from_u16(status).expect("a status")), "{status}");
+        }
+        for status in [400, 404, 429, 501, 503] {
+            assert!(!is_server_failure(http::StatusCode::from_u16(status).expect("a status")), "{status}");
+        }
     }
 
     #[test]

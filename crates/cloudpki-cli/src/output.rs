@@ -1,0 +1,381 @@
+//! Writing items to stdout: aligned columns, a JSON array, one JSON object per line, or CSV.
+//!
+//! JSON is the typed value serialized with serde_json: the model is lossless, so it is the JSON
+//! value the service sent (items the model could not read are written exactly as received).
+//! Table and CSV show a few columns; the table writes times in UTC and escapes control
+//! characters, CSV writes values as sent.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::Format;
+
+/// What is listed: it decides the columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Leaf certificates: id, serial, status, subject, expires.
+    Certificate,
+    /// Certification authorities: id, displayName, type, status, version, validityEnd.
+    Authority,
+}
+
+impl Kind {
+    /// The column names (table and CSV header).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Certificate => &["id", "serial", "status", "subject", "expires"],
+            Kind::Authority => &["id", "displayName", "type", "status", "version", "validityEnd"],
+        }
+    }
+
+    /// The wire properties behind the columns.
+    fn properties(self) -> &'static [&'static str] {
+        match self {
+            Kind::Certificate => &["id", "serialNumber", "certificateStatus", "subjectName", "validityEndDateTime"],
+            Kind::Authority => &[
+                "id",
+                "displayName",
+                "cloudCertificationAuthorityType",
+                "certificationAuthorityStatus",
+                "versionNumber",
+                "validityEndDateTime",
+            ],
+        }
+    }
+
+    /// The wire properties of the type, in wire order (for `show`).
+    fn property_order(self) -> &'static [&'static str] {
+        match self {
+            Kind::Certificate => cloudpki_model::CloudCertificationAuthorityLeafCertificate::PROPERTY_NAMES,
+            Kind::Authority => cloudpki_model::CloudCertificationAuthority::PROPERTY_NAMES,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Certificate => "certificates",
+            Kind::Authority => "certification authorities",
+        }
+    }
+}
+
+enum Sink {
+    Plain(io::BufWriter<Box<dyn Write + Send>>),
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
+}
+
+/// Writes a listing to stdout (or any writer), streaming except for the table (whose columns
+/// are aligned at the end).
+pub struct Printer {
+    format: Format,
+    kind: Kind,
+    sink: Sink,
+    rows: Vec<Vec<String>>,
+    count: usize,
+    /// Set once a write failed (a closed pipe): the rest is dropped.
+    broken: Option<io::Error>,
+    /// Whether an empty table says so on stderr.
+    empty_note: bool,
+}
+
+impl Printer {
+    /// A printer of `kind` items in `format` to `out`.
+    pub fn new(format: Format, kind: Kind, out: Box<dyn Write + Send>) -> Self {
+        let sink = match format {
+            Format::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().from_writer(out))),
+            _ => Sink::Plain(io::BufWriter::with_capacity(64 * 1024, out)),
+        };
+        let mut printer = Printer { format, kind, sink, rows: Vec::new(), count: 0, broken: None, empty_note: true };
+        if format == Format::Csv {
+            let header = kind.columns().to_vec();
+            printer.guard(|sink| match sink {
+                Sink::Csv(writer) => writer.write_record(header).map_err(io::Error::other),
+                Sink::Plain(_) => Ok(()),
+            });
+        }
+        printer
+    }
+
+    /// A printer to stdout.
+    pub fn stdout(format: Format, kind: Kind) -> Self {
+        Printer::new(format, kind, Box::new(io::stdout()))
+    }
+
+    /// This printer, without the "no certificates" note of an empty table (the caller says more).
+    #[must_use]
+    pub fn without_empty_note(mut self) -> Self {
+        self.empty_note = false;
+        self
+    }
+
+    /// Whether a write failed (stdout closed).
+    pub fn is_broken(&self) -> bool {
+        self.broken.is_some()
+    }
+
+    fn guard(&mut self, write: impl FnOnce(&mut Sink) -> io::Result<()>) {
+        if self.broken.is_none()
+            && let Err(error) = write(&mut self.sink)
+        {
+            self.broken = Some(error);
+        }
+    }
+
+    /// Writes one item (a model type, or a JSON value as received).
+    pub fn push<T: Serialize>(&mut self, item: &T) {
+        self.count += 1;
+        match self.format {
+            Format::Json | Format::Ndjson => {
+                let first = self.count == 1;
+                let json = self.format == Format::Json;
+                self.guard(|sink| {
+                    let Sink::Plain(out) = sink else { return Ok(()) };
+                    if json {
+                        out.write_all(if first { b"[\n" } else { b",\n" })?;
+                    }
+                    serde_json::to_writer(&mut *out, item).map_err(io::Error::other)?;
+                    if !json {
+                        out.write_all(b"\n")?;
+                    }
+                    Ok(())
+                });
+            }
+            Format::Table | Format::Csv => {
+                let value = serde_json::to_value(item).unwrap_or(Value::Null);
+                let table = self.format == Format::Table;
+                let cells: Vec<String> = self.kind.properties().iter().map(|p| cell(value.get(*p), table)).collect();
+                if table {
+                    self.rows.push(cells);
+                } else {
+                    self.guard(|sink| match sink {
+                        Sink::Csv(writer) => writer.write_record(&cells).map_err(io::Error::other),
+                        Sink::Plain(_) => Ok(()),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Ends the listing (the JSON array's end, the table), and flushes.
+    ///
+    /// # Errors
+    ///
+    /// The first write that failed.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                let empty = self.count == 0;
+                self.guard(|sink| {
+                    let Sink::Plain(out) = sink else { return Ok(()) };
+                    out.write_all(if empty { b"[]\n" } else { b"\n]\n" })
+                });
+            }
+            Format::Table => {
+                if self.rows.is_empty() {
+                    if self.empty_note {
+                        eprintln!("no {}", self.kind.noun());
+                    }
+                } else {
+                    let text = align(self.kind.columns(), &self.rows);
+                    self.guard(|sink| {
+                        let Sink::Plain(out) = sink else { return Ok(()) };
+                        out.write_all(text.as_bytes())
+                    });
+                }
+            }
+            Format::Ndjson | Format::Csv => {}
+        }
+        self.guard(|sink| match sink {
+            Sink::Plain(out) => out.flush(),
+            Sink::Csv(writer) => writer.flush(),
+        });
+        match self.broken.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Writes one item on its own (`show`): the table is every property, one per line, in wire
+/// order; JSON is the object itself (pretty-printed); ndjson one line; CSV header and one row.
+///
+/// # Errors
+///
+/// Writing failed.
+pub fn show<T: Serialize>(format: Format, kind: Kind, item: &T, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, item).map_err(io::Error::other)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Ndjson => {
+            serde_json::to_writer(&mut *out, item).map_err(io::Error::other)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Csv => {
+            let value = serde_json::to_value(item).unwrap_or(Value::Null);
+            let mut writer = csv::Writer::from_writer(&mut *out);
+            writer.write_record(kind.columns()).map_err(io::Error::other)?;
+            let cells: Vec<String> = kind.properties().iter().map(|p| cell(value.get(*p), false)).collect();
+            writer.write_record(&cells).map_err(io::Error::other)?;
+            writer.flush()?;
+        }
+        Format::Table => {
+            let value = serde_json::to_value(item).unwrap_or(Value::Null);
+            let Value::Object(map) = &value else { return Ok(()) };
+            let order = kind.property_order();
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|key| (order.iter().position(|p| p == key).unwrap_or(usize::MAX), (*key).clone()));
+            let width = keys.iter().map(|key| key.chars().count()).max().unwrap_or(0);
+            let mut text = String::new();
+            for key in keys {
+                let shown = match &map[key] {
+                    Value::String(text) if is_date_time_property(key) => table_time(text),
+                    other => cell(Some(other), true),
+                };
+                let pad = width - key.chars().count();
+                text.push_str(&format!("{key}:{} {shown}\n", " ".repeat(pad)));
+            }
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.flush()
+}
+
+fn is_date_time_property(name: &str) -> bool {
+    name.ends_with("DateTime")
+}
+
+/// One cell: text as is, numbers and booleans written out, `null` and absent empty (`-` in the
+/// table), anything else as compact JSON. The table shows times in UTC and escapes control
+/// characters.
+fn cell(value: Option<&Value>, table: bool) -> String {
+    let text = match value {
+        None | Some(Value::Null) => return if table { "-".to_owned() } else { String::new() },
+        Some(Value::String(text)) => {
+            if table && chrono::DateTime::parse_from_rfc3339(text).is_ok() {
+                return table_time(text);
+            }
+            text.clone()
+        }
+        Some(Value::Bool(value)) => value.to_string(),
+        Some(Value::Number(number)) => number.to_string(),
+        Some(other) => other.to_string(),
+    };
+    if table { escape_controls(&text) } else { text }
+}
+
+/// A date-time in UTC to the second (`2026-07-20T13:52:25Z`), or the text as sent if it is not
+/// one.
+fn table_time(text: &str) -> String {
+    match cloudpki_model::DateTimeOffset::parse(text) {
+        Ok(time) => time.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        Err(_) => escape_controls(text),
+    }
+}
+
+/// Control characters (escape sequences, newlines) escaped, so a value cannot redraw the
+/// terminal or break the columns.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// Columns padded to their widest cell, two spaces apart, the last one not padded.
+fn align(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let cells: Vec<&str> = cells.collect();
+        for (index, cell) in cells.iter().enumerate() {
+            text.push_str(cell);
+            if index + 1 < cells.len() {
+                text.push_str(&" ".repeat(widths[index] - cell.chars().count() + 2));
+            }
+        }
+        text.push('\n');
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn print(format: Format, items: &[Value]) -> String {
+        let shared = Shared::default();
+        let mut printer = Printer::new(format, Kind::Certificate, Box::new(shared.clone()));
+        for item in items {
+            printer.push(item);
+        }
+        printer.finish().unwrap();
+        String::from_utf8(shared.0.lock().unwrap().clone()).unwrap()
+    }
+
+    fn items() -> Vec<Value> {
+        vec![
+            serde_json::json!({"id": "a", "serialNumber": "01", "certificateStatus": "active",
+                "subjectName": "CN=one\u{1b}[31m", "validityEndDateTime": "2026-07-20T06:52:25.5-07:00"}),
+            serde_json::json!({"id": "bbbb", "certificateStatus": "revoked", "subjectName": null}),
+        ]
+    }
+
+    #[test]
+    fn formats() {
+        let table = print(Format::Table, &items());
+        assert_eq!(
+            table,
+            "id    serial  status   subject           expires\n\
+             a     01      active   CN=one\\u{1b}[31m  2026-07-20T13:52:25Z\n\
+             bbbb  -       revoked  -                 -\n"
+        );
+        let csv = print(Format::Csv, &items());
+        assert_eq!(
+            csv,
+            "id,serial,status,subject,expires\na,01,active,CN=one\u{1b}[31m,2026-07-20T06:52:25.5-07:00\nbbbb,,revoked,,\n"
+        );
+        let ndjson = print(Format::Ndjson, &items());
+        let lines: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines, items());
+        let json: Value = serde_json::from_str(&print(Format::Json, &items())).unwrap();
+        assert_eq!(json, Value::Array(items()));
+        assert_eq!(print(Format::Json, &[]), "[]\n");
+        assert_eq!(print(Format::Csv, &[]), "id,serial,status,subject,expires\n");
+    }
+
+    #[test]
+    fn show_lists_every_property_in_wire_order() {
+        let mut out = Vec::new();
+        show(Format::Table, Kind::Certificate, &items()[0], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("id:                  a\nsubjectName:"), "{text}");
+        assert!(text.contains("validityEndDateTime: 2026-07-20T13:52:25Z\n"), "{text}");
+    }
+}

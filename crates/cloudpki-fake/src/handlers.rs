@@ -1,0 +1,599 @@
+//! What each operation of the spec does to the store, and the answer it gets. Routing, auth,
+//! throttling and faults are in `server`; everything here is synchronous.
+
+use axum::response::Response;
+use chrono::Utc;
+use cloudpki_model::{
+    ActivateRequest, ChangeCloudCertificationAuthorityStatusRequest, CloudCertificationAuthority as Ca,
+    CloudCertificationAuthorityLeafCertificate as Leaf, CloudCertificationAuthorityLeafCertificateStatus as LeafStatus,
+    CloudCertificationAuthorityStatus as CaStatus, CloudCertificationAuthorityVersion as Version,
+    CloudCertificationAuthorityVersionStatus as VersionStatus, Nullable, Page,
+    RevokeCloudCertificationAuthorityCertificateRequest, RevokeLeafCertificateBySerialNumberRequest,
+    RevokeLeafCertificateRequest, SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest, SingleEntity,
+    UploadExternallySignedCertificationAuthorityCertificateRequest,
+};
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::config::AlreadyRevoked;
+use crate::error::ApiError;
+use crate::odata::{Accepts, Cut, Query, StatusProperty, apply_select, cut};
+use crate::respond::{Ctx, json_response, no_content};
+use crate::server::App;
+use crate::store::{CaRecord, Store};
+
+/// The handler of each operation id of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Handler {
+    ListCas,
+    CreateCa,
+    GetCa,
+    UpdateCa,
+    DeleteCa,
+    ChangeStatus,
+    RevokeCaCertificate,
+    UploadSigned,
+    GetAllCasAction,
+    GetCaAction,
+    PatchCaAction,
+    PostCaAction,
+    Activate,
+    Renew,
+    GetVersionAction,
+    GetVersionsAction,
+    ActiveVersion,
+    ListVersions,
+    GetVersion,
+    RevokeLeaf,
+    RevokeLeafBySerial,
+    SearchBySerial,
+    GetAllLeavesAction,
+    ListLeaves,
+    GetLeaf,
+    TenantLeaves,
+    TenantLeaf,
+}
+
+impl Handler {
+    /// The handler of an operation id of the spec (`None`: an operation this fake does not know
+    /// yet, answered 501).
+    pub(crate) fn of(operation_id: &str) -> Option<Handler> {
+        Some(match operation_id {
+            "listCloudCertificationAuthorities" => Handler::ListCas,
+            "createCloudCertificationAuthority" => Handler::CreateCa,
+            "getCloudCertificationAuthorityById" => Handler::GetCa,
+            "updateCloudCertificationAuthority" => Handler::UpdateCa,
+            "deleteCloudCertificationAuthority" => Handler::DeleteCa,
+            "changeCloudCertificationAuthorityStatus" => Handler::ChangeStatus,
+            "revokeCloudCertificationAuthorityCertificate" => Handler::RevokeCaCertificate,
+            "uploadExternallySignedCertificationAuthorityCertificate" => Handler::UploadSigned,
+            "getAllCloudCertificationAuthority" => Handler::GetAllCasAction,
+            "getCloudCertificationAuthority" => Handler::GetCaAction,
+            "patchCloudCertificationAuthority" => Handler::PatchCaAction,
+            "postCloudCertificationAuthority" => Handler::PostCaAction,
+            "activate" => Handler::Activate,
+            "renew" => Handler::Renew,
+            "getCloudCertificationAuthorityVersion" => Handler::GetVersionAction,
+            "getCloudCertificationAuthorityVersions" => Handler::GetVersionsAction,
+            "getCloudCertificationAuthorityActiveVersion" => Handler::ActiveVersion,
+            "listCloudCertificationAuthorityVersions" => Handler::ListVersions,
+            "getCloudCertificationAuthorityVersionById" => Handler::GetVersion,
+            "revokeLeafCertificate" => Handler::RevokeLeaf,
+            "revokeLeafCertificateBySerialNumber" => Handler::RevokeLeafBySerial,
+            "searchCloudCertificationAuthorityLeafCertificateBySerialNumber" => Handler::SearchBySerial,
+            "getAllCloudCertificationAuthorityLeafCertificates" => Handler::GetAllLeavesAction,
+            "listCloudCertificationAuthorityLeafCertificates" => Handler::ListLeaves,
+            "getCloudCertificationAuthorityLeafCertificate" => Handler::GetLeaf,
+            "listTenantCloudCertificationAuthorityLeafCertificates" => Handler::TenantLeaves,
+            "getTenantCloudCertificationAuthorityLeafCertificate" => Handler::TenantLeaf,
+            _ => return None,
+        })
+    }
+
+    /// Actions that answer a page: their next links are followed with GET.
+    pub(crate) fn is_collection_action(self) -> bool {
+        matches!(
+            self,
+            Handler::GetAllCasAction | Handler::PostCaAction | Handler::GetVersionsAction | Handler::GetAllLeavesAction
+        )
+    }
+
+    fn accepts(self) -> Accepts {
+        match self {
+            Handler::ListCas
+            | Handler::ListVersions
+            | Handler::ListLeaves
+            | Handler::TenantLeaves
+            | Handler::GetAllCasAction
+            | Handler::PostCaAction
+            | Handler::GetVersionsAction
+            | Handler::GetAllLeavesAction => Accepts::Collection,
+            Handler::GetCa | Handler::ActiveVersion | Handler::GetVersion | Handler::GetLeaf | Handler::TenantLeaf => {
+                Accepts::Single
+            }
+            _ => Accepts::Nothing,
+        }
+    }
+}
+
+/// One request, as the handlers see it.
+pub(crate) struct Call<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) ctx: &'a Ctx,
+    /// The path parameters, decoded, in template order.
+    pub(crate) params: Vec<String>,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+}
+
+impl Call<'_> {
+    fn param(&self, index: usize) -> &str {
+        self.params.get(index).map_or("", String::as_str)
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.app.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn root(&self) -> &str {
+        &self.ctx.service_root
+    }
+
+    /// The requested page size (`Prefer: odata.maxpagesize`), capped, and whether the
+    /// preference was applied.
+    fn page_size(&self) -> (usize, Option<usize>) {
+        let config = &self.app.config;
+        let asked = self
+            .headers
+            .get_all("prefer")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|part| part.trim().strip_prefix("odata.maxpagesize="))
+            .find_map(|size| size.trim().trim_matches('"').parse::<usize>().ok())
+            .filter(|size| *size > 0);
+        match asked {
+            Some(size) => {
+                let applied = size.min(config.max_page_size);
+                (applied, Some(applied))
+            }
+            None => (config.default_page_size.min(config.max_page_size), None),
+        }
+    }
+
+    fn eventual(&self) -> bool {
+        self.headers
+            .get("consistencylevel")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"))
+    }
+
+    fn query(&self, accepts: Accepts, status: StatusProperty) -> Result<Query, ApiError> {
+        let query = Query::parse(self.query, accepts, status, self.app.config.max_page_size)?;
+        if query.count && !self.eventual() {
+            return Err(ApiError::bad_request(
+                "The $count query option requires the ConsistencyLevel header set to 'eventual'.",
+            ));
+        }
+        Ok(query)
+    }
+
+    fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let text = if self.body.iter().all(u8::is_ascii_whitespace) { &b"{}"[..] } else { self.body };
+        cloudpki_model::from_slice(text)
+            .map_err(|error| ApiError::bad_request(&format!("The request body is not valid: {error}")))
+    }
+
+    fn next_link(&self, query: &Query, cut_next: Option<crate::odata::SkipToken>) -> Option<String> {
+        let token = cut_next?.encode(&self.ctx.path);
+        let mut parts: Vec<String> = query.carried.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        parts.push(format!("$skiptoken={token}"));
+        Some(format!("{}{}?{}", self.ctx.origin, self.ctx.path, parts.join("&")))
+    }
+
+    fn page<T: Serialize>(&self, query: &Query, cut: Cut<T>, context: String, applied: Option<usize>) -> Response {
+        let next = self.next_link(query, cut.next);
+        let mut page = Page::new(cut.items).with_context(context);
+        if let Some(next) = next {
+            page = page.with_next_link(next);
+        }
+        if let Some(count) = cut.count {
+            page = page.with_count(count);
+        }
+        let mut response = json_response(StatusCode::OK, &page, self.ctx);
+        if let Some(applied) = applied
+            && let Ok(value) = http::HeaderValue::from_str(&format!("odata.maxpagesize={applied}"))
+        {
+            response.headers_mut().insert("preference-applied", value);
+        }
+        response
+    }
+
+    fn single<T: Serialize>(&self, entity: T, context: String) -> Response {
+        let mut single = SingleEntity::wrapped(entity);
+        single.wrapper_properties.insert("@odata.context", json!(context));
+        json_response(StatusCode::OK, &single, self.ctx)
+    }
+}
+
+/// Keeps the `$select`ed properties of a model entity, in the model's (the spec's) order.
+fn select<T: Serialize + DeserializeOwned>(entity: T, query: &Query) -> T {
+    let Some(selected) = query.select.as_deref() else { return entity };
+    // Expanded navigation properties stay, selected or not.
+    let names: Vec<String> = selected.iter().chain(&query.expand).cloned().collect();
+    let Ok(value) = serde_json::to_value(&entity) else { return entity };
+    serde_json::from_value(apply_select(value, Some(&names))).unwrap_or(entity)
+}
+
+fn leaf_member(text: &str) -> bool {
+    LeafStatus::MEMBERS.contains(&text)
+}
+
+fn ca_member(text: &str) -> bool {
+    CaStatus::MEMBERS.contains(&text)
+}
+
+fn version_member(text: &str) -> bool {
+    VersionStatus::MEMBERS.contains(&text)
+}
+
+const LEAF_FILTER: StatusProperty = Some(("certificateStatus", leaf_member));
+const CA_FILTER: StatusProperty = Some(("certificationAuthorityStatus", ca_member));
+const VERSION_FILTER: StatusProperty = Some(("certificationAuthorityVersionStatus", version_member));
+const CA_NAVIGATION: [&str; 3] = ["activeVersion", "versions", "cloudCertificationAuthorityLeafCertificate"];
+const LEAF_NAVIGATION: [&str; 1] = ["cloudCertificationAuthorityVersion"];
+
+fn leaf_status(leaf: &Leaf) -> Option<&str> {
+    leaf.certificate_status.as_ref().map(LeafStatus::as_str)
+}
+
+/// Runs one operation.
+pub(crate) fn handle(handler: Handler, call: &Call<'_>) -> Response {
+    match run(handler, call) {
+        Ok(response) => response,
+        Err(error) => crate::respond::error_response(&error, call.ctx),
+    }
+}
+
+fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
+    let now = Utc::now();
+    let root = call.root().to_owned();
+    let accepts = handler.accepts();
+    match handler {
+        Handler::ListCas | Handler::GetAllCasAction | Handler::PostCaAction => {
+            let query = call.query(accepts, CA_FILTER)?;
+            query.check_names(&call.app.names.ca, &CA_NAVIGATION, "cloudCertificationAuthority")?;
+            let (size, applied) = call.page_size();
+            let store = call.store();
+            let cut = cut(store.cas.iter().map(|ca| (ca.seq, ca)), &query, &call.ctx.path, size, |ca| {
+                query.filter.as_ref().is_none_or(|filter| filter.matches(ca.status().map(CaStatus::as_str)))
+            })?;
+            let cut = Cut {
+                items: cut.items.into_iter().map(|ca| select(render_ca(ca, &query, &root), &query)).collect(),
+                next: cut.next,
+                count: cut.count,
+            };
+            let context = if handler == Handler::ListCas {
+                format!("{root}/$metadata#deviceManagement/cloudCertificationAuthority{}", query.context_suffix())
+            } else {
+                format!("{root}/$metadata#Collection(microsoft.graph.cloudCertificationAuthority)")
+            };
+            Ok(call.page(&query, cut, context, applied))
+        }
+        Handler::CreateCa => {
+            let body: Ca = call.body()?;
+            let entity = call.store().create_ca(&body, now)?;
+            Ok(json_response(StatusCode::CREATED, &entity, call.ctx))
+        }
+        Handler::GetCa | Handler::GetCaAction => {
+            let query = call.query(accepts, None)?;
+            query.check_names(&call.app.names.ca, &CA_NAVIGATION, "cloudCertificationAuthority")?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let entity = select(render_ca(ca, &query, &root), &query);
+            let context = if handler == Handler::GetCa {
+                format!(
+                    "{root}/$metadata#deviceManagement/cloudCertificationAuthority{}/$entity",
+                    query.context_suffix()
+                )
+            } else {
+                format!("{root}/$metadata#microsoft.graph.cloudCertificationAuthority")
+            };
+            Ok(call.single(entity, context))
+        }
+        Handler::UpdateCa => {
+            call.query(accepts, None)?;
+            let patch = patch_object(call.body)?;
+            call.store().update_ca(call.param(0), &patch, now)?;
+            Ok(no_content(call.ctx))
+        }
+        Handler::PatchCaAction => {
+            let patch = patch_object(call.body)?;
+            let mut store = call.store();
+            if !patch.is_empty() {
+                store.update_ca(call.param(0), &patch, now)?;
+            }
+            let ca = store.ca(call.param(0))?;
+            Ok(call.single(render_ca(ca, &Query::default(), &root), ca_action_context(&root)))
+        }
+        Handler::DeleteCa => {
+            call.store().delete_ca(call.param(0))?;
+            Ok(no_content(call.ctx))
+        }
+        Handler::ChangeStatus => {
+            let body: ChangeCloudCertificationAuthorityStatusRequest = call.body()?;
+            let mut store = call.store();
+            let id = call.param(0);
+            store.change_ca_status(
+                id,
+                body.certification_authority_status.value(),
+                body.certification_authority_version.value().copied(),
+                now,
+            )?;
+            call.app.stats.ca_status_change(id);
+            let ca = store.ca(id)?;
+            Ok(call.single(render_ca(ca, &Query::default(), &root), ca_action_context(&root)))
+        }
+        Handler::RevokeCaCertificate => {
+            let body: RevokeCloudCertificationAuthorityCertificateRequest = call.body()?;
+            let mut store = call.store();
+            let id = call.param(0);
+            store.revoke_ca_certificate(id, body.certification_authority_version.value().copied(), now)?;
+            call.app.stats.ca_certificate_revocation(id);
+            let ca = store.ca(id)?;
+            Ok(call.single(render_ca(ca, &Query::default(), &root), ca_action_context(&root)))
+        }
+        Handler::UploadSigned => {
+            let body: UploadExternallySignedCertificationAuthorityCertificateRequest = call.body()?;
+            let mut store = call.store();
+            let id = call.param(0);
+            store.upload_signed(
+                id,
+                body.signed_certificate.value().map(String::as_str),
+                body.certification_authority_version.value().copied(),
+                now,
+            )?;
+            let ca = store.ca(id)?;
+            Ok(call.single(render_ca(ca, &Query::default(), &root), ca_action_context(&root)))
+        }
+        Handler::Activate => {
+            let body: ActivateRequest = call.body()?;
+            let mut store = call.store();
+            let id = call.param(0);
+            store.activate(id, body.certification_authority_version.value().copied(), now)?;
+            let ca = store.ca(id)?;
+            Ok(call.single(render_ca(ca, &Query::default(), &root), ca_action_context(&root)))
+        }
+        Handler::Renew => {
+            call.store().renew(call.param(0), now)?;
+            Ok(no_content(call.ctx))
+        }
+        Handler::GetVersionAction | Handler::ActiveVersion => {
+            let query = call.query(accepts, None)?;
+            query.check_names(&call.app.names.version, &[], "cloudCertificationAuthorityVersion")?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let version = ca
+                .active_version()
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("The certification authority has no active version."))?;
+            let context = if handler == Handler::ActiveVersion {
+                format!(
+                    "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/activeVersion{}/$entity",
+                    ca.id(),
+                    query.context_suffix()
+                )
+            } else {
+                format!("{root}/$metadata#microsoft.graph.cloudCertificationAuthorityVersion")
+            };
+            Ok(call.single(select(version, &query), context))
+        }
+        Handler::ListVersions | Handler::GetVersionsAction => {
+            let query = call.query(accepts, VERSION_FILTER)?;
+            query.check_names(&call.app.names.version, &[], "cloudCertificationAuthorityVersion")?;
+            let (size, applied) = call.page_size();
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let cut = cut(
+                ca.versions.iter().enumerate().map(|(index, v)| (index as u64, v)),
+                &query,
+                &call.ctx.path,
+                size,
+                |version| {
+                    query.filter.as_ref().is_none_or(|filter| {
+                        filter
+                            .matches(version.certification_authority_version_status.value().map(VersionStatus::as_str))
+                    })
+                },
+            )?;
+            let cut = Cut {
+                items: cut.items.into_iter().map(|v| select(v.clone(), &query)).collect::<Vec<Version>>(),
+                next: cut.next,
+                count: cut.count,
+            };
+            let context = if handler == Handler::ListVersions {
+                format!(
+                    "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/versions{}",
+                    ca.id(),
+                    query.context_suffix()
+                )
+            } else {
+                format!("{root}/$metadata#Collection(microsoft.graph.cloudCertificationAuthorityVersion)")
+            };
+            Ok(call.page(&query, cut, context, applied))
+        }
+        Handler::GetVersion => {
+            let query = call.query(accepts, None)?;
+            query.check_names(&call.app.names.version, &[], "cloudCertificationAuthorityVersion")?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let wanted = call.param(1);
+            let version = ca
+                .versions
+                .iter()
+                .find(|version| version.id.as_deref() == Some(wanted))
+                .cloned()
+                .ok_or_else(|| ApiError::not_found(format!("The version with id '{wanted}' was not found.")))?;
+            let context = format!(
+                "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/versions{}/$entity",
+                ca.id(),
+                query.context_suffix()
+            );
+            Ok(call.single(select(version, &query), context))
+        }
+        Handler::ListLeaves | Handler::GetAllLeavesAction => {
+            let query = call.query(accepts, LEAF_FILTER)?;
+            query.check_names(&call.app.names.leaf, &LEAF_NAVIGATION, "cloudCertificationAuthorityLeafCertificate")?;
+            let (size, applied) = call.page_size();
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let cut = cut(
+                ca.leaves.iter().enumerate().map(|(index, leaf)| (index as u64, leaf)),
+                &query,
+                &call.ctx.path,
+                size,
+                |leaf| query.filter.as_ref().is_none_or(|filter| filter.matches(leaf_status(leaf))),
+            )?;
+            let cut = Cut {
+                items: cut
+                    .items
+                    .into_iter()
+                    .map(|leaf| select(render_leaf(leaf, ca, &query), &query))
+                    .collect::<Vec<Leaf>>(),
+                next: cut.next,
+                count: cut.count,
+            };
+            let context = if handler == Handler::ListLeaves {
+                format!(
+                    "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/cloudCertificationAuthorityLeafCertificate{}",
+                    ca.id(),
+                    query.context_suffix()
+                )
+            } else {
+                format!("{root}/$metadata#Collection(microsoft.graph.cloudCertificationAuthorityLeafCertificate)")
+            };
+            Ok(call.page(&query, cut, context, applied))
+        }
+        Handler::GetLeaf => {
+            let query = call.query(accepts, None)?;
+            query.check_names(&call.app.names.leaf, &LEAF_NAVIGATION, "cloudCertificationAuthorityLeafCertificate")?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let wanted = call.param(1);
+            let index = ca.leaf_index(wanted).ok_or_else(|| ApiError::leaf_not_found(wanted))?;
+            let leaf = select(render_leaf(&ca.leaves[index], ca, &query), &query);
+            let context = format!(
+                "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/cloudCertificationAuthorityLeafCertificate{}/$entity",
+                ca.id(),
+                query.context_suffix()
+            );
+            Ok(call.single(leaf, context))
+        }
+        Handler::SearchBySerial => {
+            let body: SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest = call.body()?;
+            let serial = required(body.certificate_serial_number.value(), "certificateSerialNumber")?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let index = ca.leaf_index_by_serial(serial).ok_or_else(|| serial_not_found(serial))?;
+            Ok(call.single(ca.leaves[index].clone(), leaf_action_context(&root)))
+        }
+        Handler::RevokeLeaf => {
+            let body: RevokeLeafCertificateRequest = call.body()?;
+            let leaf_id = required(body.leaf_certificate_id.value(), "leafCertificateId")?;
+            let mut store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let index = ca.leaf_index(leaf_id).ok_or_else(|| ApiError::leaf_not_found(leaf_id))?;
+            revoke(call, &mut store, index, &root)
+        }
+        Handler::RevokeLeafBySerial => {
+            let body: RevokeLeafCertificateBySerialNumberRequest = call.body()?;
+            let serial = required(body.certificate_serial_number.value(), "certificateSerialNumber")?;
+            let mut store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let index = ca.leaf_index_by_serial(serial).ok_or_else(|| serial_not_found(serial))?;
+            revoke(call, &mut store, index, &root)
+        }
+        Handler::TenantLeaves | Handler::TenantLeaf => {
+            Err(ApiError::not_found("Resource not found for the segment 'cloudCertificationAuthorityLeafCertificate'."))
+        }
+    }
+}
+
+fn revoke(call: &Call<'_>, store: &mut Store, index: usize, root: &str) -> Result<Response, ApiError> {
+    let ca_id = call.param(0).to_owned();
+    let ca = store.ca(&ca_id)?;
+    let leaf = &ca.leaves[index];
+    let leaf_id = leaf.id.clone().unwrap_or_default();
+    if leaf.certificate_status == Some(LeafStatus::Revoked)
+        && call.app.config.already_revoked == AlreadyRevoked::BadRequest
+    {
+        call.app.stats.revocation(&leaf_id, true);
+        return Err(ApiError::bad_request("The certificate has already been revoked."));
+    }
+    let revocation = store.revoke_leaf(&ca_id, index, Utc::now())?;
+    call.app.stats.revocation(&leaf_id, !revocation.changed);
+    Ok(call.single(revocation.leaf, leaf_action_context(root)))
+}
+
+fn required<'a>(value: Option<&'a String>, name: &str) -> Result<&'a str, ApiError> {
+    value
+        .map(String::as_str)
+        .filter(|value| !value.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request(&format!("The parameter '{name}' is required.")))
+}
+
+fn serial_not_found(serial: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "No leaf certificate with serial number '{serial}' was issued by this certification authority."
+    ))
+}
+
+fn ca_action_context(root: &str) -> String {
+    format!("{root}/$metadata#microsoft.graph.cloudCertificationAuthority")
+}
+
+fn leaf_action_context(root: &str) -> String {
+    format!("{root}/$metadata#microsoft.graph.cloudCertificationAuthorityLeafCertificate")
+}
+
+fn patch_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice(body) {
+        Ok(serde_json::Value::Object(members)) => Ok(members),
+        Ok(_) => Err(ApiError::bad_request("The request body must be a JSON object.")),
+        Err(error) => Err(ApiError::bad_request(&format!("The request body is not valid JSON: {error}"))),
+    }
+}
+
+fn render_ca(ca: &CaRecord, query: &Query, root: &str) -> Ca {
+    let mut entity = ca.rendered(root, query.expands("versions"));
+    if query.expands("cloudCertificationAuthorityLeafCertificate") {
+        entity.additional_properties.insert(
+            "cloudCertificationAuthorityLeafCertificate@odata.context",
+            json!(format!(
+                "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/cloudCertificationAuthorityLeafCertificate",
+                ca.id()
+            )),
+        );
+        entity.cloud_certification_authority_leaf_certificate = Some(ca.leaves.clone());
+    }
+    entity
+}
+
+fn render_leaf(leaf: &Leaf, ca: &CaRecord, query: &Query) -> Leaf {
+    let mut leaf = leaf.clone();
+    if query.expands("cloudCertificationAuthorityVersion") {
+        let number = leaf.certification_authority_version_number.value().copied();
+        leaf.cloud_certification_authority_version =
+            match ca.versions.iter().find(|version| version.version_number.value().copied() == number) {
+                Some(version) => Nullable::Value(Box::new(version.clone())),
+                None => Nullable::Null,
+            };
+    }
+    leaf
+}

@@ -1,0 +1,77 @@
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+//! An in-memory Microsoft Graph (beta) Intune Cloud PKI on loopback, to run clients against
+//! without a tenant.
+//!
+//! - **Every operation of the spec**, routed from `cloudpki_model::for_each_operation!` (paths,
+//!   methods and permissions come from the generated operations, never written twice), answered
+//!   with the model's own types, so the wire shapes are the spec's: single entities wrapped as
+//!   `{"@odata.context": ..., "value": {...}}` as the docs show, pages with `@odata.context`,
+//!   `@odata.nextLink` and `@odata.count`, and what the live service sends (`""` for
+//!   `ocspResponderUri` and `certificationAuthorityIssuerId`, the literal `{{CloudPKIFQDN}}` in
+//!   `scepServerUrl`, inline `data:` certificate URLs, JSON-encoded `keyUsages`,
+//!   `certificationAuthorityVersionNumber` 0, `activeVersion` without `$expand`). The top-level
+//!   leaf certificate collection answers 404, like live tenants.
+//! - **Seeded data** ([`Config::seed`], [`Config::cas`], [`Config::certs_per_ca`]): one root and
+//!   issuing certification authorities with leaf certificates (GUID ids, hex serial numbers
+//!   unique per CA, `CN=device-0042` subjects, mostly active, some revoked or expired).
+//! - **Paging**: `Prefer: odata.maxpagesize=N` (echoed in `Preference-Applied`, capped at
+//!   [`Config::max_page_size`]), [`Config::default_page_size`] otherwise, next links on the
+//!   request's origin with an opaque `$skiptoken` (keyset: a listing of active certificates
+//!   stays complete while they are being revoked); `$top`, `$skip`, `$select` (those properties,
+//!   plus `id` and `@odata.type`), `$expand`, `$filter` on the status property (`eq`, `ne`,
+//!   `and`, `or`, parentheses; anything else is a 400), `$count=true` (400 without
+//!   `ConsistencyLevel: eventual`). `$orderby` and `$search` answer 400.
+//! - **Auth**: bearer tokens the fake issues ([`FakeHandle::issue_token`], `POST /_fake/token`),
+//!   HS256-signed, carrying scopes; 401 without a valid one, 403 naming the accepted scopes
+//!   otherwise. Writes need a ReadWrite scope although the docs list only a Read one for several
+//!   write actions (see [`auth`]).
+//! - **Faults** ([`FaultPlan`]), **throttle** ([`Config::throttle`]) and **latency**
+//!   ([`Config::latency`]) per run; ambiguous faults on writes strike before or after the change.
+//! - **Stats** ([`Stats`], [`FakeHandle::stats`], `GET /_fake/stats`): requests per operation,
+//!   revocation requests per certificate, faults per kind.
+//!
+//! # Revoking a certificate that is already revoked
+//!
+//! The service's answer is not documented. The fake answers 200 with the certificate unchanged
+//! (its first `revocationDateTime` kept), or 400 with [`AlreadyRevoked::BadRequest`]; either
+//! way the request counts in [`Stats::revocations`], so a duplicate is visible.
+//!
+//! # Admin routes (no auth, no faults, not counted)
+//!
+//! - `GET /_fake/stats`: [`Stats`] as JSON; `POST /_fake/stats/reset`.
+//! - `POST /_fake/token` with `{"scopes": [...], "lifetime_seconds": N}` (both optional; all
+//!   scopes by default), or `?scopes=a,b`: `{"access_token": ..., "token_type": "Bearer", ...}`.
+//! - `GET /_fake/state[?ca=ID]`: the store's certification authorities and leaf certificates,
+//!   the ground truth to compare a listing with.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use cloudpki_fake::{Config, Fake, FaultPlan};
+//!
+//! let fake = Fake::start(Config::default().with_data(2, 500).with_faults("rate=0.1".parse().unwrap())).await?;
+//! let token = fake.issue_token(&cloudpki_fake::auth::ALL_SCOPES);
+//! println!("{} {token}", fake.base_url()); // http://127.0.0.1:PORT/beta
+//! let stats = fake.stats();
+//! assert!(stats.revoked_more_than_once().is_empty());
+//! fake.shutdown().await;
+//! # let _ = FaultPlan::none();
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod auth;
+mod config;
+mod error;
+mod faults;
+mod handlers;
+mod odata;
+mod respond;
+mod rng;
+mod server;
+mod stats;
+mod store;
+
+pub use config::{AlreadyRevoked, Config, ConfigError, FaultKind, FaultPlan, WritePhase, parse_duration};
+pub use server::{Fake, FakeHandle, OperationInfo, operations};
+pub use stats::Stats;

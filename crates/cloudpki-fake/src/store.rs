@@ -1,0 +1,780 @@
+//! The tenant in memory: certification authorities, their versions and leaf certificates, seeded
+//! deterministically, and every change the operations make. Entities are kept as the model's
+//! types, so what is served has the spec's wire shapes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration as Days, Timelike, Utc};
+use cloudpki_model::{
+    CloudCertificationAuthority as Ca, CloudCertificationAuthorityCertificateKeySize as KeySize,
+    CloudCertificationAuthorityHashingAlgorithm as Hashing, CloudCertificationAuthorityKeyPlatformType as KeyPlatform,
+    CloudCertificationAuthorityLeafCertificate as Leaf, CloudCertificationAuthorityLeafCertificateStatus as LeafStatus,
+    CloudCertificationAuthorityStatus as CaStatus, CloudCertificationAuthorityType as CaType,
+    CloudCertificationAuthorityVersion as Version, CloudCertificationAuthorityVersionStatus as VersionStatus,
+    CloudCertificationAuthorityVersionUsage as Usage, DateTimeOffset, ExtendedKeyUsage, Nullable,
+};
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::rng::Rng;
+
+/// `@odata.type` of each entity.
+pub(crate) const CA_TYPE: &str = "#microsoft.graph.cloudCertificationAuthority";
+pub(crate) const LEAF_TYPE: &str = "#microsoft.graph.cloudCertificationAuthorityLeafCertificate";
+pub(crate) const VERSION_TYPE: &str = "#microsoft.graph.cloudCertificationAuthorityVersion";
+
+const CDP: &str = "http://primary-cdp.manage.microsoft.com/CloudPKI";
+const ORGANIZATION: &str = "Contoso Ltd";
+const ORGANIZATION_UNIT: &str = "Security";
+
+/// One certification authority and what hangs off it.
+#[derive(Clone, Debug)]
+pub(crate) struct CaRecord {
+    /// A key that only grows (paging across deletions).
+    pub(crate) seq: u64,
+    /// The entity, without `activeVersion` (added when served).
+    pub(crate) entity: Ca,
+    pub(crate) versions: Vec<Version>,
+    pub(crate) leaves: Vec<Leaf>,
+    leaf_by_id: HashMap<String, usize>,
+    leaf_by_serial: HashMap<String, usize>,
+}
+
+impl CaRecord {
+    pub(crate) fn id(&self) -> &str {
+        self.entity.id.as_deref().unwrap_or_default()
+    }
+
+    pub(crate) fn status(&self) -> Option<&CaStatus> {
+        self.entity.certification_authority_status.value()
+    }
+
+    pub(crate) fn is_type(&self, kind: &CaType) -> bool {
+        self.entity.cloud_certification_authority_type.value() == Some(kind)
+    }
+
+    pub(crate) fn leaf_index(&self, id: &str) -> Option<usize> {
+        self.leaf_by_id.get(id).copied()
+    }
+
+    pub(crate) fn leaf_index_by_serial(&self, serial: &str) -> Option<usize> {
+        self.leaf_by_serial.get(&serial.trim().to_ascii_uppercase()).copied()
+    }
+
+    /// The version the CA's `versionNumber` names.
+    pub(crate) fn active_version(&self) -> Option<&Version> {
+        let number = self.entity.version_number?;
+        self.versions.iter().find(|version| version.version_number.value() == Some(&number))
+    }
+
+    /// The entity as served: `activeVersion` included (with its context annotation), and
+    /// `versions` when expanded.
+    pub(crate) fn rendered(&self, service_root: &str, expand_versions: bool) -> Ca {
+        let mut entity = self.entity.clone();
+        let id = self.id().to_owned();
+        match self.active_version() {
+            Some(version) => {
+                entity.additional_properties.insert(
+                    "activeVersion@odata.context",
+                    json!(format!("{service_root}/$metadata#deviceManagement/cloudCertificationAuthority('{id}')/activeVersion/$entity")),
+                );
+                entity.active_version = Nullable::Value(Box::new(version.clone()));
+            }
+            None => entity.active_version = Nullable::Null,
+        }
+        if expand_versions {
+            entity.additional_properties.insert(
+                "versions@odata.context",
+                json!(format!(
+                    "{service_root}/$metadata#deviceManagement/cloudCertificationAuthority('{id}')/versions"
+                )),
+            );
+            entity.versions = Some(self.versions.clone());
+        }
+        entity
+    }
+
+    fn push_leaf(&mut self, leaf: Leaf) {
+        let index = self.leaves.len();
+        if let Some(id) = &leaf.id {
+            self.leaf_by_id.insert(id.clone(), index);
+        }
+        if let Some(serial) = &leaf.serial_number {
+            self.leaf_by_serial.insert(serial.to_ascii_uppercase(), index);
+        }
+        self.leaves.push(leaf);
+    }
+}
+
+/// What a leaf revocation did.
+#[derive(Clone, Debug)]
+pub(crate) struct Revocation {
+    pub(crate) leaf: Leaf,
+    /// Whether the status changed (false: it was already revoked).
+    pub(crate) changed: bool,
+}
+
+/// The whole tenant.
+#[derive(Debug)]
+pub(crate) struct Store {
+    pub(crate) tenant_id: String,
+    pub(crate) cas: Vec<CaRecord>,
+    next_seq: u64,
+    rng: Rng,
+}
+
+/// A date-time as the live service writes it: whole seconds, `Z`.
+pub(crate) fn wire_time(instant: DateTime<Utc>) -> DateTimeOffset {
+    DateTimeOffset::from(instant.with_nanosecond(0).unwrap_or(instant))
+}
+
+fn e_tag(instant: DateTime<Utc>) -> String {
+    let text = wire_time(instant).to_string().replace(':', "%3A");
+    format!("W/\"datetime'{text}'\"")
+}
+
+fn url_name(name: &str) -> String {
+    name.replace(' ', "%20")
+}
+
+/// A base64 blob shaped like DER (`MII...`), for inline `data:` certificate URLs.
+fn der_like(rng: &mut Rng, bytes: usize) -> String {
+    use base64::Engine as _;
+    let mut raw = vec![0x30, 0x82, 0x05, 0x1a, 0x30, 0x82];
+    while raw.len() < bytes {
+        raw.extend(rng.next_u64().to_be_bytes());
+    }
+    raw.truncate(bytes);
+    base64::engine::general_purpose::STANDARD.encode(raw)
+}
+
+struct CaSeed<'a> {
+    name: String,
+    kind: CaType,
+    root: Option<&'a Ca>,
+    created: DateTime<Utc>,
+    years: i32,
+    key_size: KeySize,
+    hashing: Hashing,
+    platform: KeyPlatform,
+    status: CaStatus,
+    versions: u8,
+    tags: Vec<String>,
+    description: Option<String>,
+}
+
+impl Store {
+    /// The tenant of `seed`: one root, then `issuing` issuing certification authorities with
+    /// `per_ca` leaf certificates each, dated relative to `now`.
+    pub(crate) fn seeded(seed: u64, issuing: usize, per_ca: usize, now: DateTime<Utc>) -> Store {
+        let mut rng = Rng::new(seed);
+        let mut store = Store { tenant_id: rng.guid(), cas: Vec::new(), next_seq: 1, rng: Rng::new(seed ^ 0xC0FFEE) };
+        let root_created = now - Days::days(400) - Days::seconds(rng.below(86_400) as i64);
+        let root = store.build_ca(
+            &mut rng,
+            CaSeed {
+                name: "Contoso Root CA".to_owned(),
+                kind: CaType::RootCertificationAuthority,
+                root: None,
+                created: root_created,
+                years: 10,
+                key_size: KeySize::Rsa4096,
+                hashing: Hashing::Sha512,
+                platform: KeyPlatform::HardwareSecurityModule,
+                status: CaStatus::Active,
+                versions: 1,
+                tags: vec!["0".to_owned()],
+                description: Some("Two-tier Cloud PKI root".to_owned()),
+            },
+        );
+        store.insert(root);
+        const SIZES: [KeySize; 3] = [KeySize::Rsa2048, KeySize::Rsa3072, KeySize::Rsa4096];
+        const HASHES: [Hashing; 3] = [Hashing::Sha256, Hashing::Sha384, Hashing::Sha512];
+        for index in 0..issuing {
+            let root = store.cas[0].entity.clone();
+            let created = root_created + Days::days(10 + index as i64) + Days::seconds(rng.below(86_400) as i64);
+            let mut ca = store.build_ca(
+                &mut rng,
+                CaSeed {
+                    name: format!("Contoso Issuing CA {}", index + 1),
+                    kind: CaType::IssuingCertificationAuthority,
+                    root: Some(&root),
+                    created,
+                    years: 5,
+                    key_size: SIZES[index % 3].clone(),
+                    hashing: HASHES[index % 3].clone(),
+                    platform: if index % 2 == 0 { KeyPlatform::Software } else { KeyPlatform::HardwareSecurityModule },
+                    status: CaStatus::Active,
+                    versions: if index % 2 == 1 { 2 } else { 1 },
+                    tags: if index % 2 == 0 { vec!["0".to_owned()] } else { vec!["0".to_owned(), "3".to_owned()] },
+                    description: (index % 3 != 1)
+                        .then(|| format!("Issues device and user certificates ({})", index + 1)),
+                },
+            );
+            seed_leaves(&mut rng, &mut ca, &store.tenant_id, per_ca, now);
+            store.insert(ca);
+        }
+        store
+    }
+
+    fn insert(&mut self, mut record: CaRecord) {
+        record.seq = self.next_seq;
+        self.next_seq += 1;
+        self.cas.push(record);
+    }
+
+    fn build_ca(&self, rng: &mut Rng, seed: CaSeed<'_>) -> CaRecord {
+        let id = rng.guid();
+        let tenant = &self.tenant_id;
+        let name = seed.name;
+        let start = seed.created;
+        let end = start + Days::days(365 * i64::from(seed.years) + i64::from(seed.years / 4));
+        let modified = start + Days::days(30) + Days::seconds(rng.below(86_400) as i64);
+        let download = format!("data:application/x-x509-ca-cert;base64,{}", der_like(rng, 96));
+        let crl = format!("{CDP}/{tenant}/{id}/{}.crl", url_name(&name));
+        let subject = format!("CN={name}, OU={ORGANIZATION_UNIT}, O={ORGANIZATION}, L=Redmond, S=Washington, C=US");
+        let serial = format!("3A{}", rng.hex(36));
+        let thumbprint = rng.hex(40);
+        let mut entity = Ca::new()
+            .with_id(id.clone())
+            .with_display_name(name.clone())
+            .with_certificate_revocation_list_url(crl.clone())
+            .with_certificate_download_url(download.clone())
+            .with_ocsp_responder_uri("")
+            .with_certification_authority_status(seed.status)
+            .with_e_tag(e_tag(modified))
+            .with_last_modified_date_time(wire_time(modified))
+            .with_role_scope_tag_ids(seed.tags)
+            .with_created_date_time(wire_time(start))
+            .with_certification_authority_issuer_id("")
+            .with_cloud_certification_authority_type(seed.kind)
+            .with_validity_period_in_years(seed.years)
+            .with_validity_start_date_time(wire_time(start))
+            .with_validity_end_date_time(wire_time(end))
+            .with_organization_name(ORGANIZATION)
+            .with_organization_unit(ORGANIZATION_UNIT)
+            .with_country_name("US")
+            .with_state_name("Washington")
+            .with_locality_name("Redmond")
+            .with_certificate_key_size(seed.key_size)
+            .with_cloud_certification_authority_hashing_algorithm(seed.hashing)
+            .with_thumbprint(thumbprint.clone())
+            .with_serial_number(serial.clone())
+            .with_subject_name(subject.clone())
+            .with_common_name(name.clone())
+            .with_version_number(i32::from(seed.versions))
+            .with_key_platform(seed.platform.clone())
+            .with_geographic_region("northAmerica");
+        entity.description = seed.description.map_or(Nullable::Null, Nullable::Value);
+        entity.certificate_signing_request = Nullable::Null;
+        match seed.root {
+            None => {
+                entity.scep_server_url = Nullable::Null;
+                entity.certification_authority_issuer_uri = Nullable::Null;
+                entity.issuer_common_name = Nullable::Null;
+                entity.root_certificate_common_name = Nullable::Value(name.clone());
+                entity.extended_key_usages = Nullable::Value(vec![
+                    ExtendedKeyUsage::new().with_name("Any Purpose").with_object_identifier("2.5.29.37.0"),
+                ]);
+            }
+            Some(root) => {
+                let root_name = root.display_name.clone().unwrap_or_default();
+                let root_id = root.id.clone().unwrap_or_default();
+                entity.scep_server_url = Nullable::Value(format!(
+                    "https://{{{{CloudPKIFQDN}}}}/TrafficGateway/PassThroughRoutingService/CloudPki/CloudPkiService/Scep/{tenant}/{id}"
+                ));
+                entity.certification_authority_issuer_uri =
+                    Nullable::Value(format!("{CDP}/{tenant}/{root_id}/{}.crt", url_name(&root_name)));
+                entity.issuer_common_name = Nullable::Value(root_name.clone());
+                entity.root_certificate_common_name = Nullable::Value(root_name);
+                entity.extended_key_usages = Nullable::Value(vec![
+                    ExtendedKeyUsage::new()
+                        .with_name("Client Authentication")
+                        .with_object_identifier("1.3.6.1.5.5.7.3.2"),
+                    ExtendedKeyUsage::new()
+                        .with_name("Server Authentication")
+                        .with_object_identifier("1.3.6.1.5.5.7.3.1"),
+                ]);
+            }
+        }
+        entity.additional_properties.insert("@odata.type", json!(CA_TYPE));
+        let mut versions = Vec::new();
+        for number in 1..=seed.versions {
+            let last = number == seed.versions;
+            let (version_start, version_end, version_serial, version_thumbprint) = if last {
+                (start, end, serial.clone(), thumbprint.clone())
+            } else {
+                let earlier = start - Days::days(730);
+                (earlier, earlier + Days::days(365 * i64::from(seed.years)), format!("3A{}", rng.hex(36)), rng.hex(40))
+            };
+            let mut version = Version::new()
+                .with_id(rng.guid())
+                .with_certificate_download_url(if last {
+                    download.clone()
+                } else {
+                    format!("data:application/x-x509-ca-cert;base64,{}", der_like(rng, 96))
+                })
+                .with_certificate_revocation_list_url(crl.clone())
+                .with_certification_authority_id(id.clone())
+                .with_certification_authority_version_status(if last {
+                    VersionStatus::Active
+                } else {
+                    VersionStatus::Retired
+                })
+                .with_key_platform(seed.platform.clone())
+                .with_last_modified_date_time(wire_time(if last { modified } else { start }))
+                .with_ocsp_responder_uri("")
+                .with_serial_number(version_serial)
+                .with_subject_name(subject.clone())
+                .with_thumbprint(version_thumbprint)
+                .with_usage(Usage::new().with_issued_staged_leaf_certificate_count(0))
+                .with_validity_end_date_time(wire_time(version_end))
+                .with_validity_start_date_time(wire_time(version_start))
+                .with_version_number(i32::from(number));
+            version.certificate_signing_request = Nullable::Null;
+            version.certification_authority_issuer_uri = entity.certification_authority_issuer_uri.clone();
+            version.scep_server_url = entity.scep_server_url.clone();
+            version.decommission_date_time = if last { Nullable::Null } else { Nullable::Value(wire_time(start)) };
+            version.additional_properties.insert("@odata.type", json!(VERSION_TYPE));
+            versions.push(version);
+        }
+        CaRecord {
+            seq: 0,
+            entity,
+            versions,
+            leaves: Vec::new(),
+            leaf_by_id: HashMap::new(),
+            leaf_by_serial: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn ca_index(&self, id: &str) -> Result<usize, ApiError> {
+        self.cas.iter().position(|ca| ca.id() == id).ok_or_else(|| ApiError::ca_not_found(id))
+    }
+
+    pub(crate) fn ca(&self, id: &str) -> Result<&CaRecord, ApiError> {
+        self.ca_index(id).map(|index| &self.cas[index])
+    }
+
+    fn ca_mut(&mut self, id: &str) -> Result<&mut CaRecord, ApiError> {
+        let index = self.ca_index(id)?;
+        Ok(&mut self.cas[index])
+    }
+
+    /// Revokes the leaf at `index` of `ca_id` (every call reaches the store: the caller counts
+    /// it).
+    pub(crate) fn revoke_leaf(
+        &mut self,
+        ca_id: &str,
+        index: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Revocation, ApiError> {
+        let ca = self.ca_mut(ca_id)?;
+        let leaf = ca.leaves.get_mut(index).ok_or_else(|| ApiError::leaf_not_found(""))?;
+        let changed = leaf.certificate_status != Some(LeafStatus::Revoked);
+        if changed {
+            leaf.certificate_status = Some(LeafStatus::Revoked);
+            leaf.revocation_date_time = Nullable::Value(wire_time(now));
+        }
+        Ok(Revocation { leaf: leaf.clone(), changed })
+    }
+
+    /// Creates a certification authority from a POST body (read-only properties are ignored).
+    pub(crate) fn create_ca(&mut self, body: &Ca, now: DateTime<Utc>) -> Result<Ca, ApiError> {
+        let Some(name) = body.display_name.clone().filter(|name| !name.trim().is_empty()) else {
+            return Err(ApiError::bad_request("The property 'displayName' is required."));
+        };
+        let kind =
+            body.cloud_certification_authority_type.value().cloned().unwrap_or(CaType::IssuingCertificationAuthority);
+        let years = body.validity_period_in_years.unwrap_or(match kind {
+            CaType::RootCertificationAuthority => 10,
+            _ => 5,
+        });
+        if !(1..=25).contains(&years) {
+            return Err(ApiError::bad_request("The property 'validityPeriodInYears' must be between 1 and 25."));
+        }
+        let root = match kind {
+            CaType::RootCertificationAuthority | CaType::IssuingCertificationAuthorityWithExternalRoot => None,
+            CaType::IssuingCertificationAuthority => {
+                let root = self.cas.iter().find(|ca| ca.is_type(&CaType::RootCertificationAuthority));
+                Some(
+                    root.ok_or_else(|| ApiError::bad_request("An issuing certification authority needs a root."))?
+                        .entity
+                        .clone(),
+                )
+            }
+            _ => return Err(ApiError::bad_request("The property 'cloudCertificationAuthorityType' is not valid.")),
+        };
+        let external = kind == CaType::IssuingCertificationAuthorityWithExternalRoot;
+        let mut rng = self.rng.clone();
+        let mut record = self.build_ca(
+            &mut rng,
+            CaSeed {
+                name,
+                kind,
+                root: root.as_ref(),
+                created: now,
+                years,
+                key_size: body.certificate_key_size.value().cloned().unwrap_or(KeySize::Rsa2048),
+                hashing: body
+                    .cloud_certification_authority_hashing_algorithm
+                    .value()
+                    .cloned()
+                    .unwrap_or(Hashing::Sha256),
+                platform: body.key_platform.value().cloned().unwrap_or(KeyPlatform::Software),
+                status: if external { CaStatus::SigningPending } else { CaStatus::Active },
+                versions: 1,
+                tags: body.role_scope_tag_ids.value().cloned().unwrap_or_else(|| vec!["0".to_owned()]),
+                description: body.description.value().cloned(),
+            },
+        );
+        self.rng = rng;
+        if external {
+            record.entity.certificate_signing_request =
+                Nullable::Value(format!("MIIC{}", der_like(&mut self.rng, 120).trim_start_matches("MII")));
+            record.entity.certificate_download_url = Nullable::Null;
+            record.entity.issuer_common_name = body.issuer_common_name.clone();
+            for version in &mut record.versions {
+                version.certification_authority_version_status = Nullable::Value(VersionStatus::SigningPending);
+            }
+        }
+        for (key, value) in &body.additional_properties {
+            if !key.starts_with('@') && !record.entity.additional_properties.contains_key(key) {
+                record.entity.additional_properties.insert(key, value.clone());
+            }
+        }
+        let entity = record.entity.clone();
+        self.insert(record);
+        Ok(entity)
+    }
+
+    /// Applies a PATCH body: the writable properties present in it (absent: unchanged, `null`:
+    /// cleared); read-only ones are ignored, as the service does.
+    pub(crate) fn update_ca(
+        &mut self,
+        id: &str,
+        patch: &serde_json::Map<String, Value>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        const WRITABLE: [&str; 5] =
+            ["displayName", "description", "roleScopeTagIds", "issuerCommonName", "validityPeriodInYears"];
+        let ca = self.ca_mut(id)?;
+        let mut value = serde_json::to_value(&ca.entity).map_err(|error| ApiError::internal(&error.to_string()))?;
+        let Some(object) = value.as_object_mut() else { return Err(ApiError::internal("the entity is not an object")) };
+        for (key, new) in patch {
+            if WRITABLE.contains(&key.as_str()) {
+                if key == "displayName" && new.as_str().is_none_or(|name| name.trim().is_empty()) {
+                    return Err(ApiError::bad_request("The property 'displayName' cannot be empty."));
+                }
+                object.insert(key.clone(), new.clone());
+            }
+        }
+        object.insert("lastModifiedDateTime".to_owned(), json!(wire_time(now).to_string()));
+        object.insert("eTag".to_owned(), json!(e_tag(now)));
+        ca.entity = serde_json::from_value(value).map_err(|error| {
+            ApiError::bad_request(&format!("The request body is not a valid cloudCertificationAuthority: {error}"))
+        })?;
+        Ok(())
+    }
+
+    pub(crate) fn delete_ca(&mut self, id: &str) -> Result<(), ApiError> {
+        let index = self.ca_index(id)?;
+        if self.cas[index].is_type(&CaType::RootCertificationAuthority)
+            && self.cas.iter().any(|ca| ca.is_type(&CaType::IssuingCertificationAuthority))
+        {
+            return Err(ApiError::bad_request(
+                "A root certification authority cannot be deleted while issuing certification authorities chain to it.",
+            ));
+        }
+        self.cas.remove(index);
+        Ok(())
+    }
+
+    pub(crate) fn change_ca_status(
+        &mut self,
+        id: &str,
+        status: Option<&CaStatus>,
+        version: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<Ca, ApiError> {
+        let ca = self.ca_mut(id)?;
+        check_version(ca, version)?;
+        let Some(status) = status else {
+            return Err(ApiError::bad_request("The parameter 'certificationAuthorityStatus' is required."));
+        };
+        if !matches!(status, CaStatus::Active | CaStatus::Paused) {
+            return Err(ApiError::bad_request(&format!(
+                "The status cannot be changed to '{}': only 'active' and 'paused' can be set.",
+                status.as_str()
+            )));
+        }
+        match ca.status() {
+            Some(CaStatus::Revoked) => return Err(ApiError::bad_request("The certification authority is revoked.")),
+            Some(CaStatus::SigningPending) => {
+                return Err(ApiError::bad_request("The certification authority waits for its signed certificate."));
+            }
+            _ => {}
+        }
+        let version_status = if *status == CaStatus::Paused { VersionStatus::Paused } else { VersionStatus::Active };
+        ca.entity.certification_authority_status = Nullable::Value(status.clone());
+        touch(ca, now);
+        set_active_version_status(ca, version_status);
+        Ok(ca.entity.clone())
+    }
+
+    pub(crate) fn revoke_ca_certificate(
+        &mut self,
+        id: &str,
+        version: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<(Ca, bool), ApiError> {
+        let ca = self.ca_mut(id)?;
+        check_version(ca, version)?;
+        let changed = ca.status() != Some(&CaStatus::Revoked);
+        if changed {
+            ca.entity.certification_authority_status = Nullable::Value(CaStatus::Revoked);
+            touch(ca, now);
+            set_active_version_status(ca, VersionStatus::Revoked);
+        }
+        Ok((ca.entity.clone(), changed))
+    }
+
+    pub(crate) fn upload_signed(
+        &mut self,
+        id: &str,
+        signed: Option<&str>,
+        version: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<Ca, ApiError> {
+        let ca = self.ca_mut(id)?;
+        check_version(ca, version)?;
+        let Some(signed) = signed.map(str::trim).filter(|text| !text.is_empty()) else {
+            return Err(ApiError::bad_request("The parameter 'signedCertificate' is required."));
+        };
+        if !ca.is_type(&CaType::IssuingCertificationAuthorityWithExternalRoot)
+            || ca.status() != Some(&CaStatus::SigningPending)
+        {
+            return Err(ApiError::bad_request(
+                "The certification authority does not wait for an externally signed certificate.",
+            ));
+        }
+        let url = format!("data:application/x-x509-ca-cert;base64,{signed}");
+        ca.entity.certificate_download_url = Nullable::Value(url.clone());
+        ca.entity.certification_authority_status = Nullable::Value(CaStatus::Active);
+        touch(ca, now);
+        if let Some(active) = active_version_mut(ca) {
+            active.certificate_download_url = Nullable::Value(url);
+            active.certification_authority_version_status = Nullable::Value(VersionStatus::Active);
+        }
+        Ok(ca.entity.clone())
+    }
+
+    /// `renew`: a new, staged version (activate it with `activate`).
+    pub(crate) fn renew(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+        let mut rng = self.rng.clone();
+        let ca = self.ca_mut(id)?;
+        if matches!(ca.status(), Some(CaStatus::Revoked | CaStatus::SigningPending)) {
+            return Err(ApiError::bad_request("The certification authority cannot be renewed in its current status."));
+        }
+        let Some(template) = ca.versions.last().cloned() else { return Err(ApiError::internal("no version")) };
+        let number =
+            ca.versions.iter().filter_map(|version| version.version_number.value().copied()).max().unwrap_or(0) + 1;
+        let years = i64::from(ca.entity.validity_period_in_years.unwrap_or(5));
+        let mut version = template
+            .with_id(rng.guid())
+            .with_version_number(number)
+            .with_certification_authority_version_status(VersionStatus::Staged)
+            .with_serial_number(format!("3A{}", rng.hex(36)))
+            .with_thumbprint(rng.hex(40))
+            .with_certificate_download_url(format!("data:application/x-x509-ca-cert;base64,{}", der_like(&mut rng, 96)))
+            .with_validity_start_date_time(wire_time(now))
+            .with_validity_end_date_time(wire_time(now + Days::days(365 * years)))
+            .with_last_modified_date_time(wire_time(now))
+            .with_usage(Usage::new().with_issued_staged_leaf_certificate_count(0));
+        version.decommission_date_time = Nullable::Null;
+        ca.versions.push(version);
+        touch(ca, now);
+        self.rng = rng;
+        Ok(())
+    }
+
+    /// `activate`: the given (or the newest) version becomes the active one; the one active
+    /// before is retired.
+    pub(crate) fn activate(&mut self, id: &str, version: Option<i32>, now: DateTime<Utc>) -> Result<Ca, ApiError> {
+        let ca = self.ca_mut(id)?;
+        let number = match version {
+            Some(number) => number,
+            None => ca.versions.iter().filter_map(|version| version.version_number.value().copied()).max().unwrap_or(1),
+        };
+        if !ca.versions.iter().any(|version| version.version_number.value() == Some(&number)) {
+            return Err(ApiError::bad_request(&format!("The certification authority has no version {number}.")));
+        }
+        if matches!(ca.status(), Some(CaStatus::Revoked)) {
+            return Err(ApiError::bad_request("The certification authority is revoked."));
+        }
+        let current = ca.entity.version_number;
+        for version in &mut ca.versions {
+            let this = version.version_number.value().copied();
+            if this == Some(number) {
+                version.certification_authority_version_status = Nullable::Value(VersionStatus::Active);
+                version.last_modified_date_time = Nullable::Value(wire_time(now));
+            } else if this == current && current != Some(number) {
+                version.certification_authority_version_status = Nullable::Value(VersionStatus::Retired);
+                version.decommission_date_time = Nullable::Value(wire_time(now));
+                version.last_modified_date_time = Nullable::Value(wire_time(now));
+            }
+        }
+        let active = ca.versions.iter().find(|version| version.version_number.value() == Some(&number)).cloned();
+        if let Some(active) = active {
+            ca.entity.serial_number = active.serial_number.clone();
+            ca.entity.thumbprint = active.thumbprint.clone();
+            ca.entity.certificate_download_url = active.certificate_download_url.clone();
+            ca.entity.validity_start_date_time = active.validity_start_date_time;
+            ca.entity.validity_end_date_time = active.validity_end_date_time;
+        }
+        ca.entity.version_number = Some(number);
+        if ca.status() == Some(&CaStatus::Paused) {
+            set_active_version_status(ca, VersionStatus::Paused);
+        }
+        touch(ca, now);
+        Ok(ca.entity.clone())
+    }
+}
+
+fn check_version(ca: &CaRecord, version: Option<i32>) -> Result<(), ApiError> {
+    match version {
+        Some(number) if !ca.versions.iter().any(|version| version.version_number.value() == Some(&number)) => {
+            Err(ApiError::bad_request(&format!("The certification authority has no version {number}.")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn touch(ca: &mut CaRecord, now: DateTime<Utc>) {
+    ca.entity.last_modified_date_time = Nullable::Value(wire_time(now));
+    ca.entity.e_tag = Nullable::Value(e_tag(now));
+}
+
+fn active_version_mut(ca: &mut CaRecord) -> Option<&mut Version> {
+    let number = ca.entity.version_number?;
+    ca.versions.iter_mut().find(|version| version.version_number.value() == Some(&number))
+}
+
+fn set_active_version_status(ca: &mut CaRecord, status: VersionStatus) {
+    if let Some(version) = active_version_mut(ca) {
+        version.certification_authority_version_status = Nullable::Value(status);
+    }
+}
+
+/// The leaf certificates of one issuing certification authority: mostly active, some revoked,
+/// some expired; about one in twelve active ones expires within 30 days.
+fn seed_leaves(rng: &mut Rng, ca: &mut CaRecord, tenant: &str, count: usize, now: DateTime<Utc>) {
+    let ca_id = ca.id().to_owned();
+    let ca_name = ca.entity.display_name.clone().unwrap_or_default();
+    let crl = format!("{CDP}/{tenant}/{ca_id}/{}.crl", url_name(&ca_name));
+    let aia = format!("{CDP}/{tenant}/{ca_id}/{}.crt", url_name(&ca_name));
+    let width = count.to_string().len().max(4);
+    let serial_prefix = rng.hex(6);
+    for index in 0..count {
+        let number = index + 1;
+        let device = format!("device-{number:0width$}");
+        let user = rng.below(5) == 0;
+        let roll = rng.below(100);
+        let jitter = Days::seconds(rng.below(86_400) as i64);
+        let (status, start) = match roll {
+            0..=7 => (LeafStatus::Revoked, now - Days::days(1 + rng.below(300) as i64) - jitter),
+            8..=14 => (LeafStatus::Expired, now - Days::days(366 + rng.below(300) as i64) - jitter),
+            _ => (LeafStatus::Active, now - Days::days(rng.below(360) as i64) - jitter),
+        };
+        let end = start + Days::days(365);
+        let mut leaf = Leaf::new()
+            .with_id(rng.guid())
+            .with_subject_name(if user {
+                format!("CN=user{number:0width$}@contoso.com")
+            } else {
+                format!("CN={device}")
+            })
+            .with_issuer_id(ca_id.clone())
+            .with_issuer_name(ca_name.clone())
+            .with_certificate_status(status.clone())
+            .with_validity_start_date_time(wire_time(start))
+            .with_validity_end_date_time(wire_time(end))
+            .with_crl_distribution_point_url(crl.clone())
+            .with_certification_authority_issuer_uri(aia.clone())
+            .with_ocsp_responder_uri("")
+            .with_thumbprint(rng.hex(40))
+            .with_serial_number(format!("6F{serial_prefix}{}{number:08X}", rng.hex(22)))
+            .with_device_name(device)
+            .with_device_id(rng.guid())
+            .with_key_usages(vec!["[\"KeyEncipherment\",\"DigitalSignature\"]".to_owned()])
+            .with_extended_key_usages(vec!["[\"1.3.6.1.5.5.7.3.2\"]".to_owned()])
+            .with_certification_authority_version_number(0);
+        leaf.revocation_date_time = if status == LeafStatus::Revoked {
+            let lived = (now - start).num_seconds().max(1) as u64;
+            Nullable::Value(wire_time(start + Days::seconds(rng.below(lived) as i64)))
+        } else {
+            Nullable::Null
+        };
+        if user {
+            leaf.user_principal_name = Nullable::Value(format!("user{number:0width$}@contoso.com"));
+            leaf.user_id = Nullable::Value(rng.guid());
+        } else {
+            leaf.user_principal_name = Nullable::Null;
+            leaf.user_id = Nullable::Null;
+        }
+        leaf.device_platform = Nullable::Null;
+        leaf.additional_properties.insert("@odata.type", json!(LEAF_TYPE));
+        ca.push_leaf(leaf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-07-20T00:00:00Z").unwrap().to_utc()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_tenant() {
+        let a = Store::seeded(9, 3, 40, now());
+        let b = Store::seeded(9, 3, 40, now());
+        let c = Store::seeded(10, 3, 40, now());
+        let json = |store: &Store| {
+            serde_json::to_string(&store.cas.iter().map(|ca| (&ca.entity, &ca.leaves)).collect::<Vec<_>>()).unwrap()
+        };
+        assert_eq!(json(&a), json(&b));
+        assert_ne!(json(&a), json(&c));
+        assert_eq!(a.cas.len(), 4);
+        assert!(a.cas[0].leaves.is_empty(), "the root issues no leaf certificates");
+        for ca in &a.cas[1..] {
+            assert_eq!(ca.leaves.len(), 40);
+            let serials: std::collections::HashSet<_> =
+                ca.leaves.iter().map(|leaf| leaf.serial_number.clone()).collect();
+            assert_eq!(serials.len(), 40, "serial numbers are unique per CA");
+        }
+    }
+
+    #[test]
+    fn statuses_are_mixed_and_dates_agree_with_them() {
+        let store = Store::seeded(1, 2, 500, now());
+        let leaves: Vec<_> = store.cas.iter().flat_map(|ca| &ca.leaves).collect();
+        let count =
+            |status: LeafStatus| leaves.iter().filter(|leaf| leaf.certificate_status == Some(status.clone())).count();
+        let (active, revoked, expired) =
+            (count(LeafStatus::Active), count(LeafStatus::Revoked), count(LeafStatus::Expired));
+        assert!(active > 700 && revoked > 40 && expired > 40, "{active} {revoked} {expired}");
+        for leaf in leaves {
+            let end = leaf.validity_end_date_time.value().unwrap().to_utc();
+            let text = leaf.validity_end_date_time.value().unwrap().to_string();
+            assert!(text.ends_with('Z') && !text.contains('.'), "{text}");
+            match leaf.certificate_status {
+                Some(LeafStatus::Expired) => assert!(end < now()),
+                Some(LeafStatus::Active) => assert!(end > now() && leaf.revocation_date_time.is_null()),
+                Some(LeafStatus::Revoked) => assert!(leaf.revocation_date_time.is_value()),
+                _ => unreachable!(),
+            }
+        }
+    }
+}
