@@ -52,9 +52,13 @@ pub mod __private {
     #[cfg(feature = "http")]
     pub use crate::api::private::*;
     pub use crate::enums::{Enum, deserialize_enum, parse_error, unknown_member};
-    pub use crate::object::{Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object};
+    pub use crate::object::{
+        HasAdditionalProperties, Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object,
+    };
     #[cfg(feature = "schemars")]
     pub use crate::schema::from_file as schema_from_file;
+    #[cfg(feature = "schemars")]
+    pub use crate::schemars_impl;
     pub use crate::{enum_impls, serde_object};
 
     /// The std names generated files use, imported with one glob (the code generator refuses

@@ -21,8 +21,18 @@ use crate::path::{self, ElementsSeed, NullableSeed};
 use crate::support::additional_properties::PropertyKey;
 use crate::support::{AdditionalProperties, Nullable};
 
+/// Where an object keeps the properties and annotations it does not model (generated types:
+/// their `additional_properties` field, implemented by [`serde_object!`](crate::serde_object)).
+pub trait HasAdditionalProperties {
+    /// The properties and annotations the type does not model.
+    fn additional_properties(&self) -> &AdditionalProperties;
+
+    /// The same, to fill in while reading.
+    fn additional_properties_mut(&mut self) -> &mut AdditionalProperties;
+}
+
 /// A JSON object type with a fixed list of modelled properties. Implemented by generated code.
-pub trait Object: Default {
+pub trait Object: Default + HasAdditionalProperties {
     /// The Graph name, for `expected a ... object`.
     const GRAPH_NAME: &'static str;
     /// The wire names of the modelled properties, in wire order: property `i` is
@@ -49,12 +59,6 @@ pub trait Object: Default {
     ///
     /// The writer's.
     fn write_properties<W: PropertyWriter>(&self, writer: &mut W) -> Result<(), W::Error>;
-
-    /// The properties and annotations the type does not model.
-    fn additional_properties(&self) -> &AdditionalProperties;
-
-    /// The same, to fill in while reading.
-    fn additional_properties_mut(&mut self) -> &mut AdditionalProperties;
 
     /// After the whole object has been read: the name of a required property that is missing.
     /// (Generated types have none: any property may be absent.)
@@ -330,11 +334,22 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// `Serialize` and `Deserialize` for a generated [`Object`] type, through [`serialize_object`]
-/// and [`deserialize_object`] (for generated code only).
+/// and [`deserialize_object`], and its [`HasAdditionalProperties`] (its `additional_properties`
+/// field) (for generated code only).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! serde_object {
     ($type:ty) => {
+        impl $crate::__private::HasAdditionalProperties for $type {
+            fn additional_properties(&self) -> &$crate::AdditionalProperties {
+                &self.additional_properties
+            }
+
+            fn additional_properties_mut(&mut self) -> &mut $crate::AdditionalProperties {
+                &mut self.additional_properties
+            }
+        }
+
         impl ::serde::Serialize for $type {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 $crate::__private::serialize_object(self, serializer)

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::object::{self, Object, PropertyReader, PropertyWriter, Slot};
+use crate::object::{self, HasAdditionalProperties, Object, PropertyReader, PropertyWriter, Slot};
 use crate::support::AdditionalProperties;
 
 /// `@odata.context`: the page's context URL.
@@ -162,16 +162,18 @@ impl<T: DeserializeOwned> Object for PageRepr<T> {
         writer.property(2, &self.odata_next_link)
     }
 
+    fn missing_property(&self) -> Option<&'static str> {
+        self.value.is_none().then_some(VALUE)
+    }
+}
+
+impl<T> HasAdditionalProperties for PageRepr<T> {
     fn additional_properties(&self) -> &AdditionalProperties {
         &self.additional_properties
     }
 
     fn additional_properties_mut(&mut self) -> &mut AdditionalProperties {
         &mut self.additional_properties
-    }
-
-    fn missing_property(&self) -> Option<&'static str> {
-        self.value.is_none().then_some(VALUE)
     }
 }
 

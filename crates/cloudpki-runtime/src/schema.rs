@@ -149,3 +149,25 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for crate::SingleValue<T> {
         .unwrap_or_default()
     }
 }
+
+/// `schemars::JsonSchema` for a generated type, read from its committed schema file (for
+/// generated code only): `schemars_impl!(Type, "Type", include_str!("..."), [("#/$defs/X", X)])`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! schemars_impl {
+    ($type:ty, $name:literal, $file:expr, [$(($reference:literal, $dependency:ty)),* $(,)?]) => {
+        impl ::schemars::JsonSchema for $type {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($name)
+            }
+
+            #[allow(unused_variables)]
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                $crate::__private::schema_from_file(
+                    $file,
+                    &[$(($reference, generator.subschema_for::<$dependency>())),*],
+                )
+            }
+        }
+    };
+}

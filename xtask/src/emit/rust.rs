@@ -13,7 +13,7 @@
 //! is spelled out (`crate::Nullable`, `::serde::Serializer`).
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::{EnumDef, FieldDef, Model, ObjectDef, ObjectKind, Shape, TypeDef, ValueType, primitive_rust_name};
 use crate::spec::model::Primitive;
@@ -243,8 +243,7 @@ fn argument_type(model: &Model, field: &FieldDef) -> TokenStream {
 fn object_items(model: &Model, object: &ObjectDef) -> TokenStream {
     let type_ident = ident(&object.rust_name);
     let struct_docs = docs(&format!(
-        "{}\n\nAny property may be absent (`$select`): `Option` when `null` is an error, \
-         [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*` setters.",
+        "{}\n\nAny property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.",
         object.description
     ));
     let fields = object.fields.iter().map(|field| {
@@ -330,13 +329,6 @@ fn object_items(model: &Model, object: &ObjectDef) -> TokenStream {
                 Ok(())
             }
 
-            fn additional_properties(&self) -> &crate::AdditionalProperties {
-                &self.additional_properties
-            }
-
-            fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-                &mut self.additional_properties
-            }
         }
 
         crate::__private::serde_object!(#type_ident);
@@ -391,29 +383,20 @@ fn object_references(model: &Model, object: &ObjectDef) -> Vec<String> {
     direct
 }
 
-/// `schemars::JsonSchema`, reading the committed schema file.
+/// `schemars::JsonSchema`, reading the committed schema file (through the runtime's macro).
 fn json_schema_impl(rust_name: &str, references: Vec<String>) -> TokenStream {
     let type_ident = ident(rust_name);
     let name = lit(rust_name);
     let file = lit(&format!("../../schema/{rust_name}.json"));
-    let generator = if references.is_empty() { format_ident!("_generator") } else { format_ident!("generator") };
     let references = references.iter().map(|dep| {
         // The file refers to its own type as `#` (see `emit::json_schema`).
         let reference = if dep == rust_name { lit("#") } else { lit(&format!("#/$defs/{dep}")) };
         let dep = ident(dep);
-        quote! { (#reference, generator.subschema_for::<crate::#dep>()) }
+        quote! { (#reference, crate::#dep) }
     });
     quote! {
         #[cfg(feature = "schemars")]
-        impl ::schemars::JsonSchema for #type_ident {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(#name)
-            }
-
-            fn json_schema(#generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                crate::__private::schema_from_file(::core::include_str!(#file), &[#(#references),*])
-            }
-        }
+        crate::__private::schemars_impl!(#type_ident, #name, ::core::include_str!(#file), [#(#references),*]);
     }
 }
 

@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// The parameters of the activate action.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActivateRequest {
@@ -65,23 +63,10 @@ impl crate::__private::Object for ActivateRequest {
         writer.property(0, &self.certification_authority_version)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(ActivateRequest);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for ActivateRequest {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("ActivateRequest")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!("../../schema/ActivateRequest.json"),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    ActivateRequest, "ActivateRequest",
+    ::core::include_str!("../../schema/ActivateRequest.json"), []
+);

@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// A cloud certification authority (Intune Cloud PKI), root or issuing.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthority {
@@ -563,69 +561,24 @@ impl crate::__private::Object for CloudCertificationAuthority {
         writer.property(38, &self.versions)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(CloudCertificationAuthority);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthority {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthority")
-    }
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!("../../schema/CloudCertificationAuthority.json"),
-            &[
-                (
-                    "#/$defs/CloudCertificationAuthorityCertificateKeySize",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityCertificateKeySize,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityHashingAlgorithm",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityHashingAlgorithm,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityKeyPlatformType",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityKeyPlatformType,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityLeafCertificate",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityLeafCertificate,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityStatus",
-                    generator.subschema_for::<crate::CloudCertificationAuthorityStatus>(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityType",
-                    generator.subschema_for::<crate::CloudCertificationAuthorityType>(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityVersion",
-                    generator
-                        .subschema_for::<crate::CloudCertificationAuthorityVersion>(),
-                ),
-                (
-                    "#/$defs/ExtendedKeyUsage",
-                    generator.subschema_for::<crate::ExtendedKeyUsage>(),
-                ),
-            ],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthority, "CloudCertificationAuthority",
+    ::core::include_str!("../../schema/CloudCertificationAuthority.json"),
+    [("#/$defs/CloudCertificationAuthorityCertificateKeySize", crate
+    ::CloudCertificationAuthorityCertificateKeySize),
+    ("#/$defs/CloudCertificationAuthorityHashingAlgorithm", crate
+    ::CloudCertificationAuthorityHashingAlgorithm),
+    ("#/$defs/CloudCertificationAuthorityKeyPlatformType", crate
+    ::CloudCertificationAuthorityKeyPlatformType),
+    ("#/$defs/CloudCertificationAuthorityLeafCertificate", crate
+    ::CloudCertificationAuthorityLeafCertificate),
+    ("#/$defs/CloudCertificationAuthorityStatus", crate
+    ::CloudCertificationAuthorityStatus), ("#/$defs/CloudCertificationAuthorityType",
+    crate ::CloudCertificationAuthorityType),
+    ("#/$defs/CloudCertificationAuthorityVersion", crate
+    ::CloudCertificationAuthorityVersion), ("#/$defs/ExtendedKeyUsage", crate
+    ::ExtendedKeyUsage)]
+);

@@ -164,16 +164,9 @@ impl CloudCertificationAuthorityCertificateKeySize {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityCertificateKeySize);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityCertificateKeySize {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityCertificateKeySize")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityCertificateKeySize.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityCertificateKeySize,
+    "CloudCertificationAuthorityCertificateKeySize",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityCertificateKeySize.json"),
+    []
+);

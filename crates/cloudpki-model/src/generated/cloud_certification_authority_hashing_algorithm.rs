@@ -132,16 +132,9 @@ impl CloudCertificationAuthorityHashingAlgorithm {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityHashingAlgorithm);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityHashingAlgorithm {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityHashingAlgorithm")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityHashingAlgorithm.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityHashingAlgorithm,
+    "CloudCertificationAuthorityHashingAlgorithm",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityHashingAlgorithm.json"),
+    []
+);

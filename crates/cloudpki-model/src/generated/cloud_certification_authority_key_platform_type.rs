@@ -124,16 +124,9 @@ impl CloudCertificationAuthorityKeyPlatformType {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityKeyPlatformType);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityKeyPlatformType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityKeyPlatformType")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityKeyPlatformType.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityKeyPlatformType,
+    "CloudCertificationAuthorityKeyPlatformType",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityKeyPlatformType.json"),
+    []
+);

@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// Entity that represents a leaf certificate issued by a cloud certification authority.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthorityLeafCertificate {
@@ -333,38 +331,15 @@ impl crate::__private::Object for CloudCertificationAuthorityLeafCertificate {
         writer.property(21, &self.cloud_certification_authority_version)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(CloudCertificationAuthorityLeafCertificate);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityLeafCertificate {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityLeafCertificate")
-    }
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityLeafCertificate.json"
-            ),
-            &[
-                (
-                    "#/$defs/CloudCertificationAuthorityLeafCertificateStatus",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityLeafCertificateStatus,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityVersion",
-                    generator
-                        .subschema_for::<crate::CloudCertificationAuthorityVersion>(),
-                ),
-            ],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityLeafCertificate,
+    "CloudCertificationAuthorityLeafCertificate",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityLeafCertificate.json"),
+    [("#/$defs/CloudCertificationAuthorityLeafCertificateStatus", crate
+    ::CloudCertificationAuthorityLeafCertificateStatus),
+    ("#/$defs/CloudCertificationAuthorityVersion", crate
+    ::CloudCertificationAuthorityVersion)]
+);

@@ -132,16 +132,9 @@ impl CloudCertificationAuthorityLeafCertificateStatus {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityLeafCertificateStatus);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityLeafCertificateStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityLeafCertificateStatus")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityLeafCertificateStatus.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityLeafCertificateStatus,
+    "CloudCertificationAuthorityLeafCertificateStatus",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityLeafCertificateStatus.json"),
+    []
+);

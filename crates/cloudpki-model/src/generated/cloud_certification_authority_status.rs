@@ -150,14 +150,7 @@ impl CloudCertificationAuthorityStatus {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityStatus);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityStatus")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!("../../schema/CloudCertificationAuthorityStatus.json"),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityStatus, "CloudCertificationAuthorityStatus",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityStatus.json"), []
+);

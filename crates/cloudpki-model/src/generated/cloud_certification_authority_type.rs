@@ -137,14 +137,7 @@ impl CloudCertificationAuthorityType {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityType);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityType")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!("../../schema/CloudCertificationAuthorityType.json"),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityType, "CloudCertificationAuthorityType",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityType.json"), []
+);

@@ -5,9 +5,7 @@ use crate::__private::prelude::*;
 /// One version of a cloud certification authority: each renewal makes a new one (added in 2026-04;
 /// no documentation page).
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthorityVersion {
@@ -307,45 +305,16 @@ impl crate::__private::Object for CloudCertificationAuthorityVersion {
         writer.property(18, &self.version_number)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(CloudCertificationAuthorityVersion);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityVersion {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityVersion")
-    }
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!("../../schema/CloudCertificationAuthorityVersion.json"),
-            &[
-                (
-                    "#/$defs/CloudCertificationAuthorityKeyPlatformType",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityKeyPlatformType,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityVersionStatus",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityVersionStatus,
-                        >(),
-                ),
-                (
-                    "#/$defs/CloudCertificationAuthorityVersionUsage",
-                    generator
-                        .subschema_for::<
-                            crate::CloudCertificationAuthorityVersionUsage,
-                        >(),
-                ),
-            ],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityVersion, "CloudCertificationAuthorityVersion",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityVersion.json"),
+    [("#/$defs/CloudCertificationAuthorityKeyPlatformType", crate
+    ::CloudCertificationAuthorityKeyPlatformType),
+    ("#/$defs/CloudCertificationAuthorityVersionStatus", crate
+    ::CloudCertificationAuthorityVersionStatus),
+    ("#/$defs/CloudCertificationAuthorityVersionUsage", crate
+    ::CloudCertificationAuthorityVersionUsage)]
+);

@@ -183,16 +183,8 @@ impl CloudCertificationAuthorityVersionStatus {
 }
 crate::__private::enum_impls!(CloudCertificationAuthorityVersionStatus);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityVersionStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityVersionStatus")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityVersionStatus.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityVersionStatus, "CloudCertificationAuthorityVersionStatus",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityVersionStatus.json"),
+    []
+);

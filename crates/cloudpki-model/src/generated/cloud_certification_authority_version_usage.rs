@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// How one version of a cloud certification authority is used.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthorityVersionUsage {
@@ -60,25 +58,10 @@ impl crate::__private::Object for CloudCertificationAuthorityVersionUsage {
         writer.property(0, &self.issued_staged_leaf_certificate_count)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(CloudCertificationAuthorityVersionUsage);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for CloudCertificationAuthorityVersionUsage {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("CloudCertificationAuthorityVersionUsage")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/CloudCertificationAuthorityVersionUsage.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    CloudCertificationAuthorityVersionUsage, "CloudCertificationAuthorityVersionUsage",
+    ::core::include_str!("../../schema/CloudCertificationAuthorityVersionUsage.json"), []
+);

@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// An extended key usage of a certification authority, as a name and an object identifier.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExtendedKeyUsage {
@@ -67,23 +65,10 @@ impl crate::__private::Object for ExtendedKeyUsage {
         writer.property(1, &self.object_identifier)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(ExtendedKeyUsage);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for ExtendedKeyUsage {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("ExtendedKeyUsage")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!("../../schema/ExtendedKeyUsage.json"),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    ExtendedKeyUsage, "ExtendedKeyUsage",
+    ::core::include_str!("../../schema/ExtendedKeyUsage.json"), []
+);

@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// The parameters of the revokeLeafCertificateBySerialNumber action.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevokeLeafCertificateBySerialNumberRequest {
@@ -60,25 +58,12 @@ impl crate::__private::Object for RevokeLeafCertificateBySerialNumberRequest {
         writer.property(0, &self.certificate_serial_number)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(RevokeLeafCertificateBySerialNumberRequest);
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for RevokeLeafCertificateBySerialNumberRequest {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("RevokeLeafCertificateBySerialNumberRequest")
-    }
-    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/RevokeLeafCertificateBySerialNumberRequest.json"
-            ),
-            &[],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    RevokeLeafCertificateBySerialNumberRequest,
+    "RevokeLeafCertificateBySerialNumberRequest",
+    ::core::include_str!("../../schema/RevokeLeafCertificateBySerialNumberRequest.json"),
+    []
+);

@@ -4,9 +4,7 @@
 use crate::__private::prelude::*;
 /// The parameters of the uploadExternallySignedCertificationAuthorityCertificate action.
 ///
-/// Any property may be absent (`$select`): `Option` when `null` is an error,
-/// [`Nullable`](crate::Nullable) when not. Build it with [`new`](Self::new) and the `with_*`
-/// setters.
+/// Any property may be absent (`$select`); build it with [`new`](Self::new) and `with_*`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UploadExternallySignedCertificationAuthorityCertificateRequest {
@@ -99,35 +97,14 @@ for UploadExternallySignedCertificationAuthorityCertificateRequest {
         writer.property(2, &self.certification_authority_version)?;
         Ok(())
     }
-    fn additional_properties(&self) -> &crate::AdditionalProperties {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        &mut self.additional_properties
-    }
 }
 crate::__private::serde_object!(
     UploadExternallySignedCertificationAuthorityCertificateRequest
 );
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema
-for UploadExternallySignedCertificationAuthorityCertificateRequest {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed(
-            "UploadExternallySignedCertificationAuthorityCertificateRequest",
-        )
-    }
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::__private::schema_from_file(
-            ::core::include_str!(
-                "../../schema/UploadExternallySignedCertificationAuthorityCertificateRequest.json"
-            ),
-            &[
-                (
-                    "#/$defs/TrustChainCertificate",
-                    generator.subschema_for::<crate::TrustChainCertificate>(),
-                ),
-            ],
-        )
-    }
-}
+crate::__private::schemars_impl!(
+    UploadExternallySignedCertificationAuthorityCertificateRequest,
+    "UploadExternallySignedCertificationAuthorityCertificateRequest",
+    ::core::include_str!("../../schema/UploadExternallySignedCertificationAuthorityCertificateRequest.json"),
+    [("#/$defs/TrustChainCertificate", crate ::TrustChainCertificate)]
+);
