@@ -145,7 +145,7 @@ fn write_certificate<W: Write>(out: &mut W, style: Style, index: usize, rng: &mu
 }
 
 /// `2026-07-20T13:52:25Z`.
-fn date_time_z(seconds: i64) -> String {
+pub(crate) fn date_time_z(seconds: i64) -> String {
     let (date, time) = civil(seconds);
     format!("{date}T{time}Z")
 }
@@ -177,7 +177,7 @@ fn civil(seconds: i64) -> (String, String) {
 }
 
 /// A 36-character lowercase GUID.
-fn write_guid<W: Write>(out: &mut W, rng: &mut Rng) -> io::Result<()> {
+pub(crate) fn write_guid<W: Write>(out: &mut W, rng: &mut Rng) -> io::Result<()> {
     let a = rng.next();
     let b = rng.next();
     write!(
@@ -192,7 +192,7 @@ fn write_guid<W: Write>(out: &mut W, rng: &mut Rng) -> io::Result<()> {
 }
 
 /// `len` uppercase hexadecimal digits.
-fn write_hex<W: Write>(out: &mut W, rng: &mut Rng, len: usize) -> io::Result<()> {
+pub(crate) fn write_hex<W: Write>(out: &mut W, rng: &mut Rng, len: usize) -> io::Result<()> {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut text = Vec::with_capacity(len);
     while text.len() < len {
@@ -209,10 +209,10 @@ fn write_hex<W: Write>(out: &mut W, rng: &mut Rng, len: usize) -> io::Result<()>
 }
 
 /// SplitMix64: small, fast, deterministic.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -220,7 +220,7 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, bound: u64) -> u64 {
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
         self.next() % bound
     }
 }
