@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Issue 11's benchmarks: the `cloudpki` CLI against `cloudpki-fake`, on loopback only.
+#
+#   bash benchmarks/issue11.sh            # every case (a few minutes)
+#   CASES="list" bash benchmarks/issue11.sh
+#   CASES="cli kiota" RATES="20" bash benchmarks/issue11.sh
+#
+# (a) list:  100,000 certificates, `cloudpki cert list --ca <id> -o ndjson > /dev/null`, under
+#            /usr/bin/time -v: certificates per second, peak RSS of the CLI.
+# (b) cli:   bulk revocation of 30 x R active certificates under `--throttle R` (429 without
+#            Retry-After past R requests per second) and `--latency 150ms`, with the CLI's
+#            default settings (`cloudpki cert revoke --ca <id> --from ids --yes`).
+# (c) kiota: the same with `RetryPolicy::kiota()` (3 retries, 3 s base, no adaptive pacing) at
+#            the CLI's default concurrency (16), through the example `bulk_bench`.
+#
+# Needs: cargo, jq, /usr/bin/time (Debian package `time`), curl.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CASES=${CASES:-"list cli kiota"}
+RATES=${RATES:-"20 100"}
+LIST_CERTS=${LIST_CERTS:-100000}
+LATENCY=${LATENCY:-150ms}
+CONCURRENCY=16 # the CLI's default --concurrency, for the Kiota-style run
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/issue11.XXXXXX")
+
+for tool in jq curl; do
+    command -v "$tool" >/dev/null || { echo "error: $tool is required" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "error: /usr/bin/time is required (apt-get install time)" >&2; exit 2; }
+
+echo "building release binaries..." >&2
+cargo build --release -q -p cloudpki-cli -p cloudpki-fake
+cargo build --release -q -p cloudpki-client --example bulk_bench
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+CLI=$TARGET/release/cloudpki
+FAKE=$TARGET/release/cloudpki-fake
+BENCH=$TARGET/release/examples/bulk_bench
+
+FAKE_PID=""
+stop_fake() {
+    if [ -n "$FAKE_PID" ]; then
+        kill "$FAKE_PID" 2>/dev/null || true
+        wait "$FAKE_PID" 2>/dev/null || true
+        FAKE_PID=""
+    fi
+}
+trap 'stop_fake; rm -rf "$WORK"' EXIT
+
+# start_fake ARGS...: starts the fake on 127.0.0.1 port 0; sets BASE, ADMIN, GRAPH_TOKEN, CA.
+start_fake() {
+    : >"$WORK/fake.out"
+    "$FAKE" --addr 127.0.0.1:0 "$@" >"$WORK/fake.out" 2>"$WORK/fake.err" &
+    FAKE_PID=$!
+    for _ in $(seq 1 600); do
+        [ "$(wc -l <"$WORK/fake.out")" -ge 2 ] && break
+        kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.err" >&2; exit 1; }
+        sleep 0.1
+    done
+    BASE=$(sed -n 1p "$WORK/fake.out")
+    GRAPH_TOKEN=$(sed -n 2p "$WORK/fake.out" | sed 's/^token: //')
+    export GRAPH_TOKEN
+    ADMIN=${BASE%/beta}/_fake
+    # The issuing CA (the root comes first and has no leaf certificates).
+    CA=$("$CLI" --base-url "$BASE" -o ndjson ca list |
+        jq -r 'select(.cloudCertificationAuthorityType == "issuingCertificationAuthority") | .id' |
+        head -n 1)
+}
+
+stats() { curl -s "$ADMIN/stats"; }
+
+now() { date +%s.%N; }
+
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+
+ROWS_LIST=()
+ROWS_REVOKE=()
+NOTES=()
+
+case_list() {
+    start_fake --cas 1 --certs "$LIST_CERTS"
+    local t0 t1 count
+    t0=$(now)
+    /usr/bin/time -v -o "$WORK/time.txt" "$CLI" --base-url "$BASE" -o ndjson cert list --ca "$CA" >"$WORK/list.ndjson"
+    t1=$(now)
+    count=$(wc -l <"$WORK/list.ndjson")
+    rm -f "$WORK/list.ndjson"
+    # The same to /dev/null, as the issue asks (the count above checks it is complete).
+    t0=$(now)
+    /usr/bin/time -v -o "$WORK/time.txt" "$CLI" --base-url "$BASE" -o ndjson cert list --ca "$CA" >/dev/null
+    t1=$(now)
+    local wall rss pages
+    wall=$(calc "$t1 - $t0")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+    pages=$(stats | jq '.requests.listCloudCertificationAuthorityLeafCertificates')
+    stop_fake
+    ROWS_LIST+=("| $count | $(printf '%.2f' "$wall") s | $(printf '%.0f' "$(calc "$count / $wall")") | $(printf '%.1f' "$(calc "$rss / 1024")") MiB | $((pages / 2)) |")
+}
+
+# revoke_case KIND R: KIND is cli or kiota.
+revoke_case() {
+    local kind=$1 rate=$2 n certs
+    n=$((30 * rate))
+    certs=$((n * 13 / 10 + 50)) # about 85 % of seeded certificates are active
+    start_fake --cas 1 --certs "$certs" --throttle "$rate" --latency "$LATENCY"
+    # The targets: the first 30 x R active certificates (a listing before the clock starts).
+    "$CLI" --base-url "$BASE" -o ndjson cert list --ca "$CA" --status active >"$WORK/active.ndjson"
+    jq -r .id "$WORK/active.ndjson" | head -n "$n" >"$WORK/ids" || true
+    [ "$(wc -l <"$WORK/ids")" -eq "$n" ] || { echo "error: fewer than $n active certificates" >&2; exit 1; }
+    sleep 1.5 # let the throttle's window empty
+    curl -s -X POST "$ADMIN/stats/reset" >/dev/null
+    local t0 t1 status=0 lost=0
+    t0=$(now)
+    if [ "$kind" = cli ]; then
+        "$CLI" --base-url "$BASE" cert revoke --ca "$CA" --from "$WORK/ids" --yes >"$WORK/out" 2>"$WORK/err" || status=$?
+    else
+        "$BENCH" "$BASE" "$CA" "$WORK/ids" --policy kiota --concurrency "$CONCURRENCY" >"$WORK/out" 2>"$WORK/err" || status=$?
+    fi
+    t1=$(now)
+    stats >"$WORK/stats.json"
+    stop_fake
+    local wall floor ratio throttled per other once twice missing extra
+    wall=$(calc "$t1 - $t0")
+    floor=$(calc "$n / $rate")
+    ratio=$(calc "$wall / $floor")
+    throttled=$(jq '.throttled' "$WORK/stats.json")
+    per=$(calc "$throttled / $n")
+    other=$(jq '[.requests | to_entries[] | select(.key != "revokeLeafCertificate") | .value] | add // 0' "$WORK/stats.json")
+    # Exactly once: every target revoked once, nothing else revoked.
+    jq -R . "$WORK/ids" | jq -s . >"$WORK/ids.json"
+    once=$(jq --slurpfile ids "$WORK/ids.json" '[$ids[0][] as $id | select(.revocations[$id] == 1)] | length' "$WORK/stats.json")
+    twice=$(jq '[.revocations[] | select(. > 1)] | length' "$WORK/stats.json")
+    missing=$(jq --slurpfile ids "$WORK/ids.json" '[$ids[0][] as $id | select((.revocations[$id] // 0) == 0)] | length' "$WORK/stats.json")
+    extra=$(jq --slurpfile ids "$WORK/ids.json" '(.revocations | keys) - $ids[0] | length' "$WORK/stats.json")
+    if [ "$kind" = kiota ]; then
+        lost=$(jq '.failed' "$WORK/out")
+    else
+        lost=$missing
+    fi
+    local label
+    if [ "$kind" = cli ]; then label="CLI defaults"; else label="Kiota-style (3 × 3 s, c=$CONCURRENCY)"; fi
+    ROWS_REVOKE+=("| $label | $rate | $n | $(printf '%.1f' "$wall") s | $(printf '%.0f' "$floor") s | **$(printf '%.3f' "$ratio")** | $throttled | **$(printf '%.3f' "$per")** | $lost | $once / $twice / $extra | $other | $status |")
+}
+
+for c in $CASES; do
+    case $c in
+        list) case_list ;;
+        cli | kiota) for r in $RATES; do revoke_case "$c" "$r"; done ;;
+        *) echo "unknown case $c" >&2; exit 2 ;;
+    esac
+done
+
+echo
+echo "$(uname -sm), $(nproc) CPUs, $(rustc --version)"
+if [ ${#ROWS_LIST[@]} -gt 0 ]; then
+    echo
+    echo "| certificates | wall | certificates/s | peak RSS (CLI) | pages |"
+    echo "|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${ROWS_LIST[@]}"
+fi
+if [ ${#ROWS_REVOKE[@]} -gt 0 ]; then
+    echo
+    echo "| client | R | revocations | wall | floor | wall / floor | throttled | throttled / revocation | lost | revoked once / twice / non-targets | other requests | exit |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+    printf '%s\n' "${ROWS_REVOKE[@]}"
+fi
