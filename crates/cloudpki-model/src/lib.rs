@@ -36,6 +36,27 @@
 //! );
 //! # let _ = Nullable::<String>::Absent;
 //! ```
+//!
+//! Outside this crate, values are built with `new` and the `with_*` setters:
+//!
+//! ```
+//! use cloudpki_model::{CloudCertificationAuthorityLeafCertificate as Certificate, RevokeLeafCertificateRequest};
+//!
+//! let certificate = Certificate::new().with_id("a").with_subject_name("CN=kiosk-01");
+//! assert_eq!(certificate.id.as_deref(), Some("a"));
+//! let body = RevokeLeafCertificateRequest::new("a");
+//! assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"leafCertificateId":"a"}"#);
+//! ```
+//!
+//! and never with a struct literal, so that a property added to the spec later is not a
+//! breaking change:
+//!
+//! ```compile_fail
+//! let certificate = cloudpki_model::CloudCertificationAuthorityLeafCertificate {
+//!     id: Some("a".to_owned()),
+//!     ..Default::default()
+//! };
+//! ```
 
 #[rustfmt::skip]
 mod generated;
