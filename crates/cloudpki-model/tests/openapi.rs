@@ -125,11 +125,10 @@ fn documented_payloads_validate_against_the_operations() {
         if response.is_empty() {
             continue;
         }
-        let (path, item) = document_operation(operation_id);
+        let (path, method, item) = document_operation(operation_id);
         let escaped = path.replace('~', "~0").replace('/', "~1");
         let responses = item["responses"].as_object().expect("responses");
         let status = responses.keys().find(|s| s.starts_with('2')).expect("a 2xx response");
-        let (method, _) = document_method(operation_id);
         let validator =
             validator_at(&format!("/paths/{escaped}/{method}/responses/{status}/content/application~1json/schema"));
         let aliases: Vec<&str> = cloudpki_model::registry::ALIASES
@@ -154,26 +153,13 @@ fn documented_payloads_validate_against_the_operations() {
     assert!(!list_200.is_valid(&json!({"value": [{"certificateStatus": 1}]})));
 }
 
-/// The path and operation object of `operation_id`.
-fn document_operation(operation_id: &str) -> (String, Value) {
+/// The path, method and operation object of `operation_id`.
+fn document_operation(operation_id: &str) -> (String, String, Value) {
     let document = openapi();
     for (path, item) in document["paths"].as_object().expect("paths") {
-        for operation in item.as_object().expect("path item").values() {
-            if operation["operationId"] == operation_id {
-                return (path.clone(), operation.clone());
-            }
-        }
-    }
-    panic!("no operation {operation_id}")
-}
-
-/// The method of `operation_id`.
-fn document_method(operation_id: &str) -> (String, Value) {
-    let document = openapi();
-    for item in document["paths"].as_object().expect("paths").values() {
         for (method, operation) in item.as_object().expect("path item") {
             if operation["operationId"] == operation_id {
-                return (method.clone(), operation.clone());
+                return (path.clone(), method.clone(), operation.clone());
             }
         }
     }

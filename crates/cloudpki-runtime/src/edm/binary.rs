@@ -1,9 +1,6 @@
 //! [`Binary`]: an OData `Edm.Binary` (base64 text) that keeps its exact spelling.
 
-use std::fmt;
 use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::error::describe_char_at;
 use super::{EdmParseError, EdmText};
@@ -225,33 +222,7 @@ impl TryFrom<String> for Binary {
     }
 }
 
-impl fmt::Display for Binary {
-    /// Writes the exact text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl fmt::Debug for Binary {
-    /// Writes `Binary("AQID")`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Binary").field(&self.as_str()).finish()
-    }
-}
-
-impl Serialize for Binary {
-    /// Writes the exact text as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Binary {
-    /// Accepts a string only; see [`Binary::parse`].
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::deserialize_text(deserializer)
-    }
-}
+super::text_type_impls!(Binary);
 
 #[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Binary {

@@ -1,10 +1,8 @@
 //! [`Date`]: an OData `Edm.Date` (`YYYY-MM-DD`).
 
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{EdmParseError, EdmText, ascii_str, two_digits};
 
@@ -131,33 +129,7 @@ impl From<Date> for NaiveDate {
     }
 }
 
-impl fmt::Display for Date {
-    /// Writes the exact text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl fmt::Debug for Date {
-    /// Writes `Date("2026-07-20")`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Date").field(&self.as_str()).finish()
-    }
-}
-
-impl Serialize for Date {
-    /// Writes the exact text as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    /// Accepts a string only; see [`Date::parse`].
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::deserialize_text(deserializer)
-    }
-}
+super::text_type_impls!(Date);
 
 #[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Date {

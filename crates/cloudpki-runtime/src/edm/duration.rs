@@ -1,10 +1,7 @@
 //! [`Duration`]: an OData `Edm.Duration` (an ISO 8601 day-time duration) that keeps its exact
 //! spelling.
 
-use std::fmt;
 use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{EdmParseError, EdmText, digit_value};
 
@@ -300,33 +297,7 @@ impl From<std::time::Duration> for Duration {
     }
 }
 
-impl fmt::Display for Duration {
-    /// Writes the exact text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl fmt::Debug for Duration {
-    /// Writes `Duration("P1DT2H")`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Duration").field(&self.as_str()).finish()
-    }
-}
-
-impl Serialize for Duration {
-    /// Writes the exact text as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Duration {
-    /// Accepts a string only; see [`Duration::parse`].
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::deserialize_text(deserializer)
-    }
-}
+super::text_type_impls!(Duration);
 
 #[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Duration {

@@ -1,9 +1,6 @@
 //! [`Guid`]: an OData `Edm.Guid` that keeps its exact spelling.
 
-use std::fmt;
 use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{EdmParseError, EdmText, ascii_str};
 
@@ -132,38 +129,12 @@ impl FromStr for Guid {
     }
 }
 
-impl fmt::Display for Guid {
-    /// Writes the exact text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl fmt::Debug for Guid {
-    /// Writes `Guid("8d3a5c1e-0f2b-4c6d-9e7f-a1b2c3d4e5f6")`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Guid").field(&self.as_str()).finish()
-    }
-}
+super::text_type_impls!(Guid);
 
 impl From<Guid> for u128 {
     /// Same as [`Guid::to_u128`].
     fn from(value: Guid) -> Self {
         value.to_u128()
-    }
-}
-
-impl Serialize for Guid {
-    /// Writes the exact text as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Guid {
-    /// Accepts a string only; see [`Guid::parse`].
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::deserialize_text(deserializer)
     }
 }
 

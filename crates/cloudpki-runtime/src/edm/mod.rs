@@ -67,6 +67,41 @@ trait EdmText: Sized {
     }
 }
 
+/// `Display` (the exact text), `Debug` (`Type("text")`), `Serialize` (the exact text as a
+/// string) and `Deserialize` (a string only, parsed strictly) of a text type of this module.
+macro_rules! text_type_impls {
+    ($type:ident) => {
+        impl ::std::fmt::Display for $type {
+            /// Writes the exact text.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl ::std::fmt::Debug for $type {
+            #[doc = concat!("Writes `", stringify!($type), "(\"...\")` with the exact text.")]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($type)).field(&self.as_str()).finish()
+            }
+        }
+
+        impl ::serde::Serialize for $type {
+            /// Writes the exact text as a string.
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $type {
+            #[doc = concat!("Accepts a string only; see [`", stringify!($type), "::parse`].")]
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::deserialize_text(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use text_type_impls;
+
 /// Deserializes a text type of this module from a string (anything else is an
 /// `invalid type` error); a string it rejects gives the [`EdmParseError`] message.
 fn deserialize_text<'de, T: EdmText, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {

@@ -1,10 +1,8 @@
 //! [`TimeOfDay`]: an OData `Edm.TimeOfDay` that keeps its exact spelling.
 
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::{NaiveTime, Timelike};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{EdmParseError, EdmText, ascii_str, digit_value, two_digits};
 
@@ -184,33 +182,7 @@ impl From<TimeOfDay> for NaiveTime {
     }
 }
 
-impl fmt::Display for TimeOfDay {
-    /// Writes the exact text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl fmt::Debug for TimeOfDay {
-    /// Writes `TimeOfDay("13:52:25.5")`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("TimeOfDay").field(&self.as_str()).finish()
-    }
-}
-
-impl Serialize for TimeOfDay {
-    /// Writes the exact text as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TimeOfDay {
-    /// Accepts a string only; see [`TimeOfDay::parse`].
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::deserialize_text(deserializer)
-    }
-}
+super::text_type_impls!(TimeOfDay);
 
 #[cfg(feature = "schemars")]
 impl schemars::JsonSchema for TimeOfDay {
