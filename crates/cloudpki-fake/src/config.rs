@@ -44,6 +44,27 @@ pub struct Config {
     pub now: Option<SystemTime>,
     /// How a revocation of an already revoked certificate is answered.
     pub already_revoked: AlreadyRevoked,
+    /// The shapes of single-entity answers: the live service's (bare, the default) or the doc
+    /// pages' (`{"value": {...}}`).
+    pub wire: Wire,
+    /// Whether the top-level `/deviceManagement/cloudCertificationAuthorityLeafCertificate`
+    /// collection is served. Live tenants answer it 404, and so does the fake by default.
+    pub tenant_leaves: bool,
+    /// How long a revocation is held back from the certification authority's CRL, as the
+    /// service's publication interval does (zero: the next CRL download lists it).
+    pub crl_delay: Duration,
+}
+
+/// The shapes of single-entity answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Wire {
+    /// What the live service sends: a single entity bare, with `@odata.context` (OData JSON
+    /// format; what Microsoft's SDKs read). The default.
+    #[default]
+    Live,
+    /// What the doc pages print: `{"@odata.context": ..., "value": {...}}`.
+    Docs,
 }
 
 impl Default for Config {
@@ -62,6 +83,9 @@ impl Default for Config {
             token_lifetime: Duration::from_secs(3600),
             now: None,
             already_revoked: AlreadyRevoked::Unchanged,
+            wire: Wire::Live,
+            tenant_leaves: false,
+            crl_delay: Duration::ZERO,
         }
     }
 }
@@ -116,6 +140,27 @@ impl Config {
     #[must_use]
     pub fn with_now(mut self, now: SystemTime) -> Self {
         self.now = Some(now);
+        self
+    }
+
+    /// This configuration with the doc pages' or the live service's single-entity shapes.
+    #[must_use]
+    pub fn with_wire(mut self, wire: Wire) -> Self {
+        self.wire = wire;
+        self
+    }
+
+    /// This configuration serving (or not) the top-level leaf certificate collection.
+    #[must_use]
+    pub fn with_tenant_leaves(mut self, serve: bool) -> Self {
+        self.tenant_leaves = serve;
+        self
+    }
+
+    /// This configuration with revocations held back from CRLs for `delay`.
+    #[must_use]
+    pub fn with_crl_delay(mut self, delay: Duration) -> Self {
+        self.crl_delay = delay;
         self
     }
 

@@ -72,6 +72,6 @@ mod server;
 mod stats;
 mod store;
 
-pub use config::{AlreadyRevoked, Config, ConfigError, FaultKind, FaultPlan, WritePhase, parse_duration};
+pub use config::{AlreadyRevoked, Config, ConfigError, FaultKind, FaultPlan, Wire, WritePhase, parse_duration};
 pub use server::{Fake, FakeHandle, OperationInfo, operations};
 pub use stats::Stats;
