@@ -271,6 +271,11 @@ pub enum ResponseDef {
         /// Description.
         description: String,
     },
+    /// A `$count` answer: a bare non-negative integer as `text/plain`, read as `u64`.
+    Count {
+        /// Description.
+        description: String,
+    },
     /// A shape.
     Shape {
         /// Which.

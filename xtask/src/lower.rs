@@ -256,6 +256,7 @@ impl Lowering {
                 }
             };
             let response = match (&operation.response.kind, &operation.response.type_ref) {
+                (ResponseKind::Count, _) => ResponseDef::Count { description: operation.response.description.clone() },
                 (ResponseKind::None, _) | (_, None) => {
                     ResponseDef::None { description: operation.response.description.clone() }
                 }

@@ -119,13 +119,13 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for crate::SingleEntity<T> {
                     "description": "The documented wrapper.",
                     "properties": {"value": reference.clone()},
                     "required": ["value"],
-                    "propertyNames": wrapper_names.clone(),
+                    "propertyNames": wrapper_names,
                     "additionalProperties": true,
                 },
                 {
-                    "description": "The bare value: anything but a wrapper (an entity has no `value` property).",
+                    "description": "The bare value, as the live service sends it: no Graph entity or complex type has a `value` property.",
                     "allOf": [reference],
-                    "not": {"required": ["value"], "propertyNames": wrapper_names},
+                    "properties": {"value": false},
                 },
             ],
         }))

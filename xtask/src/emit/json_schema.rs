@@ -157,9 +157,11 @@ pub fn shape_schema(model: &Model, shape: &Shape, description: Option<&str>) -> 
                     "additionalProperties": true,
                 },
                 {
-                    "description": "The bare value: anything but a wrapper (an entity has no `value` property).",
+                    // `value: false` rather than a `not`: generators read it (openapi-typescript
+                    // makes it `value?: never`), so the two branches are told apart by type.
+                    "description": "The bare value, as the live service sends it: no Graph entity or complex type has a `value` property.",
                     "allOf": [reference(model, id)],
-                    "not": {"required": ["value"], "propertyNames": wrapper_member_names()},
+                    "properties": {"value": false},
                 },
             ],
         }),

@@ -143,6 +143,10 @@ fn operation_object(model: &Model, operation: &OperationDef) -> Value {
     }
     let success = match &operation.response {
         ResponseDef::None { description } => json!({ "204": {"description": description} }),
+        ResponseDef::Count { description } => json!({ "200": {
+            "description": description,
+            "content": {"text/plain": {"schema": {"type": "integer", "format": "int64", "minimum": 0}}},
+        }}),
         ResponseDef::Shape { shape, description } => {
             // A route's POST creates (201); everything else answers 200.
             let status = if operation.method == HttpMethod::Post && operation.kind == OperationKind::Route {

@@ -164,11 +164,14 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
         ResponseDef::None { description } => {
             (quote!(()), format!("Nothing: {description}"), quote!(crate::__private::parse_nothing(body)))
         }
+        ResponseDef::Count { description } => (quote!(u64), description.clone(), quote!(crate::__private::parse_count(body))),
         ResponseDef::Shape { shape, description } => {
             (shape_type(model, shape), description.clone(), quote!(crate::__private::parse_json(body)))
         }
     };
     let output_doc = docs(&output_doc);
+    let accept = matches!(operation.response, ResponseDef::Count { .. })
+        .then(|| quote!(const ACCEPT: &'static str = "text/plain";));
     let operation_id = lit(&operation.name);
     let method = method_tokens(operation.method);
     let template = lit(&operation.path_template);
@@ -255,6 +258,8 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
             fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
                 #body
             }
+
+            #accept
 
             fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
                 #parse

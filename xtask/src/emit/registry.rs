@@ -55,6 +55,7 @@ pub fn emit(model: &Model) -> TokenStream {
         .values()
         .map(|o| match &o.response {
             ResponseDef::None { .. } => lit(""),
+            ResponseDef::Count { .. } => lit("u64"),
             ResponseDef::Shape { shape, .. } => lit(&shape.rust_name(model)),
         })
         .collect();

@@ -1157,10 +1157,12 @@ impl<'a> Validator<'a> {
             RawResponseKind::Single => ResponseKind::Single,
             RawResponseKind::Collection => ResponseKind::Collection,
             RawResponseKind::None => ResponseKind::None,
+            RawResponseKind::Count => ResponseKind::Count,
         };
-        if kind == ResponseKind::None {
+        if matches!(kind, ResponseKind::None | ResponseKind::Count) {
             if let Some(type_name) = &raw.type_name {
-                self.error(type_name, format!("{what} is `none` (no content) and has no type"));
+                let shape = if kind == ResponseKind::None { "`none` (no content)" } else { "`count` (a text/plain integer)" };
+                self.error(type_name, format!("{what} is {shape} and has no type"));
             }
             return Some(Response { kind, type_ref: None, description });
         }

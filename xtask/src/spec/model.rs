@@ -388,6 +388,8 @@ pub enum ResponseKind {
     Collection,
     /// No content.
     None,
+    /// A `$count` answer: a bare non-negative integer as `text/plain`.
+    Count,
 }
 
 /// Documented permissions per permission type, least to most privileged.

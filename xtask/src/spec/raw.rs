@@ -229,14 +229,15 @@ pub struct RawRequestBody {
 pub struct RawResponse {
     /// One value, a page of a collection, or nothing (required).
     pub kind: Option<Spanned<RawResponseKind>>,
-    /// The type returned: an entity, a complex type or an EDM primitive (required unless `none`).
+    /// The type returned: an entity, a complex type or an EDM primitive (required unless `none`
+    /// or `count`).
     #[serde(rename = "type")]
     pub type_name: Option<Text>,
     /// Rustdoc and schema description of the response type (required).
     pub description: Option<Text>,
 }
 
-/// One value, a page of a collection, or nothing.
+/// One value, a page of a collection, nothing, or a `$count` integer.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum RawResponseKind {
@@ -246,6 +247,8 @@ pub enum RawResponseKind {
     Collection,
     /// No content (204).
     None,
+    /// `GET .../$count`: a bare integer as `text/plain`.
+    Count,
 }
 
 /// Permissions per permission type, least to most privileged.

@@ -155,6 +155,371 @@ impl crate::api::Operation for ChangeCloudCertificationAuthorityStatus {
         crate::__private::parse_json(body)
     }
 }
+/// Count the cloud certification authorities of the tenant (`$count` of the collection, as in
+/// Microsoft's generated SDKs), optionally those matching `$filter` or `$search`.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/$count`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
+/// those of the collection they count.
+///
+/// # Query options
+///
+/// Accepts `$filter`, `$search`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CountCloudCertificationAuthorities {
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl CountCloudCertificationAuthorities {
+    /// The `countCloudCertificationAuthorities` operation.
+    pub fn new() -> Self {
+        Self {
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+}
+impl ::core::default::Default for CountCloudCertificationAuthorities {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl crate::api::Operation for CountCloudCertificationAuthorities {
+    /// The number of certification authorities, a bare integer as `text/plain`.
+    type Output = u64;
+    const OPERATION_ID: &'static str = "countCloudCertificationAuthorities";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/$count";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        path.push_str("/$count");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    const ACCEPT: &'static str = "text/plain";
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_count(body)
+    }
+}
+/// Count the leaf certificates of one cloud certification authority (`$count` of the navigation),
+/// optionally those matching `$filter` or `$search`.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/$count`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
+/// those of the collection they count.
+///
+/// # Query options
+///
+/// Accepts `$filter`, `$search`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CountCloudCertificationAuthorityLeafCertificates {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl CountCloudCertificationAuthorityLeafCertificates {
+    /// The `countCloudCertificationAuthorityLeafCertificates` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+}
+impl crate::api::Operation for CountCloudCertificationAuthorityLeafCertificates {
+    /// The number of leaf certificates, a bare integer as `text/plain`.
+    type Output = u64;
+    const OPERATION_ID: &'static str = "countCloudCertificationAuthorityLeafCertificates";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/$count";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        path.push_str("/$count");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    const ACCEPT: &'static str = "text/plain";
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_count(body)
+    }
+}
+/// Count the versions of a cloud certification authority (`$count` of the `versions` navigation),
+/// optionally those matching `$filter` or `$search`.
+///
+/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/$count`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
+/// those of the collection they count.
+///
+/// # Query options
+///
+/// Accepts `$filter`, `$search`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CountCloudCertificationAuthorityVersions {
+    /// The unique identifier of the cloud certification authority.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityId}`.
+    pub cloud_certification_authority_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl CountCloudCertificationAuthorityVersions {
+    /// The `countCloudCertificationAuthorityVersions` operation.
+    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
+        Self {
+            cloud_certification_authority_id: cloud_certification_authority_id.into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+}
+impl crate::api::Operation for CountCloudCertificationAuthorityVersions {
+    /// The number of versions, a bare integer as `text/plain`.
+    type Output = u64;
+    const OPERATION_ID: &'static str = "countCloudCertificationAuthorityVersions";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/$count";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthority");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityId",
+            &self.cloud_certification_authority_id,
+        )?;
+        path.push_str("/versions");
+        path.push_str("/$count");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    const ACCEPT: &'static str = "text/plain";
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_count(body)
+    }
+}
+/// Count the leaf certificates of the top-level collection, optionally those matching `$filter` or
+/// `$search` (live tenants answer 404, like the collection itself).
+///
+/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate/$count`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
+/// those of the collection they count.
+///
+/// # Query options
+///
+/// Accepts `$filter`, `$search`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CountTenantCloudCertificationAuthorityLeafCertificates {
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl CountTenantCloudCertificationAuthorityLeafCertificates {
+    /// The `countTenantCloudCertificationAuthorityLeafCertificates` operation.
+    pub fn new() -> Self {
+        Self {
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
+    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
+        self.query.filter = Some(filter);
+        self
+    }
+    /// `$search` (sent with `ConsistencyLevel: eventual`).
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.query.search = Some(text.into());
+        self
+    }
+}
+impl ::core::default::Default
+for CountTenantCloudCertificationAuthorityLeafCertificates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl crate::api::Operation for CountTenantCloudCertificationAuthorityLeafCertificates {
+    /// The number of leaf certificates, a bare integer as `text/plain`.
+    type Output = u64;
+    const OPERATION_ID: &'static str = "countTenantCloudCertificationAuthorityLeafCertificates";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/$count";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        Some(
+            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
+        ),
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        path.push_str("/$count");
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    const ACCEPT: &'static str = "text/plain";
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_count(body)
+    }
+}
 /// Create a cloud certification authority.
 ///
 /// `POST /deviceManagement/cloudCertificationAuthority`
@@ -196,6 +561,58 @@ impl crate::api::Operation for CreateCloudCertificationAuthority {
         let mut path = String::new();
         path.push_str("/deviceManagement");
         path.push_str("/cloudCertificationAuthority");
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Create a leaf certificate in the top-level collection (declared in the metadata and in
+/// Microsoft's generated SDKs; live tenants answer 404 on this collection, and certificates are
+/// issued through SCEP, not through Graph).
+///
+/// `POST /deviceManagement/cloudCertificationAuthorityLeafCertificate`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CreateTenantCloudCertificationAuthorityLeafCertificate {
+    /// The leaf certificate to create (read-only properties are ignored by the service).
+    pub body: crate::CloudCertificationAuthorityLeafCertificate,
+}
+impl CreateTenantCloudCertificationAuthorityLeafCertificate {
+    /// The `createTenantCloudCertificationAuthorityLeafCertificate` operation.
+    pub fn new(body: crate::CloudCertificationAuthorityLeafCertificate) -> Self {
+        Self { body }
+    }
+}
+impl crate::api::Operation for CreateTenantCloudCertificationAuthorityLeafCertificate {
+    /// The created leaf certificate (201 Created).
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
+    const OPERATION_ID: &'static str = "createTenantCloudCertificationAuthorityLeafCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
         Ok(path)
     }
     fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
@@ -255,6 +672,69 @@ impl crate::api::Operation for DeleteCloudCertificationAuthority {
             &mut path,
             "cloudCertificationAuthorityId",
             &self.cloud_certification_authority_id,
+        )?;
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_nothing(body)
+    }
+}
+/// Delete a leaf certificate from the top-level collection (live tenants answer 404 on this
+/// collection; to stop a certificate from being trusted, revoke it instead).
+///
+/// `DELETE /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteTenantCloudCertificationAuthorityLeafCertificate {
+    /// The unique identifier of the leaf certificate.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    pub cloud_certification_authority_leaf_certificate_id: String,
+}
+impl DeleteTenantCloudCertificationAuthorityLeafCertificate {
+    /// The `deleteTenantCloudCertificationAuthorityLeafCertificate` operation.
+    pub fn new(
+        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
+                .into(),
+        }
+    }
+}
+impl crate::api::Operation for DeleteTenantCloudCertificationAuthorityLeafCertificate {
+    /// Nothing: No content (204).
+    type Output = ();
+    const OPERATION_ID: &'static str = "deleteTenantCloudCertificationAuthorityLeafCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Delete;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityLeafCertificateId",
+            &self.cloud_certification_authority_leaf_certificate_id,
         )?;
         Ok(path)
     }
@@ -1110,6 +1590,105 @@ impl crate::api::Operation for GetTenantCloudCertificationAuthorityLeafCertifica
             "cloudCertificationAuthorityLeafCertificateId",
             &self.cloud_certification_authority_leaf_certificate_id,
         )?;
+        Ok(path)
+    }
+    fn query(&self) -> Option<&crate::api::QueryOptions> {
+        Some(&self.query)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        Ok(None)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_json(body)
+    }
+}
+/// Read the certification authority version that issued a leaf certificate of the top-level
+/// collection (the leaf's `cloudCertificationAuthorityVersion` navigation; live tenants answer 404
+/// on this collection).
+///
+/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}/cloudCertificationAuthorityVersion`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+///
+/// # Query options
+///
+/// Accepts `$select`, `$expand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetTenantCloudCertificationAuthorityLeafCertificateVersion {
+    /// The unique identifier of the leaf certificate.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    pub cloud_certification_authority_leaf_certificate_id: String,
+    /// The query options, set with the setters.
+    query: crate::api::QueryOptions,
+}
+impl GetTenantCloudCertificationAuthorityLeafCertificateVersion {
+    /// The `getTenantCloudCertificationAuthorityLeafCertificateVersion` operation.
+    pub fn new(
+        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
+                .into(),
+            query: crate::api::QueryOptions::default(),
+        }
+    }
+    /// `$select`: return only these properties (wire names).
+    pub fn select<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+    /// `$expand`: include these navigation properties (wire names).
+    pub fn expand<S: Into<String>>(
+        mut self,
+        properties: impl ::core::iter::IntoIterator<Item = S>,
+    ) -> Self {
+        self.query.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl crate::api::Operation
+for GetTenantCloudCertificationAuthorityLeafCertificateVersion {
+    /// The version that issued the certificate. Graph sends it bare, with `@odata.context`; the
+    /// `{"value": {...}}` wrapper of the doc pages is accepted too.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
+    const OPERATION_ID: &'static str = "getTenantCloudCertificationAuthorityLeafCertificateVersion";
+    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}/cloudCertificationAuthorityVersion";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        &[],
+        &[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityLeafCertificateId",
+            &self.cloud_certification_authority_leaf_certificate_id,
+        )?;
+        path.push_str("/cloudCertificationAuthorityVersion");
         Ok(path)
     }
     fn query(&self) -> Option<&crate::api::QueryOptions> {
@@ -2170,6 +2749,73 @@ impl crate::api::Operation for UpdateCloudCertificationAuthority {
             &mut path,
             "cloudCertificationAuthorityId",
             &self.cloud_certification_authority_id,
+        )?;
+        Ok(path)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
+        crate::__private::json_body(&self.body)
+    }
+    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
+        crate::__private::parse_nothing(body)
+    }
+}
+/// Update a leaf certificate of the top-level collection (live tenants answer 404 on this
+/// collection; every property of a leaf certificate is read-only).
+///
+/// `PATCH /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
+///
+/// # Permissions
+///
+/// As documented, least to most privileged:
+///
+/// | Permission type | Permissions |
+/// |:---|:---|
+/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
+/// | Delegated (personal Microsoft account) | Not supported. |
+/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateTenantCloudCertificationAuthorityLeafCertificate {
+    /// The unique identifier of the leaf certificate.
+    ///
+    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    pub cloud_certification_authority_leaf_certificate_id: String,
+    /// The properties to change; absent ones are left alone, `null` clears one.
+    pub body: crate::CloudCertificationAuthorityLeafCertificate,
+}
+impl UpdateTenantCloudCertificationAuthorityLeafCertificate {
+    /// The `updateTenantCloudCertificationAuthorityLeafCertificate` operation.
+    pub fn new(
+        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
+        body: crate::CloudCertificationAuthorityLeafCertificate,
+    ) -> Self {
+        Self {
+            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
+                .into(),
+            body,
+        }
+    }
+}
+impl crate::api::Operation for UpdateTenantCloudCertificationAuthorityLeafCertificate {
+    /// Nothing: No content (204).
+    type Output = ();
+    const OPERATION_ID: &'static str = "updateTenantCloudCertificationAuthorityLeafCertificate";
+    const METHOD: crate::api::Method = crate::api::Method::Patch;
+    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
+    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        &[],
+        &["DeviceManagementConfiguration.ReadWrite.All"],
+        None,
+    );
+    fn path(&self) -> Result<String, crate::api::RequestError> {
+        let mut path = String::new();
+        path.push_str("/deviceManagement");
+        path.push_str("/cloudCertificationAuthorityLeafCertificate");
+        crate::__private::push_path_parameter(
+            &mut path,
+            "cloudCertificationAuthorityLeafCertificateId",
+            &self.cloud_certification_authority_leaf_certificate_id,
         )?;
         Ok(path)
     }

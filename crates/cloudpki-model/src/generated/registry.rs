@@ -137,8 +137,17 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "changeCloudCertificationAuthorityStatus",
         "SingleEntity<CloudCertificationAuthority>",
     ),
+    ("countCloudCertificationAuthorities", "u64"),
+    ("countCloudCertificationAuthorityLeafCertificates", "u64"),
+    ("countCloudCertificationAuthorityVersions", "u64"),
+    ("countTenantCloudCertificationAuthorityLeafCertificates", "u64"),
     ("createCloudCertificationAuthority", "SingleEntity<CloudCertificationAuthority>"),
+    (
+        "createTenantCloudCertificationAuthorityLeafCertificate",
+        "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
     ("deleteCloudCertificationAuthority", ""),
+    ("deleteTenantCloudCertificationAuthorityLeafCertificate", ""),
     ("getAllCloudCertificationAuthority", "Page<CloudCertificationAuthority>"),
     (
         "getAllCloudCertificationAuthorityLeafCertificates",
@@ -169,6 +178,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     (
         "getTenantCloudCertificationAuthorityLeafCertificate",
         "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
+    ),
+    (
+        "getTenantCloudCertificationAuthorityLeafCertificateVersion",
+        "SingleEntity<CloudCertificationAuthorityVersion>",
     ),
     ("listCloudCertificationAuthorities", "Page<CloudCertificationAuthority>"),
     (
@@ -203,6 +216,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "SingleEntity<CloudCertificationAuthorityLeafCertificate>",
     ),
     ("updateCloudCertificationAuthority", ""),
+    ("updateTenantCloudCertificationAuthorityLeafCertificate", ""),
     (
         "uploadExternallySignedCertificationAuthorityCertificate",
         "SingleEntity<CloudCertificationAuthority>",
@@ -381,11 +395,23 @@ macro_rules! for_each_operation {
         $callback ! ("activate", $crate::operations::Activate); $callback !
         ("changeCloudCertificationAuthorityStatus",
         $crate::operations::ChangeCloudCertificationAuthorityStatus); $callback !
-        ("createCloudCertificationAuthority",
+        ("countCloudCertificationAuthorities",
+        $crate::operations::CountCloudCertificationAuthorities); $callback !
+        ("countCloudCertificationAuthorityLeafCertificates",
+        $crate::operations::CountCloudCertificationAuthorityLeafCertificates); $callback
+        ! ("countCloudCertificationAuthorityVersions",
+        $crate::operations::CountCloudCertificationAuthorityVersions); $callback !
+        ("countTenantCloudCertificationAuthorityLeafCertificates",
+        $crate::operations::CountTenantCloudCertificationAuthorityLeafCertificates);
+        $callback ! ("createCloudCertificationAuthority",
         $crate::operations::CreateCloudCertificationAuthority); $callback !
-        ("deleteCloudCertificationAuthority",
+        ("createTenantCloudCertificationAuthorityLeafCertificate",
+        $crate::operations::CreateTenantCloudCertificationAuthorityLeafCertificate);
+        $callback ! ("deleteCloudCertificationAuthority",
         $crate::operations::DeleteCloudCertificationAuthority); $callback !
-        ("getAllCloudCertificationAuthority",
+        ("deleteTenantCloudCertificationAuthorityLeafCertificate",
+        $crate::operations::DeleteTenantCloudCertificationAuthorityLeafCertificate);
+        $callback ! ("getAllCloudCertificationAuthority",
         $crate::operations::GetAllCloudCertificationAuthority); $callback !
         ("getAllCloudCertificationAuthorityLeafCertificates",
         $crate::operations::GetAllCloudCertificationAuthorityLeafCertificates); $callback
@@ -405,6 +431,8 @@ macro_rules! for_each_operation {
         $crate::operations::GetCloudCertificationAuthorityVersions); $callback !
         ("getTenantCloudCertificationAuthorityLeafCertificate",
         $crate::operations::GetTenantCloudCertificationAuthorityLeafCertificate);
+        $callback ! ("getTenantCloudCertificationAuthorityLeafCertificateVersion",
+        $crate::operations::GetTenantCloudCertificationAuthorityLeafCertificateVersion);
         $callback ! ("listCloudCertificationAuthorities",
         $crate::operations::ListCloudCertificationAuthorities); $callback !
         ("listCloudCertificationAuthorityLeafCertificates",
@@ -427,7 +455,9 @@ macro_rules! for_each_operation {
         $crate::operations::SearchCloudCertificationAuthorityLeafCertificateBySerialNumber);
         $callback ! ("updateCloudCertificationAuthority",
         $crate::operations::UpdateCloudCertificationAuthority); $callback !
-        ("uploadExternallySignedCertificationAuthorityCertificate",
+        ("updateTenantCloudCertificationAuthorityLeafCertificate",
+        $crate::operations::UpdateTenantCloudCertificationAuthorityLeafCertificate);
+        $callback ! ("uploadExternallySignedCertificationAuthorityCertificate",
         $crate::operations::UploadExternallySignedCertificationAuthorityCertificate);
     };
 }

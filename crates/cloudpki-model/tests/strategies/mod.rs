@@ -364,7 +364,8 @@ impl Walker {
         let mut fields: Vec<BoxedStrategy<Option<Value>>> = Vec::new();
         for name in &names {
             let is_required = required.contains(name);
-            if context.forbidden.contains(name) {
+            // A `false` property schema: the property is never there.
+            if context.forbidden.contains(name) || properties.get(name) == Some(&Value::Bool(false)) {
                 assert!(!is_required, "{at}: `{name}` is both required and forbidden");
                 fields.push(Just(None).boxed());
                 continue;
@@ -476,6 +477,12 @@ fn merge(a: &Map<String, Value>, b: &Map<String, Value>, at: &str) -> Map<String
                 merged.insert(key.clone(), value.clone());
             }
             Some(existing) if existing == value || is_annotation(key) => {}
+            // `properties` of both: their union (a bare entity's `{"value": false}` beside the
+            // entity's own properties).
+            Some(Value::Object(existing)) if key == "properties" && value.is_object() => {
+                let union = merge(existing, value.as_object().unwrap_or(&Map::new()), &format!("{at}.properties"));
+                merged.insert(key.clone(), Value::Object(union));
+            }
             Some(existing) => panic!("{at}: cannot merge `{key}`: {existing} and {value}"),
         }
     }

@@ -151,6 +151,8 @@ pub trait Operation {
     const PATH_TEMPLATE: &'static str;
     /// The documented permissions.
     const PERMISSIONS: Permissions;
+    /// The media type of a successful answer, sent as `Accept` (`text/plain` for `$count`).
+    const ACCEPT: &'static str = "application/json";
 
     /// The path below the base URL, every parameter percent-encoded as one segment.
     ///
@@ -193,7 +195,7 @@ pub trait Operation {
         }
         let body = self.body()?;
         let eventual = query.is_some_and(QueryOptions::needs_eventual_consistency);
-        build_request(Self::METHOD.to_http(), &url, body, options, eventual)
+        build_request(Self::METHOD.to_http(), &url, Self::ACCEPT, body, options, eventual)
     }
 
     /// The typed result of a 2xx response, or the error it carries.
@@ -219,12 +221,13 @@ pub trait Operation {
 fn build_request(
     method: ::http::Method,
     url: &str,
+    accept: &'static str,
     body: Option<Vec<u8>>,
     options: &RequestOptions,
     eventual_consistency: bool,
 ) -> Result<::http::Request<Vec<u8>>, RequestError> {
     let mut builder =
-        ::http::Request::builder().method(method).uri(url).header(::http::header::ACCEPT, "application/json");
+        ::http::Request::builder().method(method).uri(url).header(::http::header::ACCEPT, accept);
     if body.is_some() {
         builder = builder.header(::http::header::CONTENT_TYPE, "application/json");
     }
@@ -271,6 +274,25 @@ pub(crate) mod private {
         Ok(())
     }
 
+    /// A `$count` answer: a bare non-negative integer as `text/plain` (surrounding ASCII white
+    /// space allowed, a sign or anything else refused).
+    ///
+    /// # Errors
+    ///
+    /// Not such an integer, or larger than `u64::MAX`.
+    pub fn parse_count(body: &[u8]) -> Result<u64, serde_json::Error> {
+        use serde::de::Error as _;
+        let text = body.trim_ascii();
+        if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
+            let shown = super::error::body_start(body);
+            return Err(serde_json::Error::custom(format!("a $count answer is a bare integer, not `{shown}`")));
+        }
+        std::str::from_utf8(text)
+            .ok()
+            .and_then(|digits| digits.parse::<u64>().ok())
+            .ok_or_else(|| serde_json::Error::custom("the $count answer is larger than u64::MAX"))
+    }
+
     /// The JSON of a request body.
     ///
     /// # Errors
@@ -291,5 +313,20 @@ pub fn next_page_request<P: CollectionPage>(
 ) -> Result<Option<::http::Request<Vec<u8>>>, RequestError> {
     let Some(link) = page.next_link() else { return Ok(None) };
     let uri = base.check_same_origin(link)?;
-    build_request(::http::Method::GET, &uri.to_string(), None, options, false).map(Some)
+    build_request(::http::Method::GET, &uri.to_string(), "application/json", None, options, false).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::private::parse_count;
+
+    #[test]
+    fn count_answers_are_bare_integers() {
+        assert_eq!(parse_count(b"42").ok(), Some(42));
+        assert_eq!(parse_count(b" 0\r\n").ok(), Some(0));
+        assert_eq!(parse_count(b"18446744073709551615").ok(), Some(u64::MAX));
+        for refused in [&b""[..], b"-1", b"+1", b"1.0", b"{\"value\":1}", b"18446744073709551616", b"4 2", b"\xff"] {
+            assert!(parse_count(refused).is_err(), "{refused:?}");
+        }
+    }
 }
