@@ -17,10 +17,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use crate::config::AlreadyRevoked;
+use crate::config::{AlreadyRevoked, Wire};
 use crate::error::ApiError;
 use crate::odata::{Accepts, Cut, Query, StatusProperty, apply_select, cut};
-use crate::respond::{Ctx, json_response, no_content};
+use crate::respond::{Ctx, json_response, no_content, raw_json_response};
 use crate::server::App;
 use crate::store::{CaRecord, Store};
 
@@ -54,6 +54,14 @@ pub(crate) enum Handler {
     GetLeaf,
     TenantLeaves,
     TenantLeaf,
+    CountCas,
+    CountVersions,
+    CountLeaves,
+    CountTenantLeaves,
+    CreateTenantLeaf,
+    UpdateTenantLeaf,
+    DeleteTenantLeaf,
+    TenantLeafVersion,
 }
 
 impl Handler {
@@ -88,6 +96,14 @@ impl Handler {
             "getCloudCertificationAuthorityLeafCertificate" => Handler::GetLeaf,
             "listTenantCloudCertificationAuthorityLeafCertificates" => Handler::TenantLeaves,
             "getTenantCloudCertificationAuthorityLeafCertificate" => Handler::TenantLeaf,
+            "countCloudCertificationAuthorities" => Handler::CountCas,
+            "countCloudCertificationAuthorityVersions" => Handler::CountVersions,
+            "countCloudCertificationAuthorityLeafCertificates" => Handler::CountLeaves,
+            "countTenantCloudCertificationAuthorityLeafCertificates" => Handler::CountTenantLeaves,
+            "createTenantCloudCertificationAuthorityLeafCertificate" => Handler::CreateTenantLeaf,
+            "updateTenantCloudCertificationAuthorityLeafCertificate" => Handler::UpdateTenantLeaf,
+            "deleteTenantCloudCertificationAuthorityLeafCertificate" => Handler::DeleteTenantLeaf,
+            "getTenantCloudCertificationAuthorityLeafCertificateVersion" => Handler::TenantLeafVersion,
             _ => return None,
         })
     }
@@ -109,10 +125,17 @@ impl Handler {
             | Handler::GetAllCasAction
             | Handler::PostCaAction
             | Handler::GetVersionsAction
-            | Handler::GetAllLeavesAction => Accepts::Collection,
-            Handler::GetCa | Handler::ActiveVersion | Handler::GetVersion | Handler::GetLeaf | Handler::TenantLeaf => {
-                Accepts::Single
-            }
+            | Handler::GetAllLeavesAction
+            | Handler::CountCas
+            | Handler::CountVersions
+            | Handler::CountLeaves
+            | Handler::CountTenantLeaves => Accepts::Collection,
+            Handler::GetCa
+            | Handler::ActiveVersion
+            | Handler::GetVersion
+            | Handler::GetLeaf
+            | Handler::TenantLeaf
+            | Handler::TenantLeafVersion => Accepts::Single,
             _ => Accepts::Nothing,
         }
     }
@@ -213,9 +236,48 @@ impl Call<'_> {
     }
 
     fn single<T: Serialize>(&self, entity: T, context: String) -> Response {
-        let mut single = SingleEntity::wrapped(entity);
-        single.wrapper_properties.insert("@odata.context", json!(context));
-        json_response(StatusCode::OK, &single, self.ctx)
+        self.single_with_status(StatusCode::OK, entity, context)
+    }
+
+    /// One entity: bare with `@odata.context` first, as the live service sends it, or in the doc
+    /// pages' `{"@odata.context": ..., "value": {...}}` wrapper ([`Wire::Docs`]).
+    fn single_with_status<T: Serialize>(&self, status: StatusCode, entity: T, context: String) -> Response {
+        match self.app.config.wire {
+            Wire::Docs => {
+                let mut single = SingleEntity::wrapped(entity);
+                single.wrapper_properties.insert("@odata.context", json!(context));
+                json_response(status, &single, self.ctx)
+            }
+            _ => match (serde_json::to_vec(&entity), serde_json::to_vec(&context)) {
+                (Ok(body), Ok(context)) if body.first() == Some(&b'{') => {
+                    let mut bare = b"{\"@odata.context\":".to_vec();
+                    bare.extend(context);
+                    if body.len() > 2 {
+                        bare.push(b',');
+                    }
+                    bare.extend(&body[1..]);
+                    raw_json_response(status, bare, self.ctx)
+                }
+                _ => json_response(status, &entity, self.ctx),
+            },
+        }
+    }
+
+    /// A `$count` answer: the bare integer as `text/plain`.
+    fn count(&self, count: usize) -> Response {
+        let mut response = Response::new(axum::body::Body::from(count.to_string()));
+        response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain;charset=utf-8"));
+        crate::respond::with_ids(response, self.ctx)
+    }
+
+    /// 404 for the top-level leaf collection unless the fake was told to serve it (live tenants
+    /// answer 404 there).
+    fn tenant_leaves(&self) -> Result<(), ApiError> {
+        if self.app.config.tenant_leaves {
+            Ok(())
+        } else {
+            Err(ApiError::not_found("Resource not found for the segment 'cloudCertificationAuthorityLeafCertificate'."))
+        }
     }
 }
 
@@ -286,7 +348,8 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
         Handler::CreateCa => {
             let body: Ca = call.body()?;
             let entity = call.store().create_ca(&body, now)?;
-            Ok(json_response(StatusCode::CREATED, &entity, call.ctx))
+            let context = format!("{root}/$metadata#deviceManagement/cloudCertificationAuthority/$entity");
+            Ok(call.single_with_status(StatusCode::CREATED, entity, context))
         }
         Handler::GetCa | Handler::GetCaAction => {
             let query = call.query(accepts, None)?;
@@ -350,9 +413,15 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let body: UploadExternallySignedCertificationAuthorityCertificateRequest = call.body()?;
             let mut store = call.store();
             let id = call.param(0);
+            let chain: Vec<&str> = body
+                .trust_chain_certificates
+                .value()
+                .map(|chain| chain.iter().filter_map(|entry| entry.certificate.value().map(String::as_str)).collect())
+                .unwrap_or_default();
             store.upload_signed(
                 id,
                 body.signed_certificate.value().map(String::as_str),
+                &chain,
                 body.certification_authority_version.value().copied(),
                 now,
             )?;
@@ -516,10 +585,119 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let index = ca.leaf_index_by_serial(serial).ok_or_else(|| serial_not_found(serial))?;
             revoke(call, &mut store, index, &root)
         }
-        Handler::TenantLeaves | Handler::TenantLeaf => {
-            Err(ApiError::not_found("Resource not found for the segment 'cloudCertificationAuthorityLeafCertificate'."))
+        Handler::CountCas => {
+            let query = call.query(accepts, CA_FILTER)?;
+            let store = call.store();
+            let matching = store.cas.iter().filter(|ca| matches_filter(&query, ca.status().map(CaStatus::as_str)));
+            Ok(call.count(matching.count()))
+        }
+        Handler::CountVersions => {
+            let query = call.query(accepts, VERSION_FILTER)?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            let matching = ca.versions.iter().filter(|version| {
+                matches_filter(&query, version.certification_authority_version_status.value().map(VersionStatus::as_str))
+            });
+            Ok(call.count(matching.count()))
+        }
+        Handler::CountLeaves => {
+            let query = call.query(accepts, LEAF_FILTER)?;
+            let store = call.store();
+            let ca = store.ca(call.param(0))?;
+            Ok(call.count(ca.leaves.iter().filter(|leaf| matches_filter(&query, leaf_status(leaf))).count()))
+        }
+        Handler::CountTenantLeaves => {
+            call.tenant_leaves()?;
+            let query = call.query(accepts, LEAF_FILTER)?;
+            let store = call.store();
+            let leaves = store.cas.iter().flat_map(|ca| &ca.leaves);
+            Ok(call.count(leaves.filter(|leaf| matches_filter(&query, leaf_status(leaf))).count()))
+        }
+        Handler::TenantLeaves => {
+            call.tenant_leaves()?;
+            let query = call.query(accepts, LEAF_FILTER)?;
+            query.check_names(&call.app.names.leaf, &LEAF_NAVIGATION, "cloudCertificationAuthorityLeafCertificate")?;
+            let (size, applied) = call.page_size();
+            let store = call.store();
+            // Keyset: the CA's sequence number, then the leaf's position in it.
+            let all = store.cas.iter().flat_map(|ca| {
+                ca.leaves.iter().enumerate().map(move |(index, leaf)| ((ca.seq << 32) | index as u64, (leaf, ca)))
+            });
+            let cut = cut(all, &query, &call.ctx.path, size, |(leaf, _)| matches_filter(&query, leaf_status(leaf)))?;
+            let cut = Cut {
+                items: cut.items.into_iter().map(|(leaf, ca)| select(render_leaf(leaf, ca, &query), &query)).collect::<Vec<Leaf>>(),
+                next: cut.next,
+                count: cut.count,
+            };
+            let context =
+                format!("{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate{}", query.context_suffix());
+            Ok(call.page(&query, cut, context, applied))
+        }
+        Handler::TenantLeaf => {
+            call.tenant_leaves()?;
+            let query = call.query(accepts, None)?;
+            query.check_names(&call.app.names.leaf, &LEAF_NAVIGATION, "cloudCertificationAuthorityLeafCertificate")?;
+            let store = call.store();
+            let (ca, leaf) = tenant_leaf(&store, call.param(0))?;
+            let leaf = select(render_leaf(&store.cas[ca].leaves[leaf], &store.cas[ca], &query), &query);
+            let context = format!(
+                "{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate{}/$entity",
+                query.context_suffix()
+            );
+            Ok(call.single(leaf, context))
+        }
+        Handler::TenantLeafVersion => {
+            call.tenant_leaves()?;
+            let query = call.query(accepts, None)?;
+            query.check_names(&call.app.names.version, &[], "cloudCertificationAuthorityVersion")?;
+            let store = call.store();
+            let (ca, leaf) = tenant_leaf(&store, call.param(0))?;
+            let ca = &store.cas[ca];
+            let number = ca.leaves[leaf].certification_authority_version_number.value().copied();
+            // The version with the leaf's number; the live service reports 0 on every leaf seen,
+            // which names no version: then the CA's active version.
+            let version = ca
+                .versions
+                .iter()
+                .find(|version| number.is_some() && version.version_number.value().copied() == number)
+                .or_else(|| ca.active_version())
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("The certification authority has no version."))?;
+            let context = format!(
+                "{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate('{}')/cloudCertificationAuthorityVersion{}/$entity",
+                call.param(0),
+                query.context_suffix()
+            );
+            Ok(call.single(select(version, &query), context))
+        }
+        Handler::CreateTenantLeaf => {
+            call.tenant_leaves()?;
+            let body: Leaf = call.body()?;
+            let leaf = call.store().create_leaf(&body, now)?;
+            let context = format!("{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate/$entity");
+            Ok(call.single_with_status(StatusCode::CREATED, leaf, context))
+        }
+        Handler::UpdateTenantLeaf => {
+            call.tenant_leaves()?;
+            // Every property of a leaf certificate is read-only: the service ignores them.
+            patch_object(call.body)?;
+            tenant_leaf(&call.store(), call.param(0))?;
+            Ok(no_content(call.ctx))
+        }
+        Handler::DeleteTenantLeaf => {
+            call.tenant_leaves()?;
+            call.store().delete_leaf(call.param(0))?;
+            Ok(no_content(call.ctx))
         }
     }
+}
+
+fn matches_filter(query: &Query, status: Option<&str>) -> bool {
+    query.filter.as_ref().is_none_or(|filter| filter.matches(status))
+}
+
+fn tenant_leaf(store: &Store, id: &str) -> Result<(usize, usize), ApiError> {
+    store.find_leaf(id).ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))
 }
 
 fn revoke(call: &Call<'_>, store: &mut Store, index: usize, root: &str) -> Result<Response, ApiError> {

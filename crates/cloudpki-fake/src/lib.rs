@@ -61,11 +61,14 @@
 //! ```
 
 pub mod auth;
+mod authority;
+mod cdp;
 mod config;
 mod error;
 mod faults;
 mod handlers;
 mod odata;
+mod pki;
 mod respond;
 mod rng;
 mod server;

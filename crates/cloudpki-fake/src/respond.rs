@@ -52,6 +52,11 @@ fn bytes_response(status: StatusCode, body: Vec<u8>, ctx: &Ctx) -> Response {
     with_ids(response, ctx)
 }
 
+/// A JSON answer already serialized.
+pub(crate) fn raw_json_response(status: StatusCode, body: Vec<u8>, ctx: &Ctx) -> Response {
+    bytes_response(status, body, ctx)
+}
+
 /// A JSON answer.
 pub(crate) fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T, ctx: &Ctx) -> Response {
     match serde_json::to_vec(body) {

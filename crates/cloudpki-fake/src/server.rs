@@ -65,7 +65,7 @@ pub fn operations() -> Vec<OperationInfo> {
     all
 }
 
-/// The property names `$select` accepts, per entity (from fully filled seeded entities).
+/// The property names `$select` accepts, per entity (the model's, navigation properties included).
 #[derive(Debug)]
 pub(crate) struct Names {
     pub(crate) ca: Vec<String>,
@@ -73,11 +73,8 @@ pub(crate) struct Names {
     pub(crate) version: Vec<String>,
 }
 
-fn property_names<T: serde::Serialize>(entity: &T) -> Vec<String> {
-    match serde_json::to_value(entity) {
-        Ok(serde_json::Value::Object(members)) => members.keys().filter(|key| !key.contains('@')).cloned().collect(),
-        _ => Vec::new(),
-    }
+fn property_names(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| (*name).to_owned()).collect()
 }
 
 /// The state every request shares.
@@ -100,19 +97,22 @@ fn midnight(now: SystemTime) -> DateTime<Utc> {
 }
 
 impl App {
-    fn new(config: Config, bound: SocketAddr) -> App {
+    fn new(config: Config, bound: SocketAddr) -> std::io::Result<App> {
         let anchor = match config.now {
             Some(now) => DateTime::<Utc>::from(now),
             None => midnight(SystemTime::now()),
         };
-        let store = Store::seeded(config.seed, config.cas, config.certs_per_ca, anchor);
-        let sample = Store::seeded(0, 1, 1, anchor);
+        // CRLs and CA certificates are published on another origin (`localhost` rather than the
+        // Graph base URL's address), as the live service's CDP host is another host.
+        let cdp = format!("http://localhost:{}", bound.port());
+        let store = Store::seeded(config.seed, config.cas, config.certs_per_ca, anchor, &cdp)
+            .map_err(|error| std::io::Error::other(error.message))?;
         let names = Names {
-            ca: property_names(&sample.cas[1].rendered("", false)),
-            leaf: property_names(&sample.cas[1].leaves[0]),
-            version: property_names(&sample.cas[1].versions[0]),
+            ca: property_names(cloudpki_model::CloudCertificationAuthority::PROPERTY_NAMES),
+            leaf: property_names(cloudpki_model::CloudCertificationAuthorityLeafCertificate::PROPERTY_NAMES),
+            version: property_names(cloudpki_model::CloudCertificationAuthorityVersion::PROPERTY_NAMES),
         };
-        App {
+        Ok(App {
             tokens: Tokens::new(config.token_secret.clone(), config.token_lifetime),
             faults: Faults::new(config.faults.clone(), config.seed),
             throttle: config.throttle.map(Throttle::new),
@@ -122,7 +122,7 @@ impl App {
             names,
             bound,
             config,
-        }
+        })
     }
 
     fn context(&self, headers: &HeaderMap, path: &str) -> Ctx {
@@ -440,6 +440,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/_fake/stats/reset", on(MethodFilter::POST, admin_reset))
         .route("/_fake/token", on(MethodFilter::POST.or(MethodFilter::GET), admin_token))
         .route("/_fake/state", on(MethodFilter::GET, admin_state))
+        .route(crate::cdp::ROUTE, on(MethodFilter::GET, crate::cdp::serve))
         .fallback(unmatched)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
@@ -462,7 +463,7 @@ impl Fake {
         config.check().map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
         let listener = TcpListener::bind(config.addr).await?;
         let bound = listener.local_addr()?;
-        let app = Arc::new(App::new(config, bound));
+        let app = Arc::new(App::new(config, bound)?);
         let router = router(Arc::clone(&app));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, router, stopped));

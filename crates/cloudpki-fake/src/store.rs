@@ -2,7 +2,7 @@
 //! deterministically, and every change the operations make. Entities are kept as the model's
 //! types, so what is served has the spec's wire shapes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration as Days, Timelike, Utc};
 use cloudpki_model::{
@@ -15,17 +15,18 @@ use cloudpki_model::{
 };
 use serde_json::{Value, json};
 
+use crate::authority::{self, Certify, KeyRef, VersionKeys};
 use crate::error::ApiError;
-use crate::rng::Rng;
+use crate::rng::{Rng, mix};
 
 /// `@odata.type` of each entity.
 pub(crate) const CA_TYPE: &str = "#microsoft.graph.cloudCertificationAuthority";
 pub(crate) const LEAF_TYPE: &str = "#microsoft.graph.cloudCertificationAuthorityLeafCertificate";
 pub(crate) const VERSION_TYPE: &str = "#microsoft.graph.cloudCertificationAuthorityVersion";
 
-const CDP: &str = "http://primary-cdp.manage.microsoft.com/CloudPKI";
-const ORGANIZATION: &str = "Contoso Ltd";
-const ORGANIZATION_UNIT: &str = "Security";
+/// The path of the fake's CRL distribution points and CA certificates below its CDP origin
+/// (the live service's is `http://primary-cdp.manage.microsoft.com/CloudPKI`).
+pub(crate) const CDP_PATH: &str = "/CloudPKI";
 
 /// One certification authority and what hangs off it.
 #[derive(Clone, Debug)]
@@ -36,6 +37,8 @@ pub(crate) struct CaRecord {
     pub(crate) entity: Ca,
     pub(crate) versions: Vec<Version>,
     pub(crate) leaves: Vec<Leaf>,
+    /// The key and certificate (or request) of each version, by version number.
+    pub(crate) keys: BTreeMap<i32, VersionKeys>,
     leaf_by_id: HashMap<String, usize>,
     leaf_by_serial: HashMap<String, usize>,
 }
@@ -59,6 +62,11 @@ impl CaRecord {
 
     pub(crate) fn leaf_index_by_serial(&self, serial: &str) -> Option<usize> {
         self.leaf_by_serial.get(&serial.trim().to_ascii_uppercase()).copied()
+    }
+
+    /// The key and certificate of the active version.
+    pub(crate) fn active_keys(&self) -> Option<&VersionKeys> {
+        self.keys.get(&self.entity.version_number?)
     }
 
     /// The version the CA's `versionNumber` names.
@@ -119,7 +127,12 @@ pub(crate) struct Revocation {
 pub(crate) struct Store {
     pub(crate) tenant_id: String,
     pub(crate) cas: Vec<CaRecord>,
+    /// `http://localhost:PORT`: where the CRLs and CA certificates are published (another
+    /// origin than the Graph base URL, as the live service's CDP host is another host).
+    pub(crate) cdp: String,
     next_seq: u64,
+    /// The next pool key index for a key made through the API.
+    next_key: usize,
     rng: Rng,
 }
 
@@ -137,21 +150,12 @@ fn url_name(name: &str) -> String {
     name.replace(' ', "%20")
 }
 
-/// A base64 blob shaped like DER (`MII...`), for inline `data:` certificate URLs.
-fn der_like(rng: &mut Rng, bytes: usize) -> String {
-    use base64::Engine as _;
-    let mut raw = vec![0x30, 0x82, 0x05, 0x1a, 0x30, 0x82];
-    while raw.len() < bytes {
-        raw.extend(rng.next_u64().to_be_bytes());
-    }
-    raw.truncate(bytes);
-    base64::engine::general_purpose::STANDARD.encode(raw)
-}
-
 struct CaSeed<'a> {
     name: String,
     kind: CaType,
-    root: Option<&'a Ca>,
+    root: Option<&'a CaRecord>,
+    /// The pool index of the key of its first version.
+    key_index: usize,
     created: DateTime<Utc>,
     years: i32,
     key_size: KeySize,
@@ -165,17 +169,37 @@ struct CaSeed<'a> {
 
 impl Store {
     /// The tenant of `seed`: one root, then `issuing` issuing certification authorities with
-    /// `per_ca` leaf certificates each, dated relative to `now`.
-    pub(crate) fn seeded(seed: u64, issuing: usize, per_ca: usize, now: DateTime<Utc>) -> Store {
-        let mut rng = Rng::new(seed);
-        let mut store = Store { tenant_id: rng.guid(), cas: Vec::new(), next_seq: 1, rng: Rng::new(seed ^ 0xC0FFEE) };
+    /// `per_ca` leaf certificates each, dated relative to `now`, publishing CRLs under `cdp`.
+    ///
+    /// Each CA draws from a stream of its own (the seed and its position), and so do its leaf
+    /// certificates, so a CA's id and its certificates' ids do not depend on `per_ca`, and the
+    /// first CAs keep theirs when `issuing` grows.
+    pub(crate) fn seeded(
+        seed: u64,
+        issuing: usize,
+        per_ca: usize,
+        now: DateTime<Utc>,
+        cdp: &str,
+    ) -> Result<Store, ApiError> {
+        let stream = |position: u64, purpose: u64| Rng::new(mix(mix(seed) ^ mix(position ^ (purpose << 32))));
+        let mut store = Store {
+            tenant_id: Rng::new(seed).guid(),
+            cas: Vec::new(),
+            cdp: cdp.to_owned(),
+            next_seq: 1,
+            next_key: 0,
+            rng: Rng::new(seed ^ 0xC0FFEE),
+        };
+        let mut rng = stream(0, 1);
         let root_created = now - Days::days(400) - Days::seconds(rng.below(86_400) as i64);
+        let key_base = usize::try_from(seed % 1024).unwrap_or_default();
         let root = store.build_ca(
             &mut rng,
             CaSeed {
                 name: "Contoso Root CA".to_owned(),
                 kind: CaType::RootCertificationAuthority,
                 root: None,
+                key_index: key_base,
                 created: root_created,
                 years: 10,
                 key_size: KeySize::Rsa4096,
@@ -186,19 +210,22 @@ impl Store {
                 tags: vec!["0".to_owned()],
                 description: Some("Two-tier Cloud PKI root".to_owned()),
             },
-        );
+        )?;
         store.insert(root);
         const SIZES: [KeySize; 3] = [KeySize::Rsa2048, KeySize::Rsa3072, KeySize::Rsa4096];
         const HASHES: [Hashing; 3] = [Hashing::Sha256, Hashing::Sha384, Hashing::Sha512];
         for index in 0..issuing {
-            let root = store.cas[0].entity.clone();
+            let position = index as u64 + 1;
+            let mut rng = stream(position, 1);
             let created = root_created + Days::days(10 + index as i64) + Days::seconds(rng.below(86_400) as i64);
             let mut ca = store.build_ca(
                 &mut rng,
                 CaSeed {
                     name: format!("Contoso Issuing CA {}", index + 1),
                     kind: CaType::IssuingCertificationAuthority,
-                    root: Some(&root),
+                    root: store.cas.first(),
+                    // Two versions each, three sizes: distinct keys of a size for the first CAs.
+                    key_index: key_base + 1 + 2 * (index / 3),
                     created,
                     years: 5,
                     key_size: SIZES[index % 3].clone(),
@@ -210,11 +237,16 @@ impl Store {
                     description: (index % 3 != 1)
                         .then(|| format!("Issues device and user certificates ({})", index + 1)),
                 },
-            );
-            seed_leaves(&mut rng, &mut ca, &store.tenant_id, per_ca, now);
+            )?;
+            seed_leaves(&mut stream(position, 2), &mut ca, per_ca, now);
             store.insert(ca);
         }
-        store
+        Ok(store)
+    }
+
+    /// `{cdp}/CloudPKI/{tenant}/{ca}/{name}.{extension}`: a CA's CRL (`crl`) or certificate (`crt`).
+    fn published(&self, ca_id: &str, name: &str, extension: &str) -> String {
+        format!("{}{CDP_PATH}/{}/{ca_id}/{}.{extension}", self.cdp, self.tenant_id, url_name(name))
     }
 
     fn insert(&mut self, mut record: CaRecord) {
@@ -223,129 +255,148 @@ impl Store {
         self.cas.push(record);
     }
 
-    fn build_ca(&self, rng: &mut Rng, seed: CaSeed<'_>) -> CaRecord {
+    /// A CA with `seed.versions` versions, each with a real certificate from its pool key
+    /// (signed by `seed.root`'s active version, or self-signed), or, for an external root, a
+    /// PKCS#10 request waiting to be signed.
+    fn build_ca(&self, rng: &mut Rng, seed: CaSeed<'_>) -> Result<CaRecord, ApiError> {
         let id = rng.guid();
         let tenant = &self.tenant_id;
         let name = seed.name;
         let start = seed.created;
         let end = start + Days::days(365 * i64::from(seed.years) + i64::from(seed.years / 4));
         let modified = start + Days::days(30) + Days::seconds(rng.below(86_400) as i64);
-        let download = format!("data:application/x-x509-ca-cert;base64,{}", der_like(rng, 96));
-        let crl = format!("{CDP}/{tenant}/{id}/{}.crl", url_name(&name));
-        let subject = format!("CN={name}, OU={ORGANIZATION_UNIT}, O={ORGANIZATION}, L=Redmond, S=Washington, C=US");
-        let serial = format!("3A{}", rng.hex(36));
-        let thumbprint = rng.hex(40);
+        let external = seed.kind == CaType::IssuingCertificationAuthorityWithExternalRoot;
+        let subject = authority::subject(&name);
+        let crl = self.published(&id, &name, "crl");
+        let (key, hashing) = KeyRef::for_settings(&seed.key_size, &seed.hashing, seed.key_index)?;
+        let issuer = match seed.root {
+            Some(root) => {
+                let keys = root.active_keys().filter(|keys| keys.certificate.is_some());
+                let keys = keys.ok_or_else(|| ApiError::bad_request("The root certification authority has no certificate."))?;
+                Some((keys, root.entity.certificate_revocation_list_url.value().cloned()))
+            }
+            None => None,
+        };
+        let mut versions = Vec::new();
+        let mut keys = BTreeMap::new();
+        for number in 1..=seed.versions {
+            let last = number == seed.versions;
+            let (version_start, version_end) = if last {
+                (start, end)
+            } else {
+                let earlier = start - Days::days(730);
+                (earlier, earlier + Days::days(365 * i64::from(seed.years)))
+            };
+            let version_key = key.with_index(key.index() + usize::from(number - 1));
+            let serial = authority::serial(rng);
+            let version_keys = if external {
+                VersionKeys { key: version_key, certificate: None, csr: Some(authority::request(&subject, version_key)?) }
+            } else {
+                let certificate = authority::certify(&Certify {
+                    subject: &subject,
+                    serial: &serial,
+                    not_before: version_start,
+                    not_after: version_end,
+                    key: version_key,
+                    issuer: issuer.as_ref().and_then(|(keys, _)| keys.certificate.as_ref().map(|c| (c, keys.key))),
+                    crl_url: issuer.as_ref().and_then(|(_, url)| url.as_deref()),
+                })?;
+                VersionKeys { key: version_key, certificate: Some(certificate), csr: None }
+            };
+            let status = match (external, last) {
+                (true, _) => VersionStatus::SigningPending,
+                (false, true) => VersionStatus::Active,
+                (false, false) => VersionStatus::Retired,
+            };
+            let mut version = Version::new()
+                .with_id(rng.guid())
+                .with_certificate_revocation_list_url(crl.clone())
+                .with_certification_authority_id(id.clone())
+                .with_certification_authority_version_status(status)
+                .with_key_platform(seed.platform.clone())
+                .with_last_modified_date_time(wire_time(if last { modified } else { start }))
+                .with_ocsp_responder_uri("")
+                .with_subject_name(subject.graph_text())
+                .with_usage(Usage::new().with_issued_staged_leaf_certificate_count(0))
+                .with_version_number(i32::from(number));
+            show_certificate(&mut version, &version_keys);
+            version.decommission_date_time = if last { Nullable::Null } else { Nullable::Value(wire_time(start)) };
+            version.additional_properties.insert("@odata.type", json!(VERSION_TYPE));
+            versions.push(version);
+            keys.insert(i32::from(number), version_keys);
+        }
         let mut entity = Ca::new()
             .with_id(id.clone())
             .with_display_name(name.clone())
             .with_certificate_revocation_list_url(crl.clone())
-            .with_certificate_download_url(download.clone())
             .with_ocsp_responder_uri("")
-            .with_certification_authority_status(seed.status)
+            .with_certification_authority_status(if external { CaStatus::SigningPending } else { seed.status })
             .with_e_tag(e_tag(modified))
             .with_last_modified_date_time(wire_time(modified))
             .with_role_scope_tag_ids(seed.tags)
             .with_created_date_time(wire_time(start))
             .with_certification_authority_issuer_id("")
-            .with_cloud_certification_authority_type(seed.kind)
+            .with_cloud_certification_authority_type(seed.kind.clone())
             .with_validity_period_in_years(seed.years)
-            .with_validity_start_date_time(wire_time(start))
-            .with_validity_end_date_time(wire_time(end))
-            .with_organization_name(ORGANIZATION)
-            .with_organization_unit(ORGANIZATION_UNIT)
-            .with_country_name("US")
-            .with_state_name("Washington")
-            .with_locality_name("Redmond")
+            .with_organization_name(subject.organization.clone().unwrap_or_default())
+            .with_organization_unit(subject.organization_unit.clone().unwrap_or_default())
+            .with_country_name(subject.country.clone().unwrap_or_default())
+            .with_state_name(subject.state.clone().unwrap_or_default())
+            .with_locality_name(subject.locality.clone().unwrap_or_default())
             .with_certificate_key_size(seed.key_size)
-            .with_cloud_certification_authority_hashing_algorithm(seed.hashing)
-            .with_thumbprint(thumbprint.clone())
-            .with_serial_number(serial.clone())
-            .with_subject_name(subject.clone())
+            .with_cloud_certification_authority_hashing_algorithm(hashing)
+            .with_subject_name(subject.graph_text())
             .with_common_name(name.clone())
             .with_version_number(i32::from(seed.versions))
             .with_key_platform(seed.platform.clone())
             .with_geographic_region("northAmerica");
         entity.description = seed.description.map_or(Nullable::Null, Nullable::Value);
-        entity.certificate_signing_request = Nullable::Null;
-        match seed.root {
+        if let Some(active) = keys.get(&i32::from(seed.versions)) {
+            show_ca_certificate(&mut entity, active);
+        }
+        match &issuer {
             None => {
                 entity.scep_server_url = Nullable::Null;
                 entity.certification_authority_issuer_uri = Nullable::Null;
                 entity.issuer_common_name = Nullable::Null;
-                entity.root_certificate_common_name = Nullable::Value(name.clone());
+                entity.root_certificate_common_name =
+                    if external { Nullable::Null } else { Nullable::Value(name.clone()) };
                 entity.extended_key_usages = Nullable::Value(vec![
                     ExtendedKeyUsage::new().with_name("Any Purpose").with_object_identifier("2.5.29.37.0"),
                 ]);
             }
-            Some(root) => {
-                let root_name = root.display_name.clone().unwrap_or_default();
-                let root_id = root.id.clone().unwrap_or_default();
-                entity.scep_server_url = Nullable::Value(format!(
-                    "https://{{{{CloudPKIFQDN}}}}/TrafficGateway/PassThroughRoutingService/CloudPki/CloudPkiService/Scep/{tenant}/{id}"
-                ));
-                entity.certification_authority_issuer_uri =
-                    Nullable::Value(format!("{CDP}/{tenant}/{root_id}/{}.crt", url_name(&root_name)));
+            Some(_) => {
+                let root = seed.root.map(|root| &root.entity);
+                let root_name = root.and_then(|root| root.display_name.clone()).unwrap_or_default();
+                let root_id = root.and_then(|root| root.id.clone()).unwrap_or_default();
+                entity.certification_authority_issuer_uri = Nullable::Value(self.published(&root_id, &root_name, "crt"));
                 entity.issuer_common_name = Nullable::Value(root_name.clone());
                 entity.root_certificate_common_name = Nullable::Value(root_name);
-                entity.extended_key_usages = Nullable::Value(vec![
-                    ExtendedKeyUsage::new()
-                        .with_name("Client Authentication")
-                        .with_object_identifier("1.3.6.1.5.5.7.3.2"),
-                    ExtendedKeyUsage::new()
-                        .with_name("Server Authentication")
-                        .with_object_identifier("1.3.6.1.5.5.7.3.1"),
-                ]);
             }
         }
+        if seed.kind != CaType::RootCertificationAuthority {
+            entity.scep_server_url = Nullable::Value(format!(
+                "https://{{{{CloudPKIFQDN}}}}/TrafficGateway/PassThroughRoutingService/CloudPki/CloudPkiService/Scep/{tenant}/{id}"
+            ));
+            entity.extended_key_usages = Nullable::Value(vec![
+                ExtendedKeyUsage::new().with_name("Client Authentication").with_object_identifier("1.3.6.1.5.5.7.3.2"),
+                ExtendedKeyUsage::new().with_name("Server Authentication").with_object_identifier("1.3.6.1.5.5.7.3.1"),
+            ]);
+        }
         entity.additional_properties.insert("@odata.type", json!(CA_TYPE));
-        let mut versions = Vec::new();
-        for number in 1..=seed.versions {
-            let last = number == seed.versions;
-            let (version_start, version_end, version_serial, version_thumbprint) = if last {
-                (start, end, serial.clone(), thumbprint.clone())
-            } else {
-                let earlier = start - Days::days(730);
-                (earlier, earlier + Days::days(365 * i64::from(seed.years)), format!("3A{}", rng.hex(36)), rng.hex(40))
-            };
-            let mut version = Version::new()
-                .with_id(rng.guid())
-                .with_certificate_download_url(if last {
-                    download.clone()
-                } else {
-                    format!("data:application/x-x509-ca-cert;base64,{}", der_like(rng, 96))
-                })
-                .with_certificate_revocation_list_url(crl.clone())
-                .with_certification_authority_id(id.clone())
-                .with_certification_authority_version_status(if last {
-                    VersionStatus::Active
-                } else {
-                    VersionStatus::Retired
-                })
-                .with_key_platform(seed.platform.clone())
-                .with_last_modified_date_time(wire_time(if last { modified } else { start }))
-                .with_ocsp_responder_uri("")
-                .with_serial_number(version_serial)
-                .with_subject_name(subject.clone())
-                .with_thumbprint(version_thumbprint)
-                .with_usage(Usage::new().with_issued_staged_leaf_certificate_count(0))
-                .with_validity_end_date_time(wire_time(version_end))
-                .with_validity_start_date_time(wire_time(version_start))
-                .with_version_number(i32::from(number));
-            version.certificate_signing_request = Nullable::Null;
+        for version in &mut versions {
             version.certification_authority_issuer_uri = entity.certification_authority_issuer_uri.clone();
             version.scep_server_url = entity.scep_server_url.clone();
-            version.decommission_date_time = if last { Nullable::Null } else { Nullable::Value(wire_time(start)) };
-            version.additional_properties.insert("@odata.type", json!(VERSION_TYPE));
-            versions.push(version);
         }
-        CaRecord {
+        Ok(CaRecord {
             seq: 0,
             entity,
             versions,
             leaves: Vec::new(),
+            keys,
             leaf_by_id: HashMap::new(),
             leaf_by_serial: HashMap::new(),
-        }
+        })
     }
 
     pub(crate) fn ca_index(&self, id: &str) -> Result<usize, ApiError> {
@@ -359,6 +410,110 @@ impl Store {
     fn ca_mut(&mut self, id: &str) -> Result<&mut CaRecord, ApiError> {
         let index = self.ca_index(id)?;
         Ok(&mut self.cas[index])
+    }
+
+    /// Where the leaf `id` is: its CA's index and its own.
+    pub(crate) fn find_leaf(&self, id: &str) -> Option<(usize, usize)> {
+        self.cas.iter().enumerate().find_map(|(ca, record)| record.leaf_index(id).map(|leaf| (ca, leaf)))
+    }
+
+    /// `POST .../cloudCertificationAuthorityLeafCertificate`: a leaf certificate of the CA named by
+    /// `issuerId`, with a fresh id and serial number, valid for a year from `now` (read-only
+    /// properties of the body are ignored, but the descriptive ones a client sets are kept).
+    pub(crate) fn create_leaf(&mut self, body: &Leaf, now: DateTime<Utc>) -> Result<Leaf, ApiError> {
+        let Some(issuer) = body.issuer_id.value().filter(|id| !id.trim().is_empty()) else {
+            return Err(ApiError::bad_request("The property 'issuerId' is required: it names the issuing certification authority."));
+        };
+        let index = self.ca_index(issuer)?;
+        if !self.cas[index].is_type(&CaType::IssuingCertificationAuthority)
+            && !self.cas[index].is_type(&CaType::IssuingCertificationAuthorityWithExternalRoot)
+        {
+            return Err(ApiError::bad_request("Only an issuing certification authority issues leaf certificates."));
+        }
+        let mut rng = self.rng.clone();
+        let ca = &mut self.cas[index];
+        let crl = ca.entity.certificate_revocation_list_url.value().cloned().unwrap_or_default();
+        let mut leaf = Leaf::new()
+            .with_id(rng.guid())
+            .with_issuer_id(ca.id().to_owned())
+            .with_issuer_name(ca.entity.display_name.clone().unwrap_or_default())
+            .with_certificate_status(LeafStatus::Active)
+            .with_validity_start_date_time(wire_time(now))
+            .with_validity_end_date_time(wire_time(now + Days::days(365)))
+            .with_crl_distribution_point_url(crl.clone())
+            .with_certification_authority_issuer_uri(format!("{}.crt", crl.strip_suffix(".crl").unwrap_or(&crl)))
+            .with_ocsp_responder_uri("")
+            .with_thumbprint(rng.hex(40))
+            .with_serial_number(format!("6F{}", rng.hex(36)))
+            .with_certification_authority_version_number(ca.entity.version_number.unwrap_or(1));
+        leaf.subject_name = body.subject_name.clone();
+        leaf.device_name = body.device_name.clone();
+        leaf.device_id = body.device_id.clone();
+        leaf.device_platform = body.device_platform.clone();
+        leaf.user_principal_name = body.user_principal_name.clone();
+        leaf.user_id = body.user_id.clone();
+        leaf.key_usages = body.key_usages.clone();
+        leaf.extended_key_usages = body.extended_key_usages.clone();
+        leaf.revocation_date_time = Nullable::Null;
+        leaf.additional_properties.insert("@odata.type", json!(LEAF_TYPE));
+        ca.push_leaf(leaf.clone());
+        self.rng = rng;
+        Ok(leaf)
+    }
+
+    /// `DELETE .../cloudCertificationAuthorityLeafCertificate/{id}`.
+    pub(crate) fn delete_leaf(&mut self, id: &str) -> Result<(), ApiError> {
+        let (ca, leaf) = self.find_leaf(id).ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))?;
+        let record = &mut self.cas[ca];
+        record.leaves.remove(leaf);
+        let leaves = std::mem::take(&mut record.leaves);
+        record.leaf_by_id.clear();
+        record.leaf_by_serial.clear();
+        for leaf in leaves {
+            record.push_leaf(leaf);
+        }
+        Ok(())
+    }
+
+    /// The CA `ca_id`'s CRL at `now` (DER, signed by its active version): every leaf revoked
+    /// at least `delay` ago (the service publishes on an interval) and, for a root, every
+    /// issuing CA whose certificate it revoked; `nextUpdate` is when the revocations held back
+    /// now are listed (`delay` on, one day when nothing is held back).
+    pub(crate) fn crl(&self, ca_id: &str, now: DateTime<Utc>, delay: std::time::Duration) -> Result<Vec<u8>, ApiError> {
+        let ca = self.ca(ca_id)?;
+        let delay = Days::from_std(delay).unwrap_or(Days::days(1));
+        let this_update = now.with_nanosecond(0).unwrap_or(now);
+        let listed = |at: DateTime<Utc>| at + delay <= this_update;
+        let mut revoked: Vec<(String, DateTime<Utc>)> = ca
+            .leaves
+            .iter()
+            .filter(|leaf| leaf.certificate_status == Some(LeafStatus::Revoked))
+            .filter_map(|leaf| Some((leaf.serial_number.clone()?, leaf.revocation_date_time.value()?.to_utc())))
+            .filter(|(_, at)| listed(*at))
+            .collect();
+        if ca.is_type(&CaType::RootCertificationAuthority) {
+            revoked.extend(
+                self.cas
+                    .iter()
+                    .filter(|other| other.is_type(&CaType::IssuingCertificationAuthority) && other.status() == Some(&CaStatus::Revoked))
+                    .filter_map(|other| {
+                        Some((other.entity.serial_number.value()?.clone(), other.entity.last_modified_date_time.value()?.to_utc()))
+                    })
+                    .filter(|(_, at)| listed(*at)),
+            );
+        }
+        let next_update = this_update + if delay > Days::zero() { delay } else { Days::days(1) };
+        let keys = ca.active_keys().ok_or_else(|| ApiError::not_found("The certification authority has no active version."))?;
+        authority::crl(keys, this_update, next_update, &revoked)
+    }
+
+    /// The CA `ca_id`'s certificate (DER), as its `.crt` publication serves it.
+    pub(crate) fn certificate_der(&self, ca_id: &str) -> Result<Vec<u8>, ApiError> {
+        let ca = self.ca(ca_id)?;
+        ca.active_keys()
+            .and_then(|keys| keys.certificate.as_ref())
+            .map(|certificate| certificate.der.clone())
+            .ok_or_else(|| ApiError::not_found("The certification authority has no certificate yet."))
     }
 
     /// Revokes the leaf at `index` of `ca_id` (every call reaches the store: the caller counts
@@ -396,23 +551,22 @@ impl Store {
         let root = match kind {
             CaType::RootCertificationAuthority | CaType::IssuingCertificationAuthorityWithExternalRoot => None,
             CaType::IssuingCertificationAuthority => {
-                let root = self.cas.iter().find(|ca| ca.is_type(&CaType::RootCertificationAuthority));
-                Some(
-                    root.ok_or_else(|| ApiError::bad_request("An issuing certification authority needs a root."))?
-                        .entity
-                        .clone(),
-                )
+                let root = self.cas.iter().position(|ca| {
+                    ca.is_type(&CaType::RootCertificationAuthority) && ca.status() == Some(&CaStatus::Active)
+                });
+                Some(root.ok_or_else(|| ApiError::bad_request("An issuing certification authority needs an active root."))?)
             }
             _ => return Err(ApiError::bad_request("The property 'cloudCertificationAuthorityType' is not valid.")),
         };
-        let external = kind == CaType::IssuingCertificationAuthorityWithExternalRoot;
         let mut rng = self.rng.clone();
-        let mut record = self.build_ca(
+        let key_index = self.next_key;
+        let record = self.build_ca(
             &mut rng,
             CaSeed {
                 name,
-                kind,
-                root: root.as_ref(),
+                kind: kind.clone(),
+                root: root.and_then(|index| self.cas.get(index)),
+                key_index,
                 created: now,
                 years,
                 key_size: body.certificate_key_size.value().cloned().unwrap_or(KeySize::Rsa2048),
@@ -422,21 +576,17 @@ impl Store {
                     .cloned()
                     .unwrap_or(Hashing::Sha256),
                 platform: body.key_platform.value().cloned().unwrap_or(KeyPlatform::Software),
-                status: if external { CaStatus::SigningPending } else { CaStatus::Active },
+                status: CaStatus::Active,
                 versions: 1,
                 tags: body.role_scope_tag_ids.value().cloned().unwrap_or_else(|| vec!["0".to_owned()]),
                 description: body.description.value().cloned(),
             },
-        );
+        )?;
+        let mut record = record;
         self.rng = rng;
-        if external {
-            record.entity.certificate_signing_request =
-                Nullable::Value(format!("MIIC{}", der_like(&mut self.rng, 120).trim_start_matches("MII")));
-            record.entity.certificate_download_url = Nullable::Null;
+        self.next_key += 1;
+        if kind == CaType::IssuingCertificationAuthorityWithExternalRoot {
             record.entity.issuer_common_name = body.issuer_common_name.clone();
-            for version in &mut record.versions {
-                version.certification_authority_version_status = Nullable::Value(VersionStatus::SigningPending);
-            }
         }
         for (key, value) in &body.additional_properties {
             if !key.starts_with('@') && !record.entity.additional_properties.contains_key(key) {
@@ -539,10 +689,15 @@ impl Store {
         Ok((ca.entity.clone(), changed))
     }
 
+    /// `uploadExternallySignedCertificationAuthorityCertificate`: accepted only for a CA with an
+    /// external root waiting for its certificate, and only a CA certificate for its request's key
+    /// whose chain verifies up to a self-signed root (PEM or base64 DER, as operators paste
+    /// either); anything else is a 400 naming what is wrong.
     pub(crate) fn upload_signed(
         &mut self,
         id: &str,
         signed: Option<&str>,
+        chain: &[&str],
         version: Option<i32>,
         now: DateTime<Utc>,
     ) -> Result<Ca, ApiError> {
@@ -558,41 +713,83 @@ impl Store {
                 "The certification authority does not wait for an externally signed certificate.",
             ));
         }
-        let url = format!("data:application/x-x509-ca-cert;base64,{signed}");
-        ca.entity.certificate_download_url = Nullable::Value(url.clone());
+        let number = version.or(ca.entity.version_number).unwrap_or(1);
+        let Some(keys) = ca.keys.get_mut(&number).filter(|keys| keys.certificate.is_none()) else {
+            return Err(ApiError::bad_request(&format!("Version {number} does not wait for a signed certificate.")));
+        };
+        let expected = authority::public_key(keys.key)?;
+        let uploaded = crate::pki::check_upload(&expected, signed, chain)
+            .map_err(|error| ApiError::bad_request(&format!("The signed certificate was not accepted: {error}")))?;
+        keys.certificate = Some(uploaded.certificate);
+        let keys = keys.clone();
         ca.entity.certification_authority_status = Nullable::Value(CaStatus::Active);
+        if let Some(root) = uploaded.chain.last() {
+            let root_name = crate::pki::Subject::from_graph_text(&root.subject_text)
+                .map_or_else(|_| root.subject_text.clone(), |subject| subject.common_name);
+            ca.entity.root_certificate_common_name = Nullable::Value(root_name);
+        }
+        show_ca_certificate(&mut ca.entity, &keys);
         touch(ca, now);
-        if let Some(active) = active_version_mut(ca) {
-            active.certificate_download_url = Nullable::Value(url);
-            active.certification_authority_version_status = Nullable::Value(VersionStatus::Active);
+        if let Some(version) = ca.versions.iter_mut().find(|v| v.version_number.value() == Some(&number)) {
+            show_certificate(version, &keys);
+            version.certification_authority_version_status = Nullable::Value(VersionStatus::Active);
+            version.last_modified_date_time = Nullable::Value(wire_time(now));
         }
         Ok(ca.entity.clone())
     }
 
-    /// `renew`: a new, staged version (activate it with `activate`).
+    /// `renew`: a new, staged version with a new key and a real certificate from the same issuer
+    /// (activate it with `activate`). A CA with an external root is renewed by the operator's
+    /// own PKI, so it is refused.
     pub(crate) fn renew(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
         let mut rng = self.rng.clone();
-        let ca = self.ca_mut(id)?;
+        let index = self.ca_index(id)?;
+        let ca = &self.cas[index];
         if matches!(ca.status(), Some(CaStatus::Revoked | CaStatus::SigningPending)) {
             return Err(ApiError::bad_request("The certification authority cannot be renewed in its current status."));
         }
-        let Some(template) = ca.versions.last().cloned() else { return Err(ApiError::internal("no version")) };
+        if ca.is_type(&CaType::IssuingCertificationAuthorityWithExternalRoot) {
+            return Err(ApiError::bad_request(
+                "A certification authority with an external root is renewed by signing a new request on that root.",
+            ));
+        }
+        let (Some(template), Some(current)) = (ca.versions.last().cloned(), ca.active_keys().cloned()) else {
+            return Err(ApiError::internal("no version"));
+        };
         let number =
             ca.versions.iter().filter_map(|version| version.version_number.value().copied()).max().unwrap_or(0) + 1;
         let years = i64::from(ca.entity.validity_period_in_years.unwrap_or(5));
+        let name = ca.entity.common_name.value().cloned().unwrap_or_default();
+        let issuer = if ca.is_type(&CaType::RootCertificationAuthority) {
+            None
+        } else {
+            let root = self.cas.iter().find(|other| other.is_type(&CaType::RootCertificationAuthority));
+            let root = root.ok_or_else(|| ApiError::bad_request("The root certification authority is gone."))?;
+            let keys = root.active_keys().cloned();
+            Some((keys.ok_or_else(|| ApiError::internal("no root key"))?, root.entity.certificate_revocation_list_url.value().cloned()))
+        };
+        let key = current.key.with_index(current.key.index() + 1);
+        let certificate = authority::certify(&Certify {
+            subject: &authority::subject(&name),
+            serial: &authority::serial(&mut rng),
+            not_before: now,
+            not_after: now + Days::days(365 * years),
+            key,
+            issuer: issuer.as_ref().and_then(|(keys, _)| keys.certificate.as_ref().map(|c| (c, keys.key))),
+            crl_url: issuer.as_ref().and_then(|(_, url)| url.as_deref()),
+        })?;
+        let keys = VersionKeys { key, certificate: Some(certificate), csr: None };
         let mut version = template
             .with_id(rng.guid())
             .with_version_number(number)
             .with_certification_authority_version_status(VersionStatus::Staged)
-            .with_serial_number(format!("3A{}", rng.hex(36)))
-            .with_thumbprint(rng.hex(40))
-            .with_certificate_download_url(format!("data:application/x-x509-ca-cert;base64,{}", der_like(&mut rng, 96)))
-            .with_validity_start_date_time(wire_time(now))
-            .with_validity_end_date_time(wire_time(now + Days::days(365 * years)))
             .with_last_modified_date_time(wire_time(now))
             .with_usage(Usage::new().with_issued_staged_leaf_certificate_count(0));
+        show_certificate(&mut version, &keys);
         version.decommission_date_time = Nullable::Null;
+        let ca = &mut self.cas[index];
         ca.versions.push(version);
+        ca.keys.insert(number, keys);
         touch(ca, now);
         self.rng = rng;
         Ok(())
@@ -624,13 +821,8 @@ impl Store {
                 version.last_modified_date_time = Nullable::Value(wire_time(now));
             }
         }
-        let active = ca.versions.iter().find(|version| version.version_number.value() == Some(&number)).cloned();
-        if let Some(active) = active {
-            ca.entity.serial_number = active.serial_number.clone();
-            ca.entity.thumbprint = active.thumbprint.clone();
-            ca.entity.certificate_download_url = active.certificate_download_url.clone();
-            ca.entity.validity_start_date_time = active.validity_start_date_time;
-            ca.entity.validity_end_date_time = active.validity_end_date_time;
+        if let Some(keys) = ca.keys.get(&number).cloned() {
+            show_ca_certificate(&mut ca.entity, &keys);
         }
         ca.entity.version_number = Some(number);
         if ca.status() == Some(&CaStatus::Paused) {
@@ -638,6 +830,49 @@ impl Store {
         }
         touch(ca, now);
         Ok(ca.entity.clone())
+    }
+}
+
+/// A version's certificate fields, from its real certificate (or its request while it waits for
+/// an external root).
+fn show_certificate(version: &mut Version, keys: &VersionKeys) {
+    version.certificate_signing_request = keys.csr.clone().map_or(Nullable::Null, Nullable::Value);
+    match &keys.certificate {
+        Some(certificate) => {
+            version.certificate_download_url = Nullable::Value(certificate.data_url());
+            version.serial_number = Nullable::Value(certificate.serial_hex.clone());
+            version.thumbprint = Nullable::Value(certificate.thumbprint.clone());
+            version.validity_start_date_time = Nullable::Value(wire_time(certificate.not_before));
+            version.validity_end_date_time = Nullable::Value(wire_time(certificate.not_after));
+        }
+        None => {
+            version.certificate_download_url = Nullable::Null;
+            version.serial_number = Nullable::Null;
+            version.thumbprint = Nullable::Null;
+            version.validity_start_date_time = Nullable::Null;
+            version.validity_end_date_time = Nullable::Null;
+        }
+    }
+}
+
+/// The CA's certificate fields, from its active version's certificate (or request).
+fn show_ca_certificate(entity: &mut Ca, keys: &VersionKeys) {
+    entity.certificate_signing_request = keys.csr.clone().map_or(Nullable::Null, Nullable::Value);
+    match &keys.certificate {
+        Some(certificate) => {
+            entity.certificate_download_url = Nullable::Value(certificate.data_url());
+            entity.serial_number = Nullable::Value(certificate.serial_hex.clone());
+            entity.thumbprint = Nullable::Value(certificate.thumbprint.clone());
+            entity.validity_start_date_time = Nullable::Value(wire_time(certificate.not_before));
+            entity.validity_end_date_time = Nullable::Value(wire_time(certificate.not_after));
+        }
+        None => {
+            entity.certificate_download_url = Nullable::Null;
+            entity.serial_number = Nullable::Null;
+            entity.thumbprint = Nullable::Null;
+            entity.validity_start_date_time = Nullable::Null;
+            entity.validity_end_date_time = Nullable::Null;
+        }
     }
 }
 
@@ -668,11 +903,11 @@ fn set_active_version_status(ca: &mut CaRecord, status: VersionStatus) {
 
 /// The leaf certificates of one issuing certification authority: mostly active, some revoked,
 /// some expired; about one in twelve active ones expires within 30 days.
-fn seed_leaves(rng: &mut Rng, ca: &mut CaRecord, tenant: &str, count: usize, now: DateTime<Utc>) {
+fn seed_leaves(rng: &mut Rng, ca: &mut CaRecord, count: usize, now: DateTime<Utc>) {
     let ca_id = ca.id().to_owned();
     let ca_name = ca.entity.display_name.clone().unwrap_or_default();
-    let crl = format!("{CDP}/{tenant}/{ca_id}/{}.crl", url_name(&ca_name));
-    let aia = format!("{CDP}/{tenant}/{ca_id}/{}.crt", url_name(&ca_name));
+    let crl = ca.entity.certificate_revocation_list_url.value().cloned().unwrap_or_default();
+    let aia = format!("{}.crt", crl.strip_suffix(".crl").unwrap_or(&crl));
     let width = count.to_string().len().max(4);
     let serial_prefix = rng.hex(6);
     for index in 0..count {

@@ -86,6 +86,7 @@ impl Issued {
     }
 
     /// The certificate as PEM (`-----BEGIN CERTIFICATE-----`).
+    #[cfg_attr(not(test), expect(dead_code, reason = "the CLI's `ca cert --format pem` will use it; tests do"))]
     pub(crate) fn pem(&self) -> String {
         pem_encode("CERTIFICATE", &self.der)
     }

@@ -30,11 +30,13 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use sha1::Digest as _;
 
-pub(crate) use cert::{CaSpec, Issued, Signer, csr_pem, issuing_certificate, root_certificate};
+pub(crate) use cert::{CaSpec, Issued, csr_pem, issuing_certificate, root_certificate};
 pub(crate) use crl::{Revoked, crl_der};
 pub(crate) use keys::{Hash, KeyAlgorithm, pool_key};
 pub(crate) use name::Subject;
-pub(crate) use upload::{UploadError, Uploaded, check_upload};
+pub(crate) use upload::check_upload;
+#[cfg(test)]
+use {cert::Signer, upload::UploadError};
 
 /// Why certificate material could not be made (a bad argument or an rcgen refusal).
 #[derive(Debug)]
