@@ -60,18 +60,30 @@
 //! # }
 //! ```
 
+mod admin;
 pub mod auth;
 mod config;
+mod envfile;
 mod error;
 mod faults;
 mod handlers;
+pub mod help;
+mod misbehave;
 mod odata;
+mod operations;
+mod pipeline;
+mod plan;
 mod respond;
 mod rng;
+mod routes;
 mod server;
+mod state;
 mod stats;
 mod store;
+mod trap;
 
-pub use config::{AlreadyRevoked, Config, ConfigError, FaultKind, FaultPlan, Wire, WritePhase, parse_duration};
-pub use server::{Fake, FakeHandle, OperationInfo, operations};
+pub use config::{AlreadyRevoked, Config, ConfigError, Wire, parse_duration};
+pub use operations::{OperationInfo, operations};
+pub use plan::{FaultKind, FaultPlan, WritePhase};
+pub use server::{Fake, FakeHandle};
 pub use stats::Stats;
