@@ -78,3 +78,57 @@ fn ctx(request: &Request, app: &App) -> Ctx {
 fn body(request: &Request) -> Bytes {
     request.extensions().get::<Buffered>().map(|buffered| buffered.0.clone()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+    use std::time::Duration;
+
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::operations::operations;
+    use crate::plan::{FaultKind, FaultPlan};
+
+    /// The context and faults layers around an endpoint that answers the stale window it sees.
+    async fn stale_window_seen(plan: FaultPlan, operation_id: &str) -> String {
+        let config = Config::default().with_faults(plan);
+        let app = Arc::new(App::new(config, SocketAddr::from(([127, 0, 0, 1], 1))));
+        let operation = operations().into_iter().find(|operation| operation.id == operation_id).unwrap();
+        let route = Route { operation, handler: Handler::of(operation.id) };
+        let token = app.tokens.issue(&crate::auth::ALL_SCOPES, None);
+        let service = ServiceBuilder::new()
+            .map_request(move |mut request: Request| {
+                request.extensions_mut().insert(route);
+                request
+            })
+            .layer(from_fn_with_state(Arc::clone(&app), context::layer))
+            .layer(from_fn_with_state(Arc::clone(&app), bearer::layer))
+            .layer(from_fn_with_state(Arc::clone(&app), faults::layer))
+            .service(tower::service_fn(|request: Request| async move {
+                let seen = request.extensions().get::<Ctx>().and_then(|ctx| ctx.stale_window);
+                Ok::<_, Infallible>(Response::new(Body::from(format!("{seen:?}"))))
+            }));
+        let request = http::Request::builder()
+            .method(operation.method.to_http())
+            .uri("/beta/deviceManagement/cloudCertificationAuthority/x/revokeLeafCertificate")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from("{}"))
+            .unwrap();
+        let response = service.oneshot(request).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+        assert_eq!(app.stats.snapshot().faults_of("stale") > 0, body.as_ref() != b"None");
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_write_that_drew_stale_carries_the_window_to_the_handler() {
+        let stale = FaultPlan::new(1.0, &[FaultKind::Stale]).with_stale_window(Duration::from_millis(2500));
+        assert_eq!(stale_window_seen(stale.clone(), "revokeLeafCertificate").await, "Some(2.5s)");
+        // Reads never draw `stale`; writes without it carry no window.
+        assert_eq!(stale_window_seen(stale, "listCloudCertificationAuthorities").await, "None");
+        assert_eq!(stale_window_seen(FaultPlan::none(), "revokeLeafCertificate").await, "None");
+    }
+}
