@@ -1,11 +1,11 @@
-//! What a fake is started with: [`Config`], how it answers (`Wire`, `AlreadyRevoked`), and
-//! durations as the binary reads them. The fault plan is in `plan`.
+//! What a fake is started with: [`Config`] and how it answers (`Wire`, `AlreadyRevoked`). The
+//! fault plan is in `plan`, the text formats in `parse`.
 
-use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
+use crate::parse::ConfigError;
 use crate::plan::FaultPlan;
 
 /// Everything a fake is started with. `Config::default()` is a quiet fake (no faults, no
@@ -208,44 +208,5 @@ impl FromStr for AlreadyRevoked {
             "error" | "bad-request" | "400" => Ok(AlreadyRevoked::BadRequest),
             other => Err(ConfigError(format!("`{other}`: expected `ok` or `error`"))),
         }
-    }
-}
-
-/// A value that cannot be used: the message says why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Reads a duration the way the `humantime` crate does (`150ms`, `2s`, `1.5s`, `1m 30s`,
-/// `1h`, `250us`), and `0`.
-///
-/// # Errors
-///
-/// Anything else (a number without a unit, an unknown unit).
-pub fn parse_duration(text: &str) -> Result<Duration, ConfigError> {
-    let text = text.trim();
-    humantime::parse_duration(text)
-        .map_err(|error| ConfigError(format!("`{text}` is not a duration (e.g. 150ms, 2s): {error}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_as_documented() {
-        assert_eq!(parse_duration("150ms").unwrap(), Duration::from_millis(150));
-        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
-        assert_eq!(parse_duration("1m 30s").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
-        assert!(parse_duration("fast").is_err());
-        assert!(parse_duration("10").is_err());
     }
 }

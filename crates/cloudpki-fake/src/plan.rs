@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::config::{ConfigError, parse_duration};
+use crate::parse::{ConfigError, GIB, parse_duration, parse_size};
 
 /// One kind of injected fault. The first eight ([`FaultKind::ALL`], `kinds=all`) are the
 /// transient failures a client must retry through; the others ([`FaultKind::EVERY`],
@@ -283,9 +283,6 @@ impl FromStr for WritePhase {
     }
 }
 
-/// One gibibyte, the default size of a `huge-body` answer.
-const GIB: u64 = 1 << 30;
-
 /// Which faults to inject, and how often.
 ///
 /// Each Graph request that passed authentication and the throttle gets a fault with probability
@@ -461,27 +458,6 @@ fn parse_duration_or_seconds(text: &str) -> Result<Duration, ConfigError> {
     }
 }
 
-/// A size in bytes: `4096`, `64KiB`, `512MiB`, `2GiB`, `100MB` (`B`, `KiB`, `MiB`, `GiB`, `KB`,
-/// `MB`, `GB`).
-fn parse_size(text: &str) -> Result<u64, ConfigError> {
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().map_err(|_| ConfigError(format!("`{text}` is not a size (e.g. 2GiB)")))?;
-    let unit: u64 = match unit.trim() {
-        "" | "B" => 1,
-        "KiB" => 1 << 10,
-        "MiB" => 1 << 20,
-        "GiB" => GIB,
-        "KB" | "kB" => 1_000,
-        "MB" => 1_000_000,
-        "GB" => 1_000_000_000,
-        other => {
-            return Err(ConfigError(format!("`{text}`: unknown size unit `{other}` (B, KiB, MiB, GiB, KB, MB, GB)")));
-        }
-    };
-    number.checked_mul(unit).ok_or_else(|| ConfigError(format!("`{text}` is too large")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,8 +493,5 @@ mod tests {
             let example: FaultPlan = kind.example().parse().unwrap();
             assert!(example.kinds.contains(&kind), "{kind}");
         }
-        assert_eq!(parse_size("100MB").unwrap(), 100_000_000);
-        assert!(parse_size("2 parsecs").is_err());
-        assert!(parse_size("99999999999GiB").is_err());
     }
 }
