@@ -167,8 +167,7 @@ pub(crate) fn crl(
         .iter()
         .filter_map(|(serial, at)| pki::parse_serial_hex(serial).ok().map(|bytes| (bytes, *at)))
         .collect();
-    let entries: Vec<Revoked<'_>> =
-        serials.iter().map(|(serial, at)| Revoked { serial, revoked_at: *at }).collect();
+    let entries: Vec<Revoked<'_>> = serials.iter().map(|(serial, at)| Revoked { serial, revoked_at: *at }).collect();
     let key = keys.key.load()?;
     let number = u64::try_from(this_update.timestamp()).unwrap_or_default();
     pki::crl_der(&certificate.signer(&key), number, this_update, next_update, &entries).map_err(internal)

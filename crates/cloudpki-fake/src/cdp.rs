@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
 
-use crate::server::App;
+use crate::state::App;
 
 /// `/CloudPKI/{tenant}/{ca}/{file}`, where the file is `<name>.crl` or `<name>.crt`.
 pub(crate) const ROUTE: &str = "/CloudPKI/{tenant}/{ca}/{file}";

@@ -4,7 +4,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::config::{FaultKind, FaultPlan, WritePhase};
+use crate::plan::{FaultKind, FaultPlan, WritePhase};
 use crate::rng::{Fnv, mix};
 
 /// A fault chosen for one request.
@@ -32,8 +32,9 @@ impl Faults {
     }
 
     /// The fault of this request, if any: a hash of the seed, the request, and how many times
-    /// the same request came before (so a retry is drawn anew).
-    pub(crate) fn decide(&self, method: &str, path_and_query: &str, body: &[u8]) -> Option<Decision> {
+    /// the same request came before (so a retry is drawn anew). The kind is drawn among those
+    /// of the plan that apply to a read or a write (`write`).
+    pub(crate) fn decide(&self, method: &str, path_and_query: &str, body: &[u8], write: bool) -> Option<Decision> {
         if !self.plan.is_active() {
             return None;
         }
@@ -50,7 +51,8 @@ impl Faults {
             return None;
         }
         let second = mix(draw);
-        let kind = self.plan.kinds[((u128::from(second) * self.plan.kinds.len() as u128) >> 64) as usize];
+        let kinds: Vec<FaultKind> = self.plan.kinds.iter().copied().filter(|kind| kind.applies_to(write)).collect();
+        let kind = *kinds.get(((u128::from(second) * kinds.len() as u128) >> 64) as usize)?;
         let after = match self.plan.writes {
             WritePhase::Before => false,
             WritePhase::After => true,
@@ -97,7 +99,7 @@ mod tests {
         let plan = FaultPlan::new(0.25, &FaultKind::ALL);
         let run = || {
             let faults = Faults::new(plan.clone(), 5);
-            (0..4000).map(|n| faults.decide("GET", &format!("/x?{}", n % 50), b"")).collect::<Vec<_>>()
+            (0..4000).map(|n| faults.decide("GET", &format!("/x?{}", n % 50), b"", false)).collect::<Vec<_>>()
         };
         let first = run();
         assert_eq!(first, run());
@@ -107,6 +109,18 @@ mod tests {
             let of_kind = first.iter().flatten().filter(|decision| decision.kind == kind).count();
             assert!((70..190).contains(&of_kind), "{kind}: {of_kind}");
         }
+    }
+
+    #[test]
+    fn kinds_are_drawn_among_those_that_apply() {
+        let faults = Faults::new(FaultPlan::new(1.0, &[FaultKind::Stale, FaultKind::HugeBody]), 5);
+        for n in 0..50 {
+            let path = format!("/x?{n}");
+            assert_eq!(faults.decide("GET", &path, b"", false).map(|d| d.kind), Some(FaultKind::HugeBody));
+            assert_eq!(faults.decide("POST", &path, b"{}", true).map(|d| d.kind), Some(FaultKind::Stale));
+        }
+        let writes_only = Faults::new(FaultPlan::new(1.0, &[FaultKind::LateSilent]), 5);
+        assert_eq!(writes_only.decide("GET", "/x", b"", false), None);
     }
 
     #[test]

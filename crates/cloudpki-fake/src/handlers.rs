@@ -21,7 +21,7 @@ use crate::config::{AlreadyRevoked, Wire};
 use crate::error::ApiError;
 use crate::odata::{Accepts, Cut, Query, StatusProperty, apply_select, cut};
 use crate::respond::{Ctx, json_response, no_content, raw_json_response};
-use crate::server::App;
+use crate::state::App;
 use crate::store::{CaRecord, Store};
 
 /// The handler of each operation id of the spec.
@@ -266,7 +266,9 @@ impl Call<'_> {
     /// A `$count` answer: the bare integer as `text/plain`.
     fn count(&self, count: usize) -> Response {
         let mut response = Response::new(axum::body::Body::from(count.to_string()));
-        response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain;charset=utf-8"));
+        response
+            .headers_mut()
+            .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain;charset=utf-8"));
         crate::respond::with_ids(response, self.ctx)
     }
 
@@ -596,7 +598,10 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let store = call.store();
             let ca = store.ca(call.param(0))?;
             let matching = ca.versions.iter().filter(|version| {
-                matches_filter(&query, version.certification_authority_version_status.value().map(VersionStatus::as_str))
+                matches_filter(
+                    &query,
+                    version.certification_authority_version_status.value().map(VersionStatus::as_str),
+                )
             });
             Ok(call.count(matching.count()))
         }
@@ -625,12 +630,18 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             });
             let cut = cut(all, &query, &call.ctx.path, size, |(leaf, _)| matches_filter(&query, leaf_status(leaf)))?;
             let cut = Cut {
-                items: cut.items.into_iter().map(|(leaf, ca)| select(render_leaf(leaf, ca, &query), &query)).collect::<Vec<Leaf>>(),
+                items: cut
+                    .items
+                    .into_iter()
+                    .map(|(leaf, ca)| select(render_leaf(leaf, ca, &query), &query))
+                    .collect::<Vec<Leaf>>(),
                 next: cut.next,
                 count: cut.count,
             };
-            let context =
-                format!("{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate{}", query.context_suffix());
+            let context = format!(
+                "{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate{}",
+                query.context_suffix()
+            );
             Ok(call.page(&query, cut, context, applied))
         }
         Handler::TenantLeaf => {
@@ -674,7 +685,8 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             call.tenant_leaves()?;
             let body: Leaf = call.body()?;
             let leaf = call.store().create_leaf(&body, now)?;
-            let context = format!("{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate/$entity");
+            let context =
+                format!("{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate/$entity");
             Ok(call.single_with_status(StatusCode::CREATED, leaf, context))
         }
         Handler::UpdateTenantLeaf => {
@@ -697,7 +709,9 @@ fn matches_filter(query: &Query, status: Option<&str>) -> bool {
 }
 
 fn tenant_leaf(store: &Store, id: &str) -> Result<(usize, usize), ApiError> {
-    store.find_leaf(id).ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))
+    store
+        .find_leaf(id)
+        .ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))
 }
 
 fn revoke(call: &Call<'_>, store: &mut Store, index: usize, root: &str) -> Result<Response, ApiError> {

@@ -26,8 +26,16 @@
 //!   HS256-signed, carrying scopes; 401 without a valid one, 403 naming the accepted scopes
 //!   otherwise. Writes need a ReadWrite scope although the docs list only a Read one for several
 //!   write actions (see [`auth`]).
-//! - **Faults** ([`FaultPlan`]), **throttle** ([`Config::throttle`]) and **latency**
-//!   ([`Config::latency`]) per run; ambiguous faults on writes strike before or after the change.
+//! - **Faults** ([`FaultPlan`], [`FaultKind`]), **throttle** ([`Config::throttle`]) and
+//!   **latency** ([`Config::latency`]) per run. Besides the transient failures (429, 503, the
+//!   query broker's 500, 504, slow, truncated, dropped; ambiguous ones on writes strike before or
+//!   after the change), hostile and ambiguous answers on demand: writes applied late (answered
+//!   late or never), applied then answered 5xx, writes that leave reads stale, absurd
+//!   `Retry-After` values, next links that loop, a streamed body of gigabytes, error text with
+//!   terminal escapes and bidi overrides, a redirect to another loopback host.
+//!   `cloudpki-fake --help` ([`help::after_long_help`]) lists every kind with an example.
+//! - **Pipeline**: every operation is served by tower layers, outermost first: context (ids,
+//!   counting, the body read), latency, bearer auth, throttle, faults, then its handler.
 //! - **Stats** ([`Stats`], [`FakeHandle::stats`], `GET /_fake/stats`): requests per operation,
 //!   revocation requests per certificate, faults per kind.
 //!
@@ -45,6 +53,12 @@
 //! - `GET /_fake/state[?ca=ID]`: the store's certification authorities and leaf certificates,
 //!   the ground truth to compare a listing with.
 //!
+//! # Scripts
+//!
+//! The binary prints the base URL on its first line and `token: ...` on its second;
+//! `--env-file FILE` also writes `CLOUDPKI_BASE_URL=...` and `GRAPH_TOKEN=...` to FILE
+//! atomically once it listens ([`FakeHandle::write_env_file`]).
+//!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! use cloudpki_fake::{Config, Fake, FaultPlan};
@@ -60,21 +74,35 @@
 //! # }
 //! ```
 
+mod admin;
 pub mod auth;
 mod authority;
 mod cdp;
 mod config;
+mod envfile;
 mod error;
 mod faults;
 mod handlers;
+pub mod help;
+mod misbehave;
 mod odata;
+mod operations;
+mod parse;
+mod pipeline;
 mod pki;
+mod plan;
 mod respond;
 mod rng;
+mod routes;
 mod server;
+mod state;
 mod stats;
 mod store;
+mod trap;
 
-pub use config::{AlreadyRevoked, Config, ConfigError, FaultKind, FaultPlan, Wire, WritePhase, parse_duration};
-pub use server::{Fake, FakeHandle, OperationInfo, operations};
+pub use config::{AlreadyRevoked, Config, Wire};
+pub use operations::{OperationInfo, operations};
+pub use parse::{ConfigError, parse_duration};
+pub use plan::{FaultKind, FaultPlan, WritePhase};
+pub use server::{Fake, FakeHandle};
 pub use stats::Stats;

@@ -1,5 +1,6 @@
-//! Building answers: JSON bodies with Graph's headers, error envelopes, and the broken answers
-//! of the fault plan (a truncated body, a dropped connection).
+//! Building answers: JSON bodies with Graph's headers, error envelopes (429 and 503 with their
+//! `Retry-After`), and the broken answers of the fault plan (a truncated body, a dropped
+//! connection).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -30,6 +31,10 @@ pub(crate) struct Ctx {
     pub(crate) service_root: String,
     /// The request's path as sent (percent-encoded), `/beta/...`.
     pub(crate) path: String,
+    /// Set on a write that drew the `stale` fault: for this long after the write, reads should
+    /// answer what the store held before it (the store keeps the old state). `None` otherwise.
+    #[allow(dead_code, reason = "read by the store's stale reads (handlers), written by the faults layer")]
+    pub(crate) stale_window: Option<Duration>,
 }
 
 fn header_value(text: &str) -> HeaderValue {
@@ -86,6 +91,37 @@ pub(crate) fn error_response(error: &ApiError, ctx: &Ctx) -> Response {
         }
     });
     bytes_response(error.status, serde_json::to_vec(&body).unwrap_or_default(), ctx)
+}
+
+/// `response` with a `Retry-After` header of exactly `value` (absurd values included).
+pub(crate) fn with_retry_after(mut response: Response, value: &str) -> Response {
+    response.headers_mut().insert(header::RETRY_AFTER, header_value(value));
+    response
+}
+
+/// 429 Too Many Requests, with `Retry-After: value` when there is one.
+pub(crate) fn too_many_requests(ctx: &Ctx, retry_after: Option<&str>) -> Response {
+    let response = error_response(
+        &ApiError::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", "Too many requests, please retry later."),
+        ctx,
+    );
+    match retry_after {
+        Some(value) => with_retry_after(response, value),
+        None => response,
+    }
+}
+
+/// 503 Service Unavailable with `Retry-After: value`.
+pub(crate) fn service_unavailable(ctx: &Ctx, retry_after: &str) -> Response {
+    let response = error_response(
+        &ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable. Please retry later.",
+        ),
+        ctx,
+    );
+    with_retry_after(response, retry_after)
 }
 
 /// Marks an answer the connection layer must not send: it closes the connection instead.

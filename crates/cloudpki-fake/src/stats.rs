@@ -30,12 +30,22 @@ pub struct Stats {
     /// Per certification authority id: `changeCloudCertificationAuthorityStatus` requests that
     /// changed or re-set its status.
     pub ca_status_changes: BTreeMap<String, u64>,
-    /// Injected faults per kind (`429`, `429-no-retry-after`, `500-broker`, `503`, `504`,
-    /// `slow`, `truncate`, `drop`), throttling not included.
+    /// Injected faults per kind, by their `--faults` names (`429`, `drop`, `late-silent`,
+    /// `stale`, ...), throttling not included. `loop-next-link` counts the pages whose next link
+    /// was looped (a page without one is left alone and not counted).
     pub faults: BTreeMap<String, u64>,
-    /// Ambiguous faults (504, truncate, drop) on writes, per `kind:before` (nothing was applied)
-    /// and `kind:after` (the change was applied, the client saw a failure).
+    /// Faults on writes whose outcome the client cannot know, per `kind:phase`: the ambiguous
+    /// ones (504, truncate, drop) as `kind:before` (nothing was applied) or `kind:after` (the
+    /// change was applied, the client saw a failure); `late-answer:after`, `late-silent:after`
+    /// (applied after the late delay) and `applied-503:after`, `applied-502:after`,
+    /// `applied-500-broker:after`.
     pub write_faults: BTreeMap<String, u64>,
+    /// Requests that reached `127.0.0.2` after a `redirect` fault (a client that followed the
+    /// redirect to another host).
+    pub redirects_followed: u64,
+    /// Of `redirects_followed`, those that carried an `Authorization` header: the client sent
+    /// its token to another host.
+    pub redirects_followed_with_token: u64,
     /// Requests answered 429 by the throttle (`--throttle`).
     pub throttled: u64,
     /// Requests answered 401 (no token, or not one this fake issued, or expired).
@@ -130,6 +140,15 @@ impl Recorder {
             bump(&mut stats.faults, kind);
             if let Some(phase) = write_phase {
                 bump(&mut stats.write_faults, &format!("{kind}:{phase}"));
+            }
+        });
+    }
+
+    pub(crate) fn redirect_followed(&self, with_token: bool) {
+        self.with(|stats| {
+            stats.redirects_followed += 1;
+            if with_token {
+                stats.redirects_followed_with_token += 1;
             }
         });
     }

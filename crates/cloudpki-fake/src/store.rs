@@ -272,7 +272,8 @@ impl Store {
         let issuer = match seed.root {
             Some(root) => {
                 let keys = root.active_keys().filter(|keys| keys.certificate.is_some());
-                let keys = keys.ok_or_else(|| ApiError::bad_request("The root certification authority has no certificate."))?;
+                let keys =
+                    keys.ok_or_else(|| ApiError::bad_request("The root certification authority has no certificate."))?;
                 Some((keys, root.entity.certificate_revocation_list_url.value().cloned()))
             }
             None => None,
@@ -290,7 +291,11 @@ impl Store {
             let version_key = key.with_index(key.index() + usize::from(number - 1));
             let serial = authority::serial(rng);
             let version_keys = if external {
-                VersionKeys { key: version_key, certificate: None, csr: Some(authority::request(&subject, version_key)?) }
+                VersionKeys {
+                    key: version_key,
+                    certificate: None,
+                    csr: Some(authority::request(&subject, version_key)?),
+                }
             } else {
                 let certificate = authority::certify(&Certify {
                     subject: &subject,
@@ -369,7 +374,8 @@ impl Store {
                 let root = seed.root.map(|root| &root.entity);
                 let root_name = root.and_then(|root| root.display_name.clone()).unwrap_or_default();
                 let root_id = root.and_then(|root| root.id.clone()).unwrap_or_default();
-                entity.certification_authority_issuer_uri = Nullable::Value(self.published(&root_id, &root_name, "crt"));
+                entity.certification_authority_issuer_uri =
+                    Nullable::Value(self.published(&root_id, &root_name, "crt"));
                 entity.issuer_common_name = Nullable::Value(root_name.clone());
                 entity.root_certificate_common_name = Nullable::Value(root_name);
             }
@@ -422,7 +428,9 @@ impl Store {
     /// properties of the body are ignored, but the descriptive ones a client sets are kept).
     pub(crate) fn create_leaf(&mut self, body: &Leaf, now: DateTime<Utc>) -> Result<Leaf, ApiError> {
         let Some(issuer) = body.issuer_id.value().filter(|id| !id.trim().is_empty()) else {
-            return Err(ApiError::bad_request("The property 'issuerId' is required: it names the issuing certification authority."));
+            return Err(ApiError::bad_request(
+                "The property 'issuerId' is required: it names the issuing certification authority.",
+            ));
         };
         let index = self.ca_index(issuer)?;
         if !self.cas[index].is_type(&CaType::IssuingCertificationAuthority)
@@ -463,7 +471,9 @@ impl Store {
 
     /// `DELETE .../cloudCertificationAuthorityLeafCertificate/{id}`.
     pub(crate) fn delete_leaf(&mut self, id: &str) -> Result<(), ApiError> {
-        let (ca, leaf) = self.find_leaf(id).ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))?;
+        let (ca, leaf) = self
+            .find_leaf(id)
+            .ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))?;
         let record = &mut self.cas[ca];
         record.leaves.remove(leaf);
         let leaves = std::mem::take(&mut record.leaves);
@@ -495,15 +505,23 @@ impl Store {
             revoked.extend(
                 self.cas
                     .iter()
-                    .filter(|other| other.is_type(&CaType::IssuingCertificationAuthority) && other.status() == Some(&CaStatus::Revoked))
+                    .filter(|other| {
+                        other.is_type(&CaType::IssuingCertificationAuthority)
+                            && other.status() == Some(&CaStatus::Revoked)
+                    })
                     .filter_map(|other| {
-                        Some((other.entity.serial_number.value()?.clone(), other.entity.last_modified_date_time.value()?.to_utc()))
+                        Some((
+                            other.entity.serial_number.value()?.clone(),
+                            other.entity.last_modified_date_time.value()?.to_utc(),
+                        ))
                     })
                     .filter(|(_, at)| listed(*at)),
             );
         }
         let next_update = this_update + if delay > Days::zero() { delay } else { Days::days(1) };
-        let keys = ca.active_keys().ok_or_else(|| ApiError::not_found("The certification authority has no active version."))?;
+        let keys = ca
+            .active_keys()
+            .ok_or_else(|| ApiError::not_found("The certification authority has no active version."))?;
         authority::crl(keys, this_update, next_update, &revoked)
     }
 
@@ -548,16 +566,19 @@ impl Store {
         if !(1..=25).contains(&years) {
             return Err(ApiError::bad_request("The property 'validityPeriodInYears' must be between 1 and 25."));
         }
-        let root = match kind {
-            CaType::RootCertificationAuthority | CaType::IssuingCertificationAuthorityWithExternalRoot => None,
-            CaType::IssuingCertificationAuthority => {
-                let root = self.cas.iter().position(|ca| {
-                    ca.is_type(&CaType::RootCertificationAuthority) && ca.status() == Some(&CaStatus::Active)
-                });
-                Some(root.ok_or_else(|| ApiError::bad_request("An issuing certification authority needs an active root."))?)
-            }
-            _ => return Err(ApiError::bad_request("The property 'cloudCertificationAuthorityType' is not valid.")),
-        };
+        let root =
+            match kind {
+                CaType::RootCertificationAuthority | CaType::IssuingCertificationAuthorityWithExternalRoot => None,
+                CaType::IssuingCertificationAuthority => {
+                    let root = self.cas.iter().position(|ca| {
+                        ca.is_type(&CaType::RootCertificationAuthority) && ca.status() == Some(&CaStatus::Active)
+                    });
+                    Some(root.ok_or_else(|| {
+                        ApiError::bad_request("An issuing certification authority needs an active root.")
+                    })?)
+                }
+                _ => return Err(ApiError::bad_request("The property 'cloudCertificationAuthorityType' is not valid.")),
+            };
         let mut rng = self.rng.clone();
         let key_index = self.next_key;
         let record = self.build_ca(
@@ -766,7 +787,10 @@ impl Store {
             let root = self.cas.iter().find(|other| other.is_type(&CaType::RootCertificationAuthority));
             let root = root.ok_or_else(|| ApiError::bad_request("The root certification authority is gone."))?;
             let keys = root.active_keys().cloned();
-            Some((keys.ok_or_else(|| ApiError::internal("no root key"))?, root.entity.certificate_revocation_list_url.value().cloned()))
+            Some((
+                keys.ok_or_else(|| ApiError::internal("no root key"))?,
+                root.entity.certificate_revocation_list_url.value().cloned(),
+            ))
         };
         let key = current.key.with_index(current.key.index() + 1);
         let certificate = authority::certify(&Certify {

@@ -121,3 +121,82 @@ fn non_loopback_addresses_and_bad_flags_are_refused() {
         assert!(String::from_utf8_lossy(&output.stderr).contains("cloudpki-fake:"), "{args:?}");
     }
 }
+
+#[tokio::test]
+async fn the_env_file_is_written_whole_once_listening() {
+    let directory = std::env::temp_dir().join(format!("cloudpki-fake-env-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join("fake.env");
+    let _ = std::fs::remove_file(&path);
+    let (_running, base, token) = start(&["--cas", "1", "--certs", "3", "--env-file", path.to_str().unwrap()]);
+    // The file may land just after stdout's two lines: wait for it, boundedly.
+    let started = std::time::Instant::now();
+    while !path.exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "no env file");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, format!("CLOUDPKI_BASE_URL={base}\nGRAPH_TOKEN={token}\n"));
+    let leftovers: Vec<_> = std::fs::read_dir(&directory).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert_eq!(leftovers, [std::ffi::OsString::from("fake.env")], "no temporary file is left behind");
+    // Shell-sourceable, and the token works.
+    let sourced = Command::new("sh")
+        .arg("-c")
+        .arg(format!("set -a; . '{}'; set +a; printf '%s %s' \"$CLOUDPKI_BASE_URL\" \"$GRAPH_TOKEN\"", path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(sourced.stdout).unwrap(), format!("{base} {token}"));
+    let answer = reqwest::Client::new()
+        .get(format!("{base}/deviceManagement/cloudCertificationAuthority"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let _ = std::fs::remove_dir_all(&directory);
+}
+
+#[test]
+fn help_documents_every_fault_kind_with_an_example_and_the_admin_routes() {
+    let output = Command::new(env!("CARGO_BIN_EXE_cloudpki-fake")).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for kind in cloudpki_fake::FaultKind::EVERY {
+        assert!(help.contains(&format!("  {kind} ")), "{kind} is not described");
+        assert!(help.contains(&format!("e.g. --faults {}", kind.example())), "{kind} has no example");
+    }
+    for needle in [
+        "/_fake/stats",
+        "/_fake/stats/reset",
+        "/_fake/token",
+        "lifetime_seconds",
+        "/_fake/state",
+        "--env-file",
+        "--wire",
+        "--tenant-leaves",
+        "--crl-delay",
+    ] {
+        assert!(help.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn new_flags_take_typed_values() {
+    for args in [
+        &["--wire", "docs", "--help"][..],
+        &["--already-revoked", "error", "--crl-delay", "5m", "--tenant-leaves", "--help"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_cloudpki-fake")).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+    }
+    for args in [
+        &["--wire", "xml"][..],
+        &["--crl-delay", "5"],
+        &["--already-revoked", "maybe"],
+        &["--faults", "rate=1,huge=lots"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_cloudpki-fake")).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).starts_with("cloudpki-fake: "), "{args:?}");
+    }
+}

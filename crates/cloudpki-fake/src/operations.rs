@@ -1,0 +1,36 @@
+//! The operations of the spec, as the model's registry describes them ([`operations`]).
+
+use cloudpki_model::api::Operation;
+
+use crate::auth::Access;
+
+/// One operation of the spec, as the model's registry describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationInfo {
+    /// The operation id (`revokeLeafCertificate`).
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: cloudpki_model::api::Method,
+    /// The path template below the base URL.
+    pub path_template: &'static str,
+    /// Read or write, as the fake enforces it.
+    pub access: Access,
+}
+
+/// Every operation of the spec, from `cloudpki_model::for_each_operation!`.
+#[must_use]
+pub fn operations() -> Vec<OperationInfo> {
+    let mut all = Vec::new();
+    macro_rules! collect {
+        ($name:literal, $type:ty) => {
+            all.push(OperationInfo {
+                id: <$type as Operation>::OPERATION_ID,
+                method: <$type as Operation>::METHOD,
+                path_template: <$type as Operation>::PATH_TEMPLATE,
+                access: Access::of(&<$type as Operation>::PERMISSIONS),
+            });
+        };
+    }
+    cloudpki_model::for_each_operation!(collect);
+    all
+}
