@@ -118,8 +118,6 @@ pub(crate) struct Certify<'a> {
     pub(crate) key: KeyRef,
     /// The issuer's certificate and key (`None`: self-signed, a root).
     pub(crate) issuer: Option<(&'a Issued, KeyRef)>,
-    /// The issuer's CRL, written as the certificate's CRL distribution point.
-    pub(crate) crl_url: Option<&'a str>,
 }
 
 /// A version's real certificate.
@@ -129,7 +127,10 @@ pub(crate) fn certify(what: &Certify<'_>) -> Result<Issued, ApiError> {
         serial: what.serial,
         not_before: what.not_before,
         not_after: what.not_after,
-        crl_url: what.crl_url,
+        // No CRL distribution point: the fake's CDP URL holds its port, and a certificate is a
+        // function of the seed alone. Where the CRL is, the entity's
+        // `certificateRevocationListUrl` says.
+        crl_url: None,
     };
     let key = what.key.load()?;
     match what.issuer {

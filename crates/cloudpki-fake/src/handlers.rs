@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::odata::{Accepts, Cut, Query, StatusProperty, apply_select, cut};
 use crate::respond::{Ctx, json_response, no_content, raw_json_response};
 use crate::state::App;
-use crate::store::{CaRecord, Store};
+use crate::store::{CaRecord, Stale, Store};
 
 /// The handler of each operation id of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -336,7 +336,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
                 query.filter.as_ref().is_none_or(|filter| filter.matches(ca.status().map(CaStatus::as_str)))
             })?;
             let cut = Cut {
-                items: cut.items.into_iter().map(|ca| select(render_ca(ca, &query, &root), &query)).collect(),
+                items: cut.items.into_iter().map(|ca| select(seen_ca(&store, ca, &query, &root), &query)).collect(),
                 next: cut.next,
                 count: cut.count,
             };
@@ -358,7 +358,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             query.check_names(&call.app.names.ca, &CA_NAVIGATION, "cloudCertificationAuthority")?;
             let store = call.store();
             let ca = store.ca(call.param(0))?;
-            let entity = select(render_ca(ca, &query, &root), &query);
+            let entity = select(seen_ca(&store, ca, &query, &root), &query);
             let context = if handler == Handler::GetCa {
                 format!(
                     "{root}/$metadata#deviceManagement/cloudCertificationAuthority{}/$entity",
@@ -392,6 +392,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let body: ChangeCloudCertificationAuthorityStatusRequest = call.body()?;
             let mut store = call.store();
             let id = call.param(0);
+            hold_stale_ca(call, &mut store, id);
             store.change_ca_status(
                 id,
                 body.certification_authority_status.value(),
@@ -406,6 +407,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let body: RevokeCloudCertificationAuthorityCertificateRequest = call.body()?;
             let mut store = call.store();
             let id = call.param(0);
+            hold_stale_ca(call, &mut store, id);
             store.revoke_ca_certificate(id, body.certification_authority_version.value().copied(), now)?;
             call.app.stats.ca_certificate_revocation(id);
             let ca = store.ca(id)?;
@@ -532,7 +534,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
                 items: cut
                     .items
                     .into_iter()
-                    .map(|leaf| select(render_leaf(leaf, ca, &query), &query))
+                    .map(|leaf| select(render_leaf(store.seen_leaf(leaf), ca, &query), &query))
                     .collect::<Vec<Leaf>>(),
                 next: cut.next,
                 count: cut.count,
@@ -555,7 +557,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let ca = store.ca(call.param(0))?;
             let wanted = call.param(1);
             let index = ca.leaf_index(wanted).ok_or_else(|| ApiError::leaf_not_found(wanted))?;
-            let leaf = select(render_leaf(&ca.leaves[index], ca, &query), &query);
+            let leaf = select(render_leaf(store.seen_leaf(&ca.leaves[index]), ca, &query), &query);
             let context = format!(
                 "{root}/$metadata#deviceManagement/cloudCertificationAuthority('{}')/cloudCertificationAuthorityLeafCertificate{}/$entity",
                 ca.id(),
@@ -569,7 +571,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let store = call.store();
             let ca = store.ca(call.param(0))?;
             let index = ca.leaf_index_by_serial(serial).ok_or_else(|| serial_not_found(serial))?;
-            Ok(call.single(ca.leaves[index].clone(), leaf_action_context(&root)))
+            Ok(call.single(store.seen_leaf(&ca.leaves[index]).clone(), leaf_action_context(&root)))
         }
         Handler::RevokeLeaf => {
             let body: RevokeLeafCertificateRequest = call.body()?;
@@ -633,7 +635,7 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
                 items: cut
                     .items
                     .into_iter()
-                    .map(|(leaf, ca)| select(render_leaf(leaf, ca, &query), &query))
+                    .map(|(leaf, ca)| select(render_leaf(store.seen_leaf(leaf), ca, &query), &query))
                     .collect::<Vec<Leaf>>(),
                 next: cut.next,
                 count: cut.count,
@@ -650,7 +652,8 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             query.check_names(&call.app.names.leaf, &LEAF_NAVIGATION, "cloudCertificationAuthorityLeafCertificate")?;
             let store = call.store();
             let (ca, leaf) = tenant_leaf(&store, call.param(0))?;
-            let leaf = select(render_leaf(&store.cas[ca].leaves[leaf], &store.cas[ca], &query), &query);
+            let leaf =
+                select(render_leaf(store.seen_leaf(&store.cas[ca].leaves[leaf]), &store.cas[ca], &query), &query);
             let context = format!(
                 "{root}/$metadata#deviceManagement/cloudCertificationAuthorityLeafCertificate{}/$entity",
                 query.context_suffix()
@@ -725,9 +728,20 @@ fn revoke(call: &Call<'_>, store: &mut Store, index: usize, root: &str) -> Resul
         call.app.stats.revocation(&leaf_id, true);
         return Err(ApiError::bad_request("The certificate has already been revoked."));
     }
+    if let Some(window) = call.ctx.stale_window {
+        store.hold_stale(leaf_id.clone(), Stale::Leaf(Box::new(leaf.clone())), window);
+    }
     let revocation = store.revoke_leaf(&ca_id, index, Utc::now())?;
     call.app.stats.revocation(&leaf_id, !revocation.changed);
     Ok(call.single(revocation.leaf, leaf_action_context(root)))
+}
+
+/// With the `stale` fault, reads of the CA keep seeing it as it is now for the fault's window.
+fn hold_stale_ca(call: &Call<'_>, store: &mut Store, id: &str) {
+    if let (Some(window), Ok(ca)) = (call.ctx.stale_window, store.ca(id)) {
+        let before = Stale::Ca(Box::new(ca.entity.clone()));
+        store.hold_stale(id.to_owned(), before, window);
+    }
 }
 
 fn required<'a>(value: Option<&'a String>, name: &str) -> Result<&'a str, ApiError> {
@@ -760,6 +774,17 @@ fn patch_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value
         Ok(_) => Err(ApiError::bad_request("The request body must be a JSON object.")),
         Err(error) => Err(ApiError::bad_request(&format!("The request body is not valid JSON: {error}"))),
     }
+}
+
+/// A CA as a read sees it: with the status a `stale` fault holds back, if any.
+fn seen_ca(store: &Store, ca: &CaRecord, query: &Query, root: &str) -> Ca {
+    let mut entity = render_ca(ca, query, root);
+    if let Some(before) = store.stale_ca(ca.id()) {
+        entity.certification_authority_status = before.certification_authority_status.clone();
+        entity.last_modified_date_time = before.last_modified_date_time;
+        entity.e_tag = before.e_tag.clone();
+    }
+    entity
 }
 
 fn render_ca(ca: &CaRecord, query: &Query, root: &str) -> Ca {

@@ -33,7 +33,6 @@ pub(crate) struct Ctx {
     pub(crate) path: String,
     /// Set on a write that drew the `stale` fault: for this long after the write, reads should
     /// answer what the store held before it (the store keeps the old state). `None` otherwise.
-    #[allow(dead_code, reason = "read by the store's stale reads (handlers), written by the faults layer")]
     pub(crate) stale_window: Option<Duration>,
 }
 

@@ -114,6 +114,13 @@ impl CaRecord {
     }
 }
 
+/// An entity as reads still see it for a while after a write.
+#[derive(Clone, Debug)]
+pub(crate) enum Stale {
+    Leaf(Box<Leaf>),
+    Ca(Box<Ca>),
+}
+
 /// What a leaf revocation did.
 #[derive(Clone, Debug)]
 pub(crate) struct Revocation {
@@ -133,6 +140,9 @@ pub(crate) struct Store {
     next_seq: u64,
     /// The next pool key index for a key made through the API.
     next_key: usize,
+    /// What reads still see after a write that drew the `stale` fault: the entity as it was,
+    /// by id, until an instant (eventual consistency).
+    stale: HashMap<String, (std::time::Instant, Stale)>,
     rng: Rng,
 }
 
@@ -188,6 +198,7 @@ impl Store {
             cdp: cdp.to_owned(),
             next_seq: 1,
             next_key: 0,
+            stale: HashMap::new(),
             rng: Rng::new(seed ^ 0xC0FFEE),
         };
         let mut rng = stream(0, 1);
@@ -272,9 +283,7 @@ impl Store {
         let issuer = match seed.root {
             Some(root) => {
                 let keys = root.active_keys().filter(|keys| keys.certificate.is_some());
-                let keys =
-                    keys.ok_or_else(|| ApiError::bad_request("The root certification authority has no certificate."))?;
-                Some((keys, root.entity.certificate_revocation_list_url.value().cloned()))
+                Some(keys.ok_or_else(|| ApiError::bad_request("The root certification authority has no certificate."))?)
             }
             None => None,
         };
@@ -303,8 +312,7 @@ impl Store {
                     not_before: version_start,
                     not_after: version_end,
                     key: version_key,
-                    issuer: issuer.as_ref().and_then(|(keys, _)| keys.certificate.as_ref().map(|c| (c, keys.key))),
-                    crl_url: issuer.as_ref().and_then(|(_, url)| url.as_deref()),
+                    issuer: issuer.as_ref().and_then(|keys| keys.certificate.as_ref().map(|c| (c, keys.key))),
                 })?;
                 VersionKeys { key: version_key, certificate: Some(certificate), csr: None }
             };
@@ -416,6 +424,29 @@ impl Store {
     fn ca_mut(&mut self, id: &str) -> Result<&mut CaRecord, ApiError> {
         let index = self.ca_index(id)?;
         Ok(&mut self.cas[index])
+    }
+
+    /// Reads of `before`'s entity see `before` until `window` has passed.
+    pub(crate) fn hold_stale(&mut self, id: String, before: Stale, window: std::time::Duration) {
+        let now = std::time::Instant::now();
+        self.stale.retain(|_, (until, _)| *until > now);
+        self.stale.insert(id, (now + window, before));
+    }
+
+    /// The leaf as reads see it: a stale copy while one is held, else `leaf` itself.
+    pub(crate) fn seen_leaf<'a>(&'a self, leaf: &'a Leaf) -> &'a Leaf {
+        match leaf.id.as_ref().and_then(|id| self.stale.get(id)) {
+            Some((until, Stale::Leaf(before))) if *until > std::time::Instant::now() => before,
+            _ => leaf,
+        }
+    }
+
+    /// The CA entity reads see while a stale copy is held.
+    pub(crate) fn stale_ca(&self, id: &str) -> Option<&Ca> {
+        match self.stale.get(id) {
+            Some((until, Stale::Ca(before))) if *until > std::time::Instant::now() => Some(before),
+            _ => None,
+        }
     }
 
     /// Where the leaf `id` is: its CA's index and its own.
@@ -786,11 +817,7 @@ impl Store {
         } else {
             let root = self.cas.iter().find(|other| other.is_type(&CaType::RootCertificationAuthority));
             let root = root.ok_or_else(|| ApiError::bad_request("The root certification authority is gone."))?;
-            let keys = root.active_keys().cloned();
-            Some((
-                keys.ok_or_else(|| ApiError::internal("no root key"))?,
-                root.entity.certificate_revocation_list_url.value().cloned(),
-            ))
+            Some(root.active_keys().cloned().ok_or_else(|| ApiError::internal("no root key"))?)
         };
         let key = current.key.with_index(current.key.index() + 1);
         let certificate = authority::certify(&Certify {
@@ -799,8 +826,7 @@ impl Store {
             not_before: now,
             not_after: now + Days::days(365 * years),
             key,
-            issuer: issuer.as_ref().and_then(|(keys, _)| keys.certificate.as_ref().map(|c| (c, keys.key))),
-            crl_url: issuer.as_ref().and_then(|(_, url)| url.as_deref()),
+            issuer: issuer.as_ref().and_then(|keys| keys.certificate.as_ref().map(|c| (c, keys.key))),
         })?;
         let keys = VersionKeys { key, certificate: Some(certificate), csr: None };
         let mut version = template
@@ -995,11 +1021,84 @@ mod tests {
         DateTime::parse_from_rfc3339("2026-07-20T00:00:00Z").unwrap().to_utc()
     }
 
+    fn seeded(seed: u64, issuing: usize, per_ca: usize) -> Store {
+        Store::seeded(seed, issuing, per_ca, now(), "http://localhost:1").unwrap()
+    }
+
+    #[test]
+    fn ids_do_not_depend_on_how_many_certificates_or_cas_there_are() {
+        let small = seeded(3, 2, 5);
+        let large = seeded(3, 4, 60);
+        for (a, b) in small.cas.iter().zip(&large.cas) {
+            assert_eq!(a.id(), b.id());
+            assert_eq!(a.entity.thumbprint, b.entity.thumbprint, "the same certificate");
+            for (x, y) in a.leaves.iter().zip(&b.leaves) {
+                assert_eq!(x.id, y.id);
+                assert_eq!(x.serial_number, y.serial_number);
+            }
+        }
+        assert_eq!(small.tenant_id, large.tenant_id);
+    }
+
+    #[test]
+    fn every_ca_entity_agrees_with_its_certificate() {
+        use x509_parser::prelude::FromDer as _;
+        let store = seeded(5, 3, 2);
+        for ca in &store.cas {
+            let keys = ca.active_keys().unwrap();
+            let certificate = keys.certificate.as_ref().unwrap();
+            let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(&certificate.der).unwrap();
+            let entity = &ca.entity;
+            assert_eq!(entity.certificate_download_url.value(), Some(&certificate.data_url()));
+            assert_eq!(entity.thumbprint.value(), Some(&crate::pki::sha1_hex(&certificate.der)));
+            assert_eq!(entity.serial_number.value(), Some(&crate::pki::hex_upper(parsed.raw_serial())));
+            assert_eq!(
+                entity.validity_end_date_time.value().unwrap().to_utc().timestamp(),
+                parsed.validity().not_after.timestamp()
+            );
+            let bits = match entity.certificate_key_size.value().unwrap() {
+                KeySize::Rsa2048 => 2048,
+                KeySize::Rsa3072 => 3072,
+                _ => 4096,
+            };
+            assert_eq!(parsed.public_key().parsed().unwrap().key_size(), bits, "{:?}", ca.entity.display_name);
+            let version = ca.active_version().unwrap();
+            assert_eq!(version.thumbprint, entity.thumbprint);
+        }
+        let root = &store.cas[0].active_keys().unwrap().certificate.as_ref().unwrap().der;
+        let (_, root) = x509_parser::certificate::X509Certificate::from_der(root).unwrap();
+        for issuing in &store.cas[1..] {
+            let der = &issuing.active_keys().unwrap().certificate.as_ref().unwrap().der;
+            let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(der).unwrap();
+            parsed.verify_signature(Some(root.public_key())).unwrap();
+        }
+    }
+
+    #[test]
+    fn crls_list_revocations_once_the_delay_has_passed() {
+        use x509_parser::prelude::FromDer as _;
+        let mut store = seeded(2, 1, 30);
+        let id = store.cas[1].id().to_owned();
+        let index =
+            store.cas[1].leaves.iter().position(|leaf| leaf.certificate_status == Some(LeafStatus::Active)).unwrap();
+        let revoked_at = Utc::now();
+        store.revoke_leaf(&id, index, revoked_at).unwrap();
+        let serial = store.cas[1].leaves[index].serial_number.clone().unwrap();
+        let listed = |der: &[u8]| {
+            let (_, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(der).unwrap();
+            crl.iter_revoked_certificates().any(|entry| crate::pki::hex_upper(entry.raw_serial()) == serial)
+        };
+        let delay = std::time::Duration::from_secs(60);
+        assert!(!listed(&store.crl(&id, revoked_at, delay).unwrap()), "held back");
+        assert!(listed(&store.crl(&id, revoked_at + Days::seconds(61), delay).unwrap()));
+        assert!(listed(&store.crl(&id, revoked_at + Days::seconds(1), std::time::Duration::ZERO).unwrap()));
+    }
+
     #[test]
     fn the_same_seed_gives_the_same_tenant() {
-        let a = Store::seeded(9, 3, 40, now());
-        let b = Store::seeded(9, 3, 40, now());
-        let c = Store::seeded(10, 3, 40, now());
+        let a = seeded(9, 3, 40);
+        let b = seeded(9, 3, 40);
+        let c = seeded(10, 3, 40);
         let json = |store: &Store| {
             serde_json::to_string(&store.cas.iter().map(|ca| (&ca.entity, &ca.leaves)).collect::<Vec<_>>()).unwrap()
         };
@@ -1017,7 +1116,7 @@ mod tests {
 
     #[test]
     fn statuses_are_mixed_and_dates_agree_with_them() {
-        let store = Store::seeded(1, 2, 500, now());
+        let store = seeded(1, 2, 500);
         let leaves: Vec<_> = store.cas.iter().flat_map(|ca| &ca.leaves).collect();
         let count =
             |status: LeafStatus| leaves.iter().filter(|leaf| leaf.certificate_status == Some(status.clone())).count();

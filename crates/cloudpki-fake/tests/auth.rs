@@ -77,9 +77,12 @@ fn every_operation_is_classified_as_the_service_is_expected_to_enforce_it() {
         "renew",
         "revokeLeafCertificate",
         "revokeLeafCertificateBySerialNumber",
+        "createTenantCloudCertificationAuthorityLeafCertificate",
+        "updateTenantCloudCertificationAuthorityLeafCertificate",
+        "deleteTenantCloudCertificationAuthorityLeafCertificate",
     ];
     let operations = cloudpki_fake::operations();
-    assert_eq!(operations.len(), 27);
+    assert_eq!(operations.len(), 35, "every operation of Microsoft's SDK for the namespace");
     for operation in operations {
         let expected = if writes.contains(&operation.id) { Access::Write } else { Access::Read };
         assert_eq!(operation.access, expected, "{}", operation.id);

@@ -99,7 +99,9 @@ async fn the_same_seed_serves_the_same_data() {
                 .await
                 .unwrap();
             drop(running);
-            text.replace(&base, "BASE")
+            // The CRLs and CA certificates are published on `localhost` at the same port.
+            let port = base.trim_start_matches("http://127.0.0.1:").split('/').next().unwrap().to_owned();
+            text.replace(&base, "BASE").replace(&format!("http://localhost:{port}/"), "CDP/")
         }
     };
     let args = ["--seed", "11", "--now", "2026-07-20T00:00:00Z"];

@@ -29,7 +29,7 @@ async fn revoking_changes_the_state_and_counts_every_request() {
     let answer = api.post(&action(&ca, "revokeLeafCertificate"), &body).await;
     assert_eq!(answer.status, 200);
     let revoked: SingleEntity<Leaf> = answer.parse();
-    assert!(revoked.wrapped);
+    assert!(!revoked.wrapped, "the live service sends a single entity bare");
     assert_eq!(revoked.entity.certificate_status, Some(LeafStatus::Revoked));
     let when = revoked.entity.revocation_date_time.value().unwrap().to_string();
     assert!(when.ends_with('Z') && !when.contains('.'), "{when}");
@@ -226,4 +226,29 @@ async fn patch_changes_writable_properties_only() {
     assert_ne!(read.entity.serial_number.value().map(String::as_str), Some("FF"), "read-only properties are ignored");
     assert_eq!(api.send("PATCH", &path, Some(r#"{"displayName":""}"#), &[]).await.status, 400);
     assert_eq!(api.send("PUT", &path, Some("{}"), &[]).await.status, 405);
+}
+
+#[tokio::test]
+async fn a_stale_fault_keeps_reads_on_the_old_state_for_its_window() {
+    let plan: cloudpki_fake::FaultPlan = "rate=1,kinds=stale,stale=700ms".parse().unwrap();
+    let api = Api::start(Config::default().with_data(1, 10).with_faults(plan)).await;
+    let ca = api.issuing_ca();
+    let leaf = first_active(&api, &ca);
+    let id = leaf.id.clone().unwrap();
+    let answer = api.post(&action(&ca, "revokeLeafCertificate"), &format!(r#"{{"leafCertificateId":"{id}"}}"#)).await;
+    assert_eq!(answer.status, 200);
+    let revoked: SingleEntity<Leaf> = answer.parse();
+    assert_eq!(revoked.entity.certificate_status, Some(LeafStatus::Revoked), "the write itself is answered");
+    let path =
+        format!("/deviceManagement/cloudCertificationAuthority/{ca}/cloudCertificationAuthorityLeafCertificate/{id}");
+    let stale: SingleEntity<Leaf> = api.get(&path).await.parse();
+    assert_eq!(stale.entity.certificate_status, Some(LeafStatus::Active), "a read inside the window is stale");
+    assert_eq!(
+        api.fake.leaf_certificates(&ca).iter().find(|l| l.id == leaf.id).unwrap().certificate_status,
+        Some(LeafStatus::Revoked)
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let fresh: SingleEntity<Leaf> = api.get(&path).await.parse();
+    assert_eq!(fresh.entity.certificate_status, Some(LeafStatus::Revoked), "then it is current");
+    assert_eq!(api.fake.stats().revocations.get(&id).copied(), Some(1));
 }

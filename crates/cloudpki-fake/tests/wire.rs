@@ -122,7 +122,7 @@ async fn select_keeps_only_those_properties_and_id_and_type() {
     // On a certification authority, activeVersion goes too unless selected.
     let answer = api.get(&format!("/deviceManagement/cloudCertificationAuthority/{ca}?$select=displayName")).await;
     let single: SingleEntity<Ca> = answer.parse();
-    assert!(single.wrapped && single.entity.active_version.is_absent() && single.entity.display_name.is_some());
+    assert!(!single.wrapped && single.entity.active_version.is_absent() && single.entity.display_name.is_some());
     let answer = api.get(&format!("{}?$select=teapot", leaves_path(&ca))).await;
     assert_eq!((answer.status, answer.error_code().as_str()), (400, "BadRequest"));
 }
@@ -270,7 +270,8 @@ async fn entities_look_like_what_the_live_service_sends() {
     assert!(leaf["subjectName"].as_str().unwrap().starts_with("CN="));
     let single = api.get(&format!("{}/{}", leaves_path(&ca), leaf["id"].as_str().unwrap())).await.json();
     assert!(single["@odata.context"].as_str().unwrap().ends_with("/$entity"));
-    assert_eq!(single["value"]["id"], leaf["id"]);
+    assert_eq!(single["id"], leaf["id"], "bare, as the live service sends it");
+    assert!(single.get("value").is_none());
 }
 
 #[tokio::test]
@@ -325,7 +326,7 @@ async fn every_operation_of_the_spec_is_served_in_shapes_the_model_reads() {
     let page = ok!(ops::ListCloudCertificationAuthorities::new());
     assert_eq!(page.value.len(), 3);
     let got = ok!(ops::GetCloudCertificationAuthorityById::new(&ca).expand(["versions"]));
-    assert!(got.wrapped && got.entity.versions.as_ref().is_some_and(|versions| !versions.is_empty()));
+    assert!(!got.wrapped && got.entity.versions.as_ref().is_some_and(|versions| !versions.is_empty()));
     assert_eq!(ok!(ops::GetCloudCertificationAuthority::new(&ca)).entity.id.as_deref(), Some(ca.as_str()));
     assert_eq!(ok!(ops::GetAllCloudCertificationAuthority::new(&ca)).value.len(), 3);
     assert_eq!(ok!(ops::PostCloudCertificationAuthority::new(&ca)).value.len(), 3);
@@ -393,22 +394,60 @@ async fn every_operation_of_the_spec_is_served_in_shapes_the_model_reads() {
     ));
     let external_id = external.entity.id.clone().unwrap();
     assert_eq!(external.entity.certification_authority_status.value(), Some(&CaStatus::SigningPending));
-    let uploaded = ok!(ops::UploadExternallySignedCertificationAuthorityCertificate::new(
-        &external_id,
-        cloudpki_model::UploadExternallySignedCertificationAuthorityCertificateRequest::default()
-            .with_signed_certificate("MIIBszCCAVmgAwIBAgIQ")
-    ));
-    assert_eq!(uploaded.entity.certification_authority_status.value(), Some(&CaStatus::Active));
+    // Not a certificate for the request's key: refused (the whole flow is in tests/certificates.rs).
+    let refused = api
+        .call(
+            &ops::UploadExternallySignedCertificationAuthorityCertificate::new(
+                &external_id,
+                cloudpki_model::UploadExternallySignedCertificationAuthorityCertificateRequest::default()
+                    .with_signed_certificate("MIIBszCCAVmgAwIBAgIQ"),
+            ),
+            &options,
+        )
+        .await;
+    assert_eq!(refused.unwrap_err().status(), 400);
+    done.insert("uploadExternallySignedCertificationAuthorityCertificate");
+
+    // The `$count` routes: a text/plain integer.
+    assert_eq!(ok!(ops::CountCloudCertificationAuthorities::new()), 4);
+    assert!(ok!(ops::CountCloudCertificationAuthorityVersions::new(&ca)) >= 1);
+    let counted = ok!(ops::CountCloudCertificationAuthorityLeafCertificates::new(&ca));
+    let counted_active = ok!(ops::CountCloudCertificationAuthorityLeafCertificates::new(&ca)
+        .filter(Filter::eq("certificateStatus", cloudpki_model::api::Literal::enum_member("active"))));
+    assert_eq!(counted, 12);
+    assert!(counted > counted_active && counted_active > 0, "{counted} {counted_active}");
 
     // The tenant-level collection is declared but answers 404, like live tenants.
     for error in [
         api.call(&ops::ListTenantCloudCertificationAuthorityLeafCertificates::new(), &options).await.map(|_| ()),
         api.call(&ops::GetTenantCloudCertificationAuthorityLeafCertificate::new(&first), &options).await.map(|_| ()),
+        api.call(&ops::CountTenantCloudCertificationAuthorityLeafCertificates::new(), &options).await.map(|_| ()),
+        api.call(
+            &ops::CreateTenantCloudCertificationAuthorityLeafCertificate::new(Leaf::new().with_issuer_id(ca.clone())),
+            &options,
+        )
+        .await
+        .map(|_| ()),
+        api.call(&ops::UpdateTenantCloudCertificationAuthorityLeafCertificate::new(&first, Leaf::new()), &options)
+            .await,
+        api.call(&ops::DeleteTenantCloudCertificationAuthorityLeafCertificate::new(&first), &options).await,
+        api.call(&ops::GetTenantCloudCertificationAuthorityLeafCertificateVersion::new(&first), &options)
+            .await
+            .map(|_| ()),
     ] {
         assert_eq!(error.unwrap_err().status(), 404);
     }
-    done.insert("listTenantCloudCertificationAuthorityLeafCertificates");
-    done.insert("getTenantCloudCertificationAuthorityLeafCertificate");
+    for id in [
+        "listTenantCloudCertificationAuthorityLeafCertificates",
+        "getTenantCloudCertificationAuthorityLeafCertificate",
+        "countTenantCloudCertificationAuthorityLeafCertificates",
+        "createTenantCloudCertificationAuthorityLeafCertificate",
+        "updateTenantCloudCertificationAuthorityLeafCertificate",
+        "deleteTenantCloudCertificationAuthorityLeafCertificate",
+        "getTenantCloudCertificationAuthorityLeafCertificateVersion",
+    ] {
+        done.insert(id);
+    }
     let _ = root;
 
     let all: HashSet<&str> = cloudpki_fake::operations().iter().map(|operation| operation.id).collect();
