@@ -694,9 +694,8 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
         }
         Handler::UpdateTenantLeaf => {
             call.tenant_leaves()?;
-            // Every property of a leaf certificate is read-only: the service ignores them.
-            patch_object(call.body)?;
-            tenant_leaf(&call.store(), call.param(0))?;
+            let patch = patch_object(call.body)?;
+            call.store().update_leaf(call.param(0), &patch)?;
             Ok(no_content(call.ctx))
         }
         Handler::DeleteTenantLeaf => {

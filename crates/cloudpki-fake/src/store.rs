@@ -114,6 +114,19 @@ impl CaRecord {
     }
 }
 
+/// The properties of a leaf certificate that describe its subject rather than the certificate:
+/// what a create or an update of the top-level collection may set.
+pub(crate) const LEAF_DESCRIPTIVE: [&str; 8] = [
+    "subjectName",
+    "deviceName",
+    "deviceId",
+    "devicePlatform",
+    "userPrincipalName",
+    "userId",
+    "keyUsages",
+    "extendedKeyUsages",
+];
+
 /// An entity as reads still see it for a while after a write.
 #[derive(Clone, Debug)]
 pub(crate) enum Stale {
@@ -498,6 +511,27 @@ impl Store {
         ca.push_leaf(leaf.clone());
         self.rng = rng;
         Ok(leaf)
+    }
+
+    /// `PATCH .../cloudCertificationAuthorityLeafCertificate/{id}`: the descriptive properties a
+    /// create may set ([`LEAF_DESCRIPTIVE`]) change (absent: unchanged, `null`: cleared); the
+    /// certificate's own (status, serial number, validity, issuer) are ignored, as read-only.
+    pub(crate) fn update_leaf(&mut self, id: &str, patch: &serde_json::Map<String, Value>) -> Result<(), ApiError> {
+        let (ca, index) = self
+            .find_leaf(id)
+            .ok_or_else(|| ApiError::not_found(format!("The leaf certificate with id '{id}' was not found.")))?;
+        let leaf = &mut self.cas[ca].leaves[index];
+        let mut value = serde_json::to_value(&*leaf).map_err(|error| ApiError::internal(&error.to_string()))?;
+        let Some(object) = value.as_object_mut() else { return Err(ApiError::internal("the leaf is not an object")) };
+        for (key, new) in patch.iter().filter(|(key, _)| LEAF_DESCRIPTIVE.contains(&key.as_str())) {
+            object.insert(key.clone(), new.clone());
+        }
+        *leaf = serde_json::from_value(value).map_err(|error| {
+            ApiError::bad_request(&format!(
+                "The request body is not a valid cloudCertificationAuthorityLeafCertificate: {error}"
+            ))
+        })?;
+        Ok(())
     }
 
     /// `DELETE .../cloudCertificationAuthorityLeafCertificate/{id}`.
