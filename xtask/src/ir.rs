@@ -232,6 +232,24 @@ pub struct OperationDef {
     pub permissions: Permissions,
     /// Anything odd about them.
     pub permissions_note: Option<String>,
+    /// Whether it may be sent again (`Semantics` in the runtime's `api`).
+    pub semantics: SemanticsDef,
+}
+
+/// What an operation means for whoever may send it more than once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SemanticsDef {
+    /// Reads only.
+    ReadOnly,
+    /// Sending it twice has the effect of sending it once.
+    Idempotent,
+    /// A write whose effect the read-only operation `observed_by` shows.
+    Write {
+        /// The operation name of the read.
+        observed_by: String,
+        /// What that read shows once the write took effect.
+        effect: String,
+    },
 }
 
 /// A piece of a path.

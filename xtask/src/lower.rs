@@ -9,11 +9,12 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{
     ADDITIONAL_PROPERTIES_FIELD, Alias, BodyDef, EnumDef, FieldDef, MemberDef, Model, OTHER_VARIANT, ObjectDef,
     ObjectKind, OperationDef, ParameterDef, RESERVED_MODULES, RESERVED_OPERATION_FIELDS, RESERVED_TYPE_NAMES,
-    ResponseDef, Segment, Shape, TypeDef, ValueType,
+    ResponseDef, Segment, SemanticsDef, Shape, TypeDef, ValueType,
 };
 use crate::names::{pascal_case, rust_identifier, snake_case};
 use crate::spec::model::{
-    Loc, MemberValue, Nullability, OperationKind, PathSegment, Property, RequestBody, ResponseKind, Spec, TypeRef,
+    Loc, MemberValue, Nullability, OperationKind, PathSegment, Property, RequestBody, ResponseKind, Semantics, Spec,
+    TypeRef,
 };
 
 /// Lowers `spec`, or reports every naming problem.
@@ -308,6 +309,13 @@ impl Lowering {
                     response,
                     permissions: operation.permissions.clone(),
                     permissions_note: operation.permissions_note.clone(),
+                    semantics: match &operation.semantics {
+                        Semantics::ReadOnly => SemanticsDef::ReadOnly,
+                        Semantics::Idempotent => SemanticsDef::Idempotent,
+                        Semantics::Write { observed_by, effect, .. } => {
+                            SemanticsDef::Write { observed_by: observed_by.clone(), effect: effect.clone() }
+                        }
+                    },
                 },
             );
         }

@@ -183,8 +183,8 @@ fn a_spec_whose_names_collide_in_rust_is_refused_with_every_place_and_writes_not
     assert!(report.contains("3 problems"), "{report}");
     for expected in [
         "specs/certification-authority.yaml:42:11: entity `operations` would be the generated module `operations`",
-        "specs/operations.yaml:143:17: path parameter `ca_id` of operation `revokeLeafCertificate` would be the Rust field `ca_id`",
-        "specs/operations.yaml:144:17: path parameter `body` of operation `revokeLeafCertificate` would be the Rust field `body`",
+        "specs/operations.yaml:151:17: path parameter `ca_id` of operation `revokeLeafCertificate` would be the Rust field `ca_id`",
+        "specs/operations.yaml:152:17: path parameter `body` of operation `revokeLeafCertificate` would be the Rust field `body`",
     ] {
         assert!(report.contains(expected), "{expected}\nnot in\n{report}");
     }
@@ -208,8 +208,8 @@ fn the_binary_reports_file_line_column_and_a_caret() {
     let output = run_binary(root, root, &["codegen"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.starts_with("specs/cloudpki.yaml:156:13: `FETCH` is not an HTTP method"), "{stderr}");
-    assert!(stderr.contains("156 |     method: FETCH\n"), "{stderr}");
+    assert!(stderr.starts_with("specs/cloudpki.yaml:157:13: `FETCH` is not an HTTP method"), "{stderr}");
+    assert!(stderr.contains("157 |     method: FETCH\n"), "{stderr}");
     assert!(stderr.contains("^"), "{stderr}");
     assert!(output.stdout.is_empty());
 }

@@ -681,3 +681,27 @@ fn problems_in_every_file_of_the_multi_file_spec_are_reported_in_one_run() {
     }
     insta::assert_snapshot!(report);
 }
+
+// Operation semantics.
+broken_spec!(missing_semantics, "    semantics: idempotent\n", "");
+broken_spec!(unknown_semantics, "    semantics: idempotent\n", "    semantics: retryable\n");
+broken_spec!(
+    a_write_without_its_observer,
+    "    semantics: idempotent\n",
+    "    semantics: write\n    effect: certificateStatus is revoked\n"
+);
+broken_spec!(
+    a_write_observed_by_an_unknown_operation,
+    "    semantics: idempotent\n",
+    "    semantics: write\n    observedBy: getLeaf\n    effect: certificateStatus is revoked\n"
+);
+broken_spec!(
+    a_write_observed_by_a_write,
+    "    semantics: idempotent\n",
+    "    semantics: write\n    observedBy: revokeLeafCertificate\n    effect: certificateStatus is revoked\n"
+);
+broken_spec!(
+    an_observer_on_a_read,
+    "    semantics: idempotent\n",
+    "    semantics: readOnly\n    observedBy: getAllCloudCertificationAuthorityLeafCertificates\n"
+);

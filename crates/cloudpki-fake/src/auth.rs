@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use cloudpki_model::api::Permissions;
+use cloudpki_model::api::Semantics;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -43,14 +43,12 @@ pub enum Access {
 }
 
 impl Access {
-    /// The access an operation needs, from its documented permissions: a write when the
-    /// documentation lists no read scope, or when the spec flags the read scope it lists as
-    /// the doc quirk of a write action.
+    /// The access an operation needs, from its semantics in the spec: anything but a read-only
+    /// operation changes the tenant (whatever scope its documentation lists; several write
+    /// actions are documented with a read scope only).
     #[must_use]
-    pub fn of(permissions: &Permissions) -> Access {
-        let lists_read = permissions.all().iter().any(|scope| scope.ends_with(".Read.All"));
-        let flagged_write = permissions.note.is_some_and(|note| note.contains("write action"));
-        if lists_read && !flagged_write { Access::Read } else { Access::Write }
+    pub fn of(semantics: Semantics) -> Access {
+        if semantics.is_read_only() { Access::Read } else { Access::Write }
     }
 
     /// The scopes that grant it (any one is enough).

@@ -27,7 +27,7 @@ pub fn operations() -> Vec<OperationInfo> {
                 id: <$type as Operation>::OPERATION_ID,
                 method: <$type as Operation>::METHOD,
                 path_template: <$type as Operation>::PATH_TEMPLATE,
-                access: Access::of(&<$type as Operation>::PERMISSIONS),
+                access: Access::of(<$type as Operation>::SEMANTICS),
             });
         };
     }

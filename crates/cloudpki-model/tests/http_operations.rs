@@ -159,3 +159,36 @@ fn every_operation_carries_its_spec_data() {
     assert_eq!(seen.len(), cloudpki_model::registry::OPERATIONS.len());
     assert!(seen.len() >= 25, "every route and action of the namespace: {}", seen.len());
 }
+
+/// Every operation says what it means for a retry, and every write names a read-only operation
+/// that shows its effect.
+#[test]
+fn every_operation_carries_its_semantics() {
+    use cloudpki_model::api::Semantics;
+    let mut semantics = std::collections::BTreeMap::new();
+    macro_rules! collect {
+        ($name:literal, $type:ty) => {
+            semantics.insert(<$type as Operation>::OPERATION_ID, <$type as Operation>::SEMANTICS);
+        };
+    }
+    cloudpki_model::for_each_operation!(collect);
+    assert_eq!(semantics.len(), 35);
+    for (id, meaning) in &semantics {
+        if let Semantics::Write { observed_by, effect } = meaning {
+            assert_eq!(semantics.get(observed_by), Some(&Semantics::ReadOnly), "{id} is observed by {observed_by}");
+            assert!(!effect.is_empty());
+        }
+    }
+    assert_eq!(
+        semantics["revokeLeafCertificate"],
+        Semantics::Write {
+            observed_by: "getCloudCertificationAuthorityLeafCertificate",
+            effect: "certificateStatus is revoked"
+        }
+    );
+    for read in ["searchCloudCertificationAuthorityLeafCertificateBySerialNumber", "getAllCloudCertificationAuthority"]
+    {
+        assert!(semantics[read].is_read_only(), "{read}: a read-only POST action");
+    }
+    assert_eq!(semantics["deleteCloudCertificationAuthority"], Semantics::Idempotent);
+}

@@ -132,7 +132,8 @@ fn documented_payloads_validate_against_the_operations() {
         let status = responses.keys().find(|s| s.starts_with('2')).expect("a 2xx response");
         if *response == "u64" {
             // `$count`: a bare integer as text/plain.
-            let count = validator_at(&format!("/paths/{escaped}/{method}/responses/{status}/content/text~1plain/schema"));
+            let count =
+                validator_at(&format!("/paths/{escaped}/{method}/responses/{status}/content/text~1plain/schema"));
             assert!(count.is_valid(&json!(42)) && count.is_valid(&json!(0)), "{operation_id}");
             assert!(!count.is_valid(&json!(-1)) && !count.is_valid(&json!("42")), "{operation_id}");
             counted += 1;

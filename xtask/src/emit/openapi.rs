@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::json_schema::{self, GENERATED_COMMENT};
-use crate::ir::{Model, OperationDef, ResponseDef, Shape};
+use crate::ir::{Model, OperationDef, ResponseDef, SemanticsDef, Shape};
 use crate::spec::model::{HttpMethod, OperationKind, QueryOption};
 
 /// The extension member that marks the document as owned by the generator (OpenAPI allows
@@ -189,6 +189,13 @@ fn operation_object(model: &Model, operation: &OperationDef) -> Value {
         "responses": responses,
         "security": security,
         "x-permissions": permissions,
+        "x-semantics": match &operation.semantics {
+            SemanticsDef::ReadOnly => json!({"kind": "readOnly"}),
+            SemanticsDef::Idempotent => json!({"kind": "idempotent"}),
+            SemanticsDef::Write { observed_by, effect } => {
+                json!({"kind": "write", "observedBy": observed_by, "effect": effect})
+            }
+        },
     });
     if matches!(&operation.response, ResponseDef::Shape { shape: Shape::Page(_), .. }) {
         object["x-ms-pageable"] = json!({"nextLinkName": "@odata.nextLink", "itemName": "value"});

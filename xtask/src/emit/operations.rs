@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::{docs, ident, lit, shape_type, value_type};
-use crate::ir::{Model, OperationDef, ResponseDef, Segment, ValueType};
+use crate::ir::{Model, OperationDef, ResponseDef, Segment, SemanticsDef, ValueType};
 use crate::names::pascal_case;
 use crate::spec::model::{HttpMethod, QueryOption};
 
@@ -164,14 +164,27 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
         ResponseDef::None { description } => {
             (quote!(()), format!("Nothing: {description}"), quote!(crate::__private::parse_nothing(body)))
         }
-        ResponseDef::Count { description } => (quote!(u64), description.clone(), quote!(crate::__private::parse_count(body))),
+        ResponseDef::Count { description } => {
+            (quote!(u64), description.clone(), quote!(crate::__private::parse_count(body)))
+        }
         ResponseDef::Shape { shape, description } => {
             (shape_type(model, shape), description.clone(), quote!(crate::__private::parse_json(body)))
         }
     };
     let output_doc = docs(&output_doc);
-    let accept = matches!(operation.response, ResponseDef::Count { .. })
-        .then(|| quote!(const ACCEPT: &'static str = "text/plain";));
+    let semantics = match &operation.semantics {
+        SemanticsDef::ReadOnly => quote!(crate::api::Semantics::ReadOnly),
+        SemanticsDef::Idempotent => quote!(crate::api::Semantics::Idempotent),
+        SemanticsDef::Write { observed_by, effect } => {
+            let (observed_by, effect) = (lit(observed_by), lit(effect));
+            quote!(crate::api::Semantics::Write { observed_by: #observed_by, effect: #effect })
+        }
+    };
+    let accept = matches!(operation.response, ResponseDef::Count { .. }).then(|| {
+        quote!(
+            const ACCEPT: &'static str = "text/plain";
+        )
+    });
     let operation_id = lit(&operation.name);
     let method = method_tokens(operation.method);
     let template = lit(&operation.path_template);
@@ -246,6 +259,7 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
             const PATH_TEMPLATE: &'static str = #template;
             const PERMISSIONS: crate::api::Permissions =
                 crate::api::Permissions::new(#delegated_work, #delegated_personal, #application, #note);
+            const SEMANTICS: crate::api::Semantics = #semantics;
 
             fn path(&self) -> Result<String, crate::api::RequestError> {
                 let mut path = String::new();

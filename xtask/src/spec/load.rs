@@ -15,11 +15,11 @@ use serde_saphyr::Spanned;
 use super::model::{
     ComplexType, Entity, EnumMember, EnumType, HttpMethod, Loc, MemberValue, Navigation, Nullability, Operation,
     OperationKind, PathParameter, PathSegment, Permissions, Primitive, Property, QueryOption, RequestBody, Response,
-    ResponseKind, Spec, TypeRef,
+    ResponseKind, Semantics, Spec, TypeRef,
 };
 use super::raw::{
     Node, RawAction, RawComplexType, RawEntity, RawEnum, RawNullable, RawOperationKind, RawPathParameter, RawProperty,
-    RawRequestBody, RawResponse, RawResponseKind, RawSpec, Text,
+    RawRequestBody, RawResponse, RawResponseKind, RawSemantics, RawSpec, Text,
 };
 use crate::diagnostics::{Diagnostic, Position, is_bidi_control, is_invisible_control, quote};
 use crate::names::{is_graph_identifier, is_type_identifier};
@@ -592,6 +592,7 @@ impl<'a> Validator<'a> {
             }
         }
         self.check_recursion();
+        self.check_observers(&spec);
         Some(spec)
     }
 
@@ -1007,6 +1008,7 @@ impl<'a> Validator<'a> {
             }
         });
         let permissions_note = raw.permissions_note.as_ref().map(|note| self.description_text(note));
+        let semantics = self.semantics(node, &what);
         let name = name?;
         Some(Operation {
             name: name.value.clone(),
@@ -1022,7 +1024,49 @@ impl<'a> Validator<'a> {
             response: response?,
             permissions: permissions?,
             permissions_note,
+            semantics: semantics?,
         })
+    }
+
+    fn semantics(&mut self, node: &Node<RawAction>, what: &str) -> Option<Semantics> {
+        let raw = &node.value;
+        let kind = self.require(node, &raw.semantics, "semantics", what)?.value;
+        if kind != RawSemantics::Write {
+            for (key, value) in [("observedBy", &raw.observed_by), ("effect", &raw.effect)] {
+                if let Some(value) = value {
+                    self.error(value, format!("`{key}` belongs to a `write`; {what} is not one"));
+                }
+            }
+        }
+        Some(match kind {
+            RawSemantics::ReadOnly => Semantics::ReadOnly,
+            RawSemantics::Idempotent => Semantics::Idempotent,
+            RawSemantics::Write => {
+                let observed_by = self.require(node, &raw.observed_by, "observedBy", what);
+                let effect = self.require(node, &raw.effect, "effect", what);
+                let (observed_by, effect) = (observed_by?, effect?);
+                Semantics::Write {
+                    observed_by: observed_by.value.clone(),
+                    at: self.loc(observed_by),
+                    effect: self.description_text(effect),
+                }
+            }
+        })
+    }
+
+    /// Each write's `observedBy` names a read-only operation of the spec.
+    fn check_observers(&mut self, spec: &Spec) {
+        for operation in spec.operations.values() {
+            let Semantics::Write { observed_by, at, .. } = &operation.semantics else { continue };
+            let problem = match spec.operations.get(observed_by) {
+                None => format!("`observedBy` names {}, which is not an operation of this spec", quote(observed_by)),
+                Some(read) if read.semantics != Semantics::ReadOnly => {
+                    format!("`observedBy` names {}, which is not `readOnly`", quote(observed_by))
+                }
+                Some(_) => continue,
+            };
+            self.diagnostics.push(Diagnostic::new(&at.file, at.position, problem));
+        }
     }
 
     fn path_parameters(
@@ -1161,7 +1205,8 @@ impl<'a> Validator<'a> {
         };
         if matches!(kind, ResponseKind::None | ResponseKind::Count) {
             if let Some(type_name) = &raw.type_name {
-                let shape = if kind == ResponseKind::None { "`none` (no content)" } else { "`count` (a text/plain integer)" };
+                let shape =
+                    if kind == ResponseKind::None { "`none` (no content)" } else { "`count` (a text/plain integer)" };
                 self.error(type_name, format!("{what} is {shape} and has no type"));
             }
             return Some(Response { kind, type_ref: None, description });

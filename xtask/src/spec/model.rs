@@ -256,6 +256,26 @@ pub struct Operation {
     pub permissions: Permissions,
     /// Anything odd about the documented permissions.
     pub permissions_note: Option<String>,
+    /// Whether it may be sent again.
+    pub semantics: Semantics,
+}
+
+/// What an operation means for whoever may send it more than once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Semantics {
+    /// Reads only.
+    ReadOnly,
+    /// Sending it twice has the effect of sending it once.
+    Idempotent,
+    /// A write whose effect the read-only operation `observed_by` shows.
+    Write {
+        /// The operation name of the read.
+        observed_by: String,
+        /// Where `observedBy` is written.
+        at: Loc,
+        /// What the read shows once the write took effect.
+        effect: String,
+    },
 }
 
 /// An OData system query option.

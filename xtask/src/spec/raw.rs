@@ -185,6 +185,24 @@ pub struct RawAction {
     pub permissions: Option<Node<RawPermissions>>,
     /// Anything odd about the documented permissions, flagged in the generated docs.
     pub permissions_note: Option<Text>,
+    /// `readOnly`, `idempotent` or `write` (required).
+    pub semantics: Option<Spanned<RawSemantics>>,
+    /// For a `write`: the read-only operation that shows whether it took effect (required then).
+    pub observed_by: Option<Text>,
+    /// For a `write`: what that read shows once it did (required then).
+    pub effect: Option<Text>,
+}
+
+/// What an operation means for whoever may send it more than once.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum RawSemantics {
+    /// Reads only.
+    ReadOnly,
+    /// Sending it twice has the effect of sending it once.
+    Idempotent,
+    /// A write whose effect is observed by another operation.
+    Write,
 }
 
 /// A path template parameter.
@@ -300,7 +318,17 @@ impl RawSpec {
         for raw in &self.operations {
             let raw = &raw.value;
             out.extend(
-                [&raw.name, &raw.description, &raw.method, &raw.path, &raw.permissions_note].into_iter().flatten(),
+                [
+                    &raw.name,
+                    &raw.description,
+                    &raw.method,
+                    &raw.path,
+                    &raw.permissions_note,
+                    &raw.observed_by,
+                    &raw.effect,
+                ]
+                .into_iter()
+                .flatten(),
             );
             for parameter in &raw.path_parameters {
                 let parameter = &parameter.value;

@@ -303,11 +303,25 @@ impl TestFake {
     }
 
     /// One entity as the service sends it (unwrapped from `{"value": {...}}`).
+    /// The entity at `path` as the service sends it, less its `@odata.context` (which names the
+    /// request that read it: a read by id and a search by serial number differ there only).
     pub fn wire_entity(&self, path: &str) -> Value {
         let body = self.get(path);
-        match body.get("value") {
+        let mut entity = match body.get("value") {
             Some(entity) if entity.is_object() => entity.clone(),
             _ => body,
+        };
+        if let Some(members) = entity.as_object_mut() {
+            members.remove("@odata.context");
         }
+        entity
     }
+}
+
+/// `value` less its `@odata.context`.
+pub fn without_context(mut value: Value) -> Value {
+    if let Some(members) = value.as_object_mut() {
+        members.remove("@odata.context");
+    }
+    value
 }

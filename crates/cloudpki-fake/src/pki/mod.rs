@@ -34,9 +34,9 @@ pub(crate) use cert::{CaSpec, Issued, csr_pem, issuing_certificate, root_certifi
 pub(crate) use crl::{Revoked, crl_der};
 pub(crate) use keys::{Hash, KeyAlgorithm, pool_key};
 pub(crate) use name::Subject;
-pub(crate) use upload::check_upload;
 #[cfg(test)]
-use {cert::Signer, upload::UploadError};
+use upload::UploadError;
+pub(crate) use upload::check_upload;
 
 /// Why certificate material could not be made (a bad argument or an rcgen refusal).
 #[derive(Debug)]

@@ -62,6 +62,10 @@ impl crate::api::Operation for Activate {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "getCloudCertificationAuthorityById",
+        effect: "versionNumber is the version asked for",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -136,6 +140,10 @@ impl crate::api::Operation for ChangeCloudCertificationAuthorityStatus {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "getCloudCertificationAuthorityById",
+        effect: "certificationAuthorityStatus is the status asked for",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -225,6 +233,7 @@ impl crate::api::Operation for CountCloudCertificationAuthorities {
             "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -313,6 +322,7 @@ impl crate::api::Operation for CountCloudCertificationAuthorityLeafCertificates 
             "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -407,6 +417,7 @@ impl crate::api::Operation for CountCloudCertificationAuthorityVersions {
             "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -502,6 +513,7 @@ impl crate::api::Operation for CountTenantCloudCertificationAuthorityLeafCertifi
             "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -557,6 +569,10 @@ impl crate::api::Operation for CreateCloudCertificationAuthority {
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "listCloudCertificationAuthorities",
+        effect: "a certification authority with the body's displayName is listed",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -609,6 +625,10 @@ impl crate::api::Operation for CreateTenantCloudCertificationAuthorityLeafCertif
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "listTenantCloudCertificationAuthorityLeafCertificates",
+        effect: "a leaf certificate with the body's subjectName and issuerId is listed",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -664,6 +684,7 @@ impl crate::api::Operation for DeleteCloudCertificationAuthority {
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -727,6 +748,7 @@ impl crate::api::Operation for DeleteTenantCloudCertificationAuthorityLeafCertif
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -793,6 +815,7 @@ impl crate::api::Operation for GetAllCloudCertificationAuthority {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -860,6 +883,7 @@ impl crate::api::Operation for GetAllCloudCertificationAuthorityLeafCertificates
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -928,6 +952,7 @@ impl crate::api::Operation for GetCloudCertificationAuthority {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1025,6 +1050,7 @@ impl crate::api::Operation for GetCloudCertificationAuthorityActiveVersion {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1118,6 +1144,7 @@ impl crate::api::Operation for GetCloudCertificationAuthorityById {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1219,6 +1246,7 @@ impl crate::api::Operation for GetCloudCertificationAuthorityLeafCertificate {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1301,6 +1329,7 @@ impl crate::api::Operation for GetCloudCertificationAuthorityVersion {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1406,6 +1435,7 @@ impl crate::api::Operation for GetCloudCertificationAuthorityVersionById {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1487,6 +1517,7 @@ impl crate::api::Operation for GetCloudCertificationAuthorityVersions {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1581,6 +1612,7 @@ impl crate::api::Operation for GetTenantCloudCertificationAuthorityLeafCertifica
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1679,6 +1711,7 @@ for GetTenantCloudCertificationAuthorityLeafCertificateVersion {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1805,6 +1838,7 @@ impl crate::api::Operation for ListCloudCertificationAuthorities {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -1925,6 +1959,7 @@ impl crate::api::Operation for ListCloudCertificationAuthorityLeafCertificates {
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2057,6 +2092,7 @@ impl crate::api::Operation for ListCloudCertificationAuthorityVersions {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2184,6 +2220,7 @@ impl crate::api::Operation for ListTenantCloudCertificationAuthorityLeafCertific
         ],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2249,6 +2286,7 @@ impl crate::api::Operation for PatchCloudCertificationAuthority {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2316,6 +2354,7 @@ impl crate::api::Operation for PostCloudCertificationAuthority {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2383,6 +2422,10 @@ impl crate::api::Operation for Renew {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "listCloudCertificationAuthorityVersions",
+        effect: "a new version, staged, is listed",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2457,6 +2500,10 @@ impl crate::api::Operation for RevokeCloudCertificationAuthorityCertificate {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "getCloudCertificationAuthorityById",
+        effect: "certificationAuthorityStatus is revoked",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2531,6 +2578,10 @@ impl crate::api::Operation for RevokeLeafCertificate {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "getCloudCertificationAuthorityLeafCertificate",
+        effect: "certificateStatus is revoked",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2605,6 +2656,10 @@ impl crate::api::Operation for RevokeLeafCertificateBySerialNumber {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
+        effect: "certificateStatus is revoked",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2674,6 +2729,7 @@ for SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
         &["DeviceManagementConfiguration.Read.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2741,6 +2797,7 @@ impl crate::api::Operation for UpdateCloudCertificationAuthority {
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2808,6 +2865,7 @@ impl crate::api::Operation for UpdateTenantCloudCertificationAuthorityLeafCertif
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");
@@ -2881,6 +2939,10 @@ impl crate::api::Operation for UploadExternallySignedCertificationAuthorityCerti
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
+    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+        observed_by: "getCloudCertificationAuthorityById",
+        effect: "certificationAuthorityStatus is no longer signingPending and certificateDownloadUrl holds the uploaded certificate",
+    };
     fn path(&self) -> Result<String, crate::api::RequestError> {
         let mut path = String::new();
         path.push_str("/deviceManagement");

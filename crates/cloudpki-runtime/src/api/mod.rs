@@ -138,6 +138,44 @@ impl Permissions {
     }
 }
 
+/// What an operation means for whoever may send it more than once (Smithy's `@readonly` and
+/// `@idempotent` traits, as data): the one place a client, a CLI or a fake learns whether a
+/// request may be repeated, never from its HTTP method or its permission scopes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Semantics {
+    /// Reads state only (GETs, and the read-only POST actions such as
+    /// `searchCloudCertificationAuthorityLeafCertificateBySerialNumber`): sending it again is
+    /// always safe.
+    ReadOnly,
+    /// Changes state, but sending it again has the effect of sending it once (a PATCH of the same
+    /// properties; a DELETE, where a 404 on a later attempt means an earlier one landed).
+    Idempotent,
+    /// Changes state, and an attempt may still land after the client gave up on it. After an
+    /// ambiguous outcome the change is observed with the read `observed_by` (an operation id of
+    /// the same spec, read-only) before anything is sent again.
+    Write {
+        /// The read-only operation that shows whether the write took effect.
+        observed_by: &'static str,
+        /// What that read shows once it did (for people: logs, docs, errors).
+        effect: &'static str,
+    },
+}
+
+impl Semantics {
+    /// Whether sending the same request again can never act twice.
+    #[must_use]
+    pub const fn is_repeatable(self) -> bool {
+        matches!(self, Semantics::ReadOnly | Semantics::Idempotent)
+    }
+
+    /// Whether the operation only reads.
+    #[must_use]
+    pub const fn is_read_only(self) -> bool {
+        matches!(self, Semantics::ReadOnly)
+    }
+}
+
 /// One operation of the spec (a route or a bound action) as an HTTP exchange. Implemented by
 /// the generated [`operations`](https://docs.rs/cloudpki-model/latest/cloudpki_model/operations/).
 pub trait Operation {
@@ -151,6 +189,8 @@ pub trait Operation {
     const PATH_TEMPLATE: &'static str;
     /// The documented permissions.
     const PERMISSIONS: Permissions;
+    /// Whether it reads, is idempotent, or is a write observed by another operation.
+    const SEMANTICS: Semantics;
     /// The media type of a successful answer, sent as `Accept` (`text/plain` for `$count`).
     const ACCEPT: &'static str = "application/json";
 
@@ -226,8 +266,7 @@ fn build_request(
     options: &RequestOptions,
     eventual_consistency: bool,
 ) -> Result<::http::Request<Vec<u8>>, RequestError> {
-    let mut builder =
-        ::http::Request::builder().method(method).uri(url).header(::http::header::ACCEPT, accept);
+    let mut builder = ::http::Request::builder().method(method).uri(url).header(::http::header::ACCEPT, accept);
     if body.is_some() {
         builder = builder.header(::http::header::CONTENT_TYPE, "application/json");
     }
