@@ -3,6 +3,8 @@
 
 use axum::response::Response;
 use chrono::Utc;
+use cloudpki_model::api::Operation;
+use cloudpki_model::operations as ops;
 use cloudpki_model::{
     ActivateRequest, ChangeCloudCertificationAuthorityStatusRequest, CloudCertificationAuthority as Ca,
     CloudCertificationAuthorityLeafCertificate as Leaf, CloudCertificationAuthorityLeafCertificateStatus as LeafStatus,
@@ -65,49 +67,6 @@ pub(crate) enum Handler {
 }
 
 impl Handler {
-    /// The handler of an operation id of the spec (`None`: an operation this fake does not know
-    /// yet, answered 501).
-    pub(crate) fn of(operation_id: &str) -> Option<Handler> {
-        Some(match operation_id {
-            "listCloudCertificationAuthorities" => Handler::ListCas,
-            "createCloudCertificationAuthority" => Handler::CreateCa,
-            "getCloudCertificationAuthorityById" => Handler::GetCa,
-            "updateCloudCertificationAuthority" => Handler::UpdateCa,
-            "deleteCloudCertificationAuthority" => Handler::DeleteCa,
-            "changeCloudCertificationAuthorityStatus" => Handler::ChangeStatus,
-            "revokeCloudCertificationAuthorityCertificate" => Handler::RevokeCaCertificate,
-            "uploadExternallySignedCertificationAuthorityCertificate" => Handler::UploadSigned,
-            "getAllCloudCertificationAuthority" => Handler::GetAllCasAction,
-            "getCloudCertificationAuthority" => Handler::GetCaAction,
-            "patchCloudCertificationAuthority" => Handler::PatchCaAction,
-            "postCloudCertificationAuthority" => Handler::PostCaAction,
-            "activate" => Handler::Activate,
-            "renew" => Handler::Renew,
-            "getCloudCertificationAuthorityVersion" => Handler::GetVersionAction,
-            "getCloudCertificationAuthorityVersions" => Handler::GetVersionsAction,
-            "getCloudCertificationAuthorityActiveVersion" => Handler::ActiveVersion,
-            "listCloudCertificationAuthorityVersions" => Handler::ListVersions,
-            "getCloudCertificationAuthorityVersionById" => Handler::GetVersion,
-            "revokeLeafCertificate" => Handler::RevokeLeaf,
-            "revokeLeafCertificateBySerialNumber" => Handler::RevokeLeafBySerial,
-            "searchCloudCertificationAuthorityLeafCertificateBySerialNumber" => Handler::SearchBySerial,
-            "getAllCloudCertificationAuthorityLeafCertificates" => Handler::GetAllLeavesAction,
-            "listCloudCertificationAuthorityLeafCertificates" => Handler::ListLeaves,
-            "getCloudCertificationAuthorityLeafCertificate" => Handler::GetLeaf,
-            "listTenantCloudCertificationAuthorityLeafCertificates" => Handler::TenantLeaves,
-            "getTenantCloudCertificationAuthorityLeafCertificate" => Handler::TenantLeaf,
-            "countCloudCertificationAuthorities" => Handler::CountCas,
-            "countCloudCertificationAuthorityVersions" => Handler::CountVersions,
-            "countCloudCertificationAuthorityLeafCertificates" => Handler::CountLeaves,
-            "countTenantCloudCertificationAuthorityLeafCertificates" => Handler::CountTenantLeaves,
-            "createTenantCloudCertificationAuthorityLeafCertificate" => Handler::CreateTenantLeaf,
-            "updateTenantCloudCertificationAuthorityLeafCertificate" => Handler::UpdateTenantLeaf,
-            "deleteTenantCloudCertificationAuthorityLeafCertificate" => Handler::DeleteTenantLeaf,
-            "getTenantCloudCertificationAuthorityLeafCertificateVersion" => Handler::TenantLeafVersion,
-            _ => return None,
-        })
-    }
-
     /// Actions that answer a page: their next links are followed with GET.
     pub(crate) fn is_collection_action(self) -> bool {
         matches!(
@@ -139,6 +98,60 @@ impl Handler {
             _ => Accepts::Nothing,
         }
     }
+}
+
+/// The handler of each operation type the model generates from the spec. Routing reads it
+/// through `cloudpki_model::for_each_operation!`, so an operation added to the spec without a
+/// handler here, or one renamed, fails to compile instead of answering 501.
+pub(crate) trait Served: Operation {
+    /// What serves it.
+    const HANDLER: Handler;
+}
+
+macro_rules! served {
+    ($($operation:ident => $handler:ident,)*) => {
+        $(impl Served for ops::$operation {
+            const HANDLER: Handler = Handler::$handler;
+        })*
+    };
+}
+
+served! {
+    ListCloudCertificationAuthorities => ListCas,
+    CreateCloudCertificationAuthority => CreateCa,
+    GetCloudCertificationAuthorityById => GetCa,
+    UpdateCloudCertificationAuthority => UpdateCa,
+    DeleteCloudCertificationAuthority => DeleteCa,
+    ChangeCloudCertificationAuthorityStatus => ChangeStatus,
+    RevokeCloudCertificationAuthorityCertificate => RevokeCaCertificate,
+    UploadExternallySignedCertificationAuthorityCertificate => UploadSigned,
+    GetAllCloudCertificationAuthority => GetAllCasAction,
+    GetCloudCertificationAuthority => GetCaAction,
+    PatchCloudCertificationAuthority => PatchCaAction,
+    PostCloudCertificationAuthority => PostCaAction,
+    Activate => Activate,
+    Renew => Renew,
+    GetCloudCertificationAuthorityVersion => GetVersionAction,
+    GetCloudCertificationAuthorityVersions => GetVersionsAction,
+    GetCloudCertificationAuthorityActiveVersion => ActiveVersion,
+    ListCloudCertificationAuthorityVersions => ListVersions,
+    GetCloudCertificationAuthorityVersionById => GetVersion,
+    RevokeLeafCertificate => RevokeLeaf,
+    RevokeLeafCertificateBySerialNumber => RevokeLeafBySerial,
+    SearchCloudCertificationAuthorityLeafCertificateBySerialNumber => SearchBySerial,
+    GetAllCloudCertificationAuthorityLeafCertificates => GetAllLeavesAction,
+    ListCloudCertificationAuthorityLeafCertificates => ListLeaves,
+    GetCloudCertificationAuthorityLeafCertificate => GetLeaf,
+    ListTenantCloudCertificationAuthorityLeafCertificates => TenantLeaves,
+    GetTenantCloudCertificationAuthorityLeafCertificate => TenantLeaf,
+    CountCloudCertificationAuthorities => CountCas,
+    CountCloudCertificationAuthorityVersions => CountVersions,
+    CountCloudCertificationAuthorityLeafCertificates => CountLeaves,
+    CountTenantCloudCertificationAuthorityLeafCertificates => CountTenantLeaves,
+    CreateTenantCloudCertificationAuthorityLeafCertificate => CreateTenantLeaf,
+    UpdateTenantCloudCertificationAuthorityLeafCertificate => UpdateTenantLeaf,
+    DeleteTenantCloudCertificationAuthorityLeafCertificate => DeleteTenantLeaf,
+    GetTenantCloudCertificationAuthorityLeafCertificateVersion => TenantLeafVersion,
 }
 
 /// One request, as the handlers see it.

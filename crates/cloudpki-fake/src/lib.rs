@@ -3,18 +3,31 @@
 //! An in-memory Microsoft Graph (beta) Intune Cloud PKI on loopback, to run clients against
 //! without a tenant.
 //!
-//! - **Every operation of the spec**, routed from `cloudpki_model::for_each_operation!` (paths,
-//!   methods and permissions come from the generated operations, never written twice), answered
-//!   with the model's own types, so the wire shapes are the spec's: single entities wrapped as
-//!   `{"@odata.context": ..., "value": {...}}` as the docs show, pages with `@odata.context`,
-//!   `@odata.nextLink` and `@odata.count`, and what the live service sends (`""` for
-//!   `ocspResponderUri` and `certificationAuthorityIssuerId`, the literal `{{CloudPKIFQDN}}` in
-//!   `scepServerUrl`, inline `data:` certificate URLs, JSON-encoded `keyUsages`,
-//!   `certificationAuthorityVersionNumber` 0, `activeVersion` without `$expand`). The top-level
-//!   leaf certificate collection answers 404, like live tenants.
+//! - **Every operation of the spec** (all 35 of Microsoft's beta SDK for the namespace), each
+//!   served by the handler its generated operation type names (`cloudpki_model::for_each_operation!`
+//!   over a `Served` impl per type: an operation added or renamed in the spec fails to compile
+//!   until it has one), answered with the model's own types in the live service's wire shapes:
+//!   single entities bare with `@odata.context` ([`Wire::Live`]; [`Wire::Docs`] serves the doc
+//!   pages' `{"value": {...}}` instead), pages with `@odata.context`, `@odata.nextLink` and
+//!   `@odata.count`, `$count` as a `text/plain` integer, and what the live service sends (`""`
+//!   for `ocspResponderUri` and `certificationAuthorityIssuerId`, the literal `{{CloudPKIFQDN}}`
+//!   in `scepServerUrl`, JSON-encoded `keyUsages`, `certificationAuthorityVersionNumber` 0,
+//!   `activeVersion` without `$expand`). The top-level leaf certificate collection answers 404,
+//!   like live tenants, unless [`Config::tenant_leaves`]. Whether an operation reads or writes
+//!   comes from its semantics in the spec (`Operation::SEMANTICS`).
+//! - **Real certificates**: every CA's certificate is a real X.509 certificate made from a pool
+//!   of throwaway keys (`keys/`), RSA-signed and so a function of the seed; the entity's
+//!   `certificateDownloadUrl`, `thumbprint`, `serialNumber`, `subjectName`, validity, key size and
+//!   hashing algorithm agree with it. A CA with an external root waits with a real PKCS#10
+//!   request; the upload action accepts only a CA certificate for its key with a chain that
+//!   verifies. Each CA publishes a real, signed CRL at its `certificateRevocationListUrl` (on
+//!   `localhost`, another origin than the base URL, without a token), holding revocations back
+//!   for [`Config::crl_delay`].
 //! - **Seeded data** ([`Config::seed`], [`Config::cas`], [`Config::certs_per_ca`]): one root and
 //!   issuing certification authorities with leaf certificates (GUID ids, hex serial numbers
-//!   unique per CA, `CN=device-0042` subjects, mostly active, some revoked or expired).
+//!   unique per CA, `CN=device-0042` subjects, mostly active, some revoked or expired). Each CA
+//!   draws from a random stream of its own, so ids do not depend on `certs_per_ca`, and the first
+//!   CAs keep theirs when `cas` grows.
 //! - **Paging**: `Prefer: odata.maxpagesize=N` (echoed in `Preference-Applied`, capped at
 //!   [`Config::max_page_size`]), [`Config::default_page_size`] otherwise, next links on the
 //!   request's origin with an opaque `$skiptoken` (keyset: a listing of active certificates
@@ -52,6 +65,8 @@
 //!   scopes by default), or `?scopes=a,b`: `{"access_token": ..., "token_type": "Bearer", ...}`.
 //! - `GET /_fake/state[?ca=ID]`: the store's certification authorities and leaf certificates,
 //!   the ground truth to compare a listing with.
+//! - `GET http://localhost:PORT/CloudPKI/{tenant}/{ca}/{name}.crl` (or `.crt`): a CA's CRL or
+//!   certificate, DER.
 //!
 //! # Scripts
 //!

@@ -17,18 +17,25 @@ pub struct OperationInfo {
     pub access: Access,
 }
 
+impl OperationInfo {
+    /// What the model's generated type `O` says of its operation.
+    pub(crate) fn of<O: Operation>() -> OperationInfo {
+        OperationInfo {
+            id: O::OPERATION_ID,
+            method: O::METHOD,
+            path_template: O::PATH_TEMPLATE,
+            access: Access::of(O::SEMANTICS),
+        }
+    }
+}
+
 /// Every operation of the spec, from `cloudpki_model::for_each_operation!`.
 #[must_use]
 pub fn operations() -> Vec<OperationInfo> {
     let mut all = Vec::new();
     macro_rules! collect {
         ($name:literal, $type:ty) => {
-            all.push(OperationInfo {
-                id: <$type as Operation>::OPERATION_ID,
-                method: <$type as Operation>::METHOD,
-                path_template: <$type as Operation>::PATH_TEMPLATE,
-                access: Access::of(<$type as Operation>::SEMANTICS),
-            });
+            all.push(OperationInfo::of::<$type>());
         };
     }
     cloudpki_model::for_each_operation!(collect);

@@ -12,22 +12,28 @@ use axum::routing::{MethodFilter, MethodRouter};
 use http::{Method, StatusCode};
 
 use crate::error::ApiError;
-use crate::handlers::Handler;
-use crate::operations::{OperationInfo, operations};
+use crate::handlers::Served;
+use crate::operations::OperationInfo;
 use crate::pipeline::{self, Route};
 use crate::respond::error_response;
 use crate::state::{App, BETA};
 
-/// The handler of an operation: the one place that maps operations to handlers.
-fn handler_of(operation: &OperationInfo) -> Option<Handler> {
-    Handler::of(operation.id)
+/// Every operation with its handler, from the generated operation types (see [`Served`]).
+pub(crate) fn served() -> Vec<Route> {
+    let mut all = Vec::new();
+    macro_rules! route {
+        ($name:literal, $type:ty) => {
+            all.push(Route { operation: OperationInfo::of::<$type>(), handler: <$type as Served>::HANDLER });
+        };
+    }
+    cloudpki_model::for_each_operation!(route);
+    all
 }
 
 /// Every route of a fake.
 pub(crate) fn router(app: Arc<App>) -> Router {
     let mut by_path: BTreeMap<String, MethodRouter<Arc<App>>> = BTreeMap::new();
-    for operation in operations() {
-        let handler = handler_of(&operation);
+    for Route { operation, handler } in served() {
         let filter = match operation.method.to_http() {
             Method::GET => MethodFilter::GET,
             Method::POST => MethodFilter::POST,
@@ -37,8 +43,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             _ => continue,
         };
         // Actions that answer a page: their next links are followed with GET.
-        let filter =
-            if handler.is_some_and(Handler::is_collection_action) { filter.or(MethodFilter::GET) } else { filter };
+        let filter = if handler.is_collection_action() { filter.or(MethodFilter::GET) } else { filter };
         let path = format!("{BETA}{}", operation.path_template);
         let entry = by_path.remove(&path).unwrap_or_default();
         by_path.insert(path, entry.on_service(filter, pipeline::service(&app, Route { operation, handler })));

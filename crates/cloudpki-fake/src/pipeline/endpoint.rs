@@ -1,11 +1,10 @@
-//! The innermost service: the operation's handler (501 for an operation without one).
+//! The innermost service: the operation's handler.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::response::Response;
-use http::StatusCode;
 use tower::Service;
 
 use super::{Route, body, ctx, route};
@@ -31,16 +30,6 @@ fn answer(app: &App, request: &Request) -> Response {
         return error_response(&ApiError::internal("The request has no route."), &ctx);
     };
     let Route { operation, handler } = route;
-    let Some(handler) = handler else {
-        return error_response(
-            &ApiError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "NotImplemented",
-                format!("{} is not implemented by this fake.", operation.id),
-            ),
-            &ctx,
-        );
-    };
     let body = body(request);
     let call = Call {
         app,

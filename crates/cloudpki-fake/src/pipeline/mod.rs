@@ -34,11 +34,11 @@ use crate::operations::OperationInfo;
 use crate::respond::Ctx;
 use crate::state::App;
 
-/// Which operation a request is for, and the handler that answers it (`None`: 501).
+/// Which operation a request is for, and the handler that answers it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Route {
     pub(crate) operation: OperationInfo,
-    pub(crate) handler: Option<Handler>,
+    pub(crate) handler: Handler,
 }
 
 /// The request's body, read whole by the context layer.
@@ -89,15 +89,13 @@ mod tests {
 
     use super::*;
     use crate::config::Config;
-    use crate::operations::operations;
     use crate::plan::{FaultKind, FaultPlan};
 
     /// The context and faults layers around an endpoint that answers the stale window it sees.
     async fn stale_window_seen(plan: FaultPlan, operation_id: &str) -> String {
         let config = Config::default().with_faults(plan);
         let app = Arc::new(App::new(config, SocketAddr::from(([127, 0, 0, 1], 1))).unwrap());
-        let operation = operations().into_iter().find(|operation| operation.id == operation_id).unwrap();
-        let route = Route { operation, handler: Handler::of(operation.id) };
+        let route = crate::routes::served().into_iter().find(|route| route.operation.id == operation_id).unwrap();
         let token = app.tokens.issue(&crate::auth::ALL_SCOPES, None);
         let service = ServiceBuilder::new()
             .map_request(move |mut request: Request| {
@@ -112,7 +110,7 @@ mod tests {
                 Ok::<_, Infallible>(Response::new(Body::from(format!("{seen:?}"))))
             }));
         let request = http::Request::builder()
-            .method(operation.method.to_http())
+            .method(route.operation.method.to_http())
             .uri("/beta/deviceManagement/cloudCertificationAuthority/x/revokeLeafCertificate")
             .header("authorization", format!("Bearer {token}"))
             .body(Body::from("{}"))
