@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::commands::Command;
+use crate::commands::{Command, parse_duration};
 use crate::context::Settings;
 use crate::output::Format;
 
@@ -90,17 +90,6 @@ impl Cli {
     }
 }
 
-/// A duration on the command line, as `humantime` reads it: `100ms`, `2s`, `30d`, `2w`,
-/// `1h 30m`, `1h30m`.
-///
-/// # Errors
-///
-/// Not a duration (a number without a unit, an unknown unit).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text.trim())
-        .map_err(|error| format!("`{text}` is not a duration ({error}; e.g. 100ms, 2s, 30d, 1h30m)"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,21 +98,6 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("100ms"), Ok(Duration::from_millis(100)));
-        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("30d"), Ok(Duration::from_secs(30 * 86_400)));
-        assert_eq!(parse_duration("2w"), Ok(Duration::from_secs(14 * 86_400)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("1h 30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(12 * 3600)));
-        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
-        for bad in ["", "10", "fast", "1..2s", "-1s"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -112,10 +112,11 @@ pub fn from_client(error: &Error, operation: OperationInfo, service: &Service) -
         Error::InsecureBaseUrl(_) | Error::Request(cloudpki_model::api::RequestError::InvalidBaseUrl { .. }) => {
             Failure::Usage(text)
         }
-        Error::Transport { .. } => Failure::Failed(format!(
-            "{}: cannot reach the service at {}: {text}\nis the service running, and is --base-url right?",
+        Error::Transport { message, .. } => Failure::Failed(format!(
+            "{}: cannot reach the service at {}: {}\nis the service running, and is --base-url right?",
             operation.id,
-            safe(&service.base_url)
+            safe(&service.base_url),
+            safe(message)
         )),
         _ => Failure::Failed(format!("{}: {text}", operation.id)),
     }

@@ -23,7 +23,7 @@
 //! service and CA, so two runs on one CA are refused even with different journals (or none).
 //!
 //! This module is the file format and the locks only; what a run does with them is in
-//! [`crate::commands::bulk`].
+//! `commands::bulk`.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};

@@ -27,7 +27,7 @@ pub struct Filters {
     pub statuses: Vec<String>,
     /// Only certificates whose validity ends within this long from now and has not ended yet,
     /// e.g. 30d, 12h, 2w.
-    #[arg(long, value_name = "DURATION", value_parser = crate::cli::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::commands::parse_duration)]
     pub expiring_within: Option<Duration>,
     /// Only certificates whose subject name contains this text (case-insensitive).
     #[arg(long, value_name = "TEXT")]
