@@ -1,10 +1,14 @@
-//! Why a command failed, and its exit status.
+//! Why a command failed, and its exit status; client errors as messages for people (the
+//! service's words terminal-safe, the base URL of a service that cannot be reached, the
+//! documented permissions of a refused operation).
 
 use std::fmt;
 use std::process::ExitCode;
 
 use cloudpki_client::Error;
 use cloudpki_model::api::{Operation, Permissions};
+
+use crate::output::safe;
 
 /// Exit status: some operations failed.
 pub const EXIT_FAILED: u8 = 1;
@@ -65,6 +69,15 @@ pub enum TokenOrigin {
     AzureCredential,
 }
 
+/// The service a run talks to, for error messages.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// The base URL, as given.
+    pub base_url: String,
+    /// Where the token comes from.
+    pub token: TokenOrigin,
+}
+
 /// What an operation is, for error messages: its id and documented permissions.
 #[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
@@ -88,29 +101,44 @@ impl OperationInfo {
 }
 
 /// Turns a client error of `operation` into a failure, naming the documented permissions of the
-/// operation when the service refused the token (403).
-pub fn from_client(error: &Error, operation: OperationInfo, token: TokenOrigin) -> Failure {
-    if let Some(message) = auth_message(error, operation, token) {
+/// operation when the service refused the token (403), and the base URL when the service cannot
+/// be reached.
+pub fn from_client(error: &Error, operation: OperationInfo, service: &Service) -> Failure {
+    if let Some(message) = auth_message(error, operation, service) {
         return Failure::Auth(message);
     }
+    let text = safe(&error.to_string()).into_owned();
     match error {
         Error::InsecureBaseUrl(_) | Error::Request(cloudpki_model::api::RequestError::InvalidBaseUrl { .. }) => {
-            Failure::Usage(error.to_string())
+            Failure::Usage(text)
         }
-        _ => Failure::Failed(format!("{}: {error}", operation.id)),
+        Error::Transport { message, .. } => Failure::Failed(format!(
+            "{}: cannot reach the service at {}: {}\nis the service running, and is --base-url right?",
+            operation.id,
+            safe(&service.base_url),
+            safe(message)
+        )),
+        _ => Failure::Failed(format!("{}: {text}", operation.id)),
     }
 }
 
+/// A 404 as "not found" (exit 1), with the service's words.
+pub fn not_found(error: &Error, what: impl FnOnce() -> String) -> Option<Failure> {
+    (error.status() == Some(http::StatusCode::NOT_FOUND))
+        .then(|| Failure::Failed(format!("{}: {}", safe(&what()), safe(&error.to_string()))))
+}
+
 /// The message of an authentication or permission failure, `None` for other errors.
-pub fn auth_message(error: &Error, operation: OperationInfo, token: TokenOrigin) -> Option<String> {
-    let from = match token {
+pub fn auth_message(error: &Error, operation: OperationInfo, service: &Service) -> Option<String> {
+    let shown = safe(&error.to_string()).into_owned();
+    let from = match service.token {
         TokenOrigin::Environment => "the token in GRAPH_TOKEN",
         TokenOrigin::AzureCredential => "the token of the Azure credential",
     };
     match error.status() {
         Some(status) if status == http::StatusCode::FORBIDDEN => {
             let mut message = format!(
-                "permission denied for {}: {error}\n{from} lacks a permission this operation needs; {}",
+                "permission denied for {}: {shown}\n{from} lacks a permission this operation needs; {}",
                 operation.id,
                 describe_permissions(&operation.permissions)
             );
@@ -125,15 +153,16 @@ pub fn auth_message(error: &Error, operation: OperationInfo, token: TokenOrigin)
             Some(message)
         }
         Some(status) if status == http::StatusCode::UNAUTHORIZED => Some(format!(
-            "authentication failed for {}: {error}\n{from} was refused: expired, for another tenant, or not issued \
+            "authentication failed for {}: {shown}\n{from} was refused: expired, for another tenant, or not issued \
              for https://graph.microsoft.com (scope {})",
             operation.id,
             cloudpki_client::GRAPH_SCOPE
         )),
         _ => match error {
             Error::Auth(message) => Some(format!(
-                "could not get a token: {message}\nset GRAPH_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
-                 AZURE_CLIENT_SECRET (or a workload or managed identity), or sign in with `az login`"
+                "could not get a token: {}\nset GRAPH_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
+                 AZURE_CLIENT_SECRET (or a workload or managed identity), or sign in with `az login`",
+                safe(message)
             )),
             _ => None,
         },
@@ -173,9 +202,14 @@ mod tests {
         }
     }
 
+    fn service(token: TokenOrigin) -> Service {
+        Service { base_url: "http://127.0.0.1:1/beta".to_owned(), token }
+    }
+
     #[test]
     fn a_403_names_the_documented_permissions_and_the_write_scope() {
-        let failure = from_client(&graph(403), OperationInfo::of::<RevokeLeafCertificate>(), TokenOrigin::Environment);
+        let failure =
+            from_client(&graph(403), OperationInfo::of::<RevokeLeafCertificate>(), &service(TokenOrigin::Environment));
         let Failure::Auth(message) = &failure else { panic!("{failure:?}") };
         assert!(message.contains("revokeLeafCertificate"), "{message}");
         assert!(message.contains("DeviceManagementConfiguration.Read.All"), "{message}");
@@ -184,17 +218,46 @@ mod tests {
         let read = from_client(
             &graph(403),
             OperationInfo::of::<GetCloudCertificationAuthorityById>(),
-            TokenOrigin::Environment,
+            &service(TokenOrigin::Environment),
         );
         assert!(!read.to_string().contains("needs a ReadWrite scope"), "{read}");
     }
 
     #[test]
-    fn other_errors_fail_with_1() {
-        let failure = from_client(&graph(404), OperationInfo::of::<RevokeLeafCertificate>(), TokenOrigin::Environment);
-        assert!(matches!(failure, Failure::Failed(_)));
+    fn the_service_words_are_terminal_safe_and_a_refused_connection_names_the_url() {
+        let status = http::StatusCode::BAD_REQUEST;
+        let body = "{\"error\":{\"code\":\"Bad\\u001b[2J\",\"message\":\"evil \\u202e\\u001b]0;title\\u0007\"}}";
+        let error = Error::Graph {
+            error: Box::new(GraphError::from_parts(status, &http::HeaderMap::new(), body.as_bytes())),
+            request_id: None,
+            client_request_id: "c-1".to_owned(),
+            attempts: 1,
+        };
         let failure =
-            from_client(&graph(401), OperationInfo::of::<RevokeLeafCertificate>(), TokenOrigin::AzureCredential);
+            from_client(&error, OperationInfo::of::<RevokeLeafCertificate>(), &service(TokenOrigin::Environment));
+        let message = failure.to_string();
+        assert!(message.contains("evil"), "{message}");
+        assert!(
+            !message.contains('\u{1b}') && !message.contains('\u{202e}') && !message.contains('\u{7}'),
+            "{message:?}"
+        );
+        let refused =
+            Error::Transport { message: "connection refused".to_owned(), client_request_id: "c-2".to_owned() };
+        let failure =
+            from_client(&refused, OperationInfo::of::<RevokeLeafCertificate>(), &service(TokenOrigin::Environment));
+        assert!(failure.to_string().contains("cannot reach the service at http://127.0.0.1:1/beta"), "{failure}");
+    }
+
+    #[test]
+    fn other_errors_fail_with_1() {
+        let failure =
+            from_client(&graph(404), OperationInfo::of::<RevokeLeafCertificate>(), &service(TokenOrigin::Environment));
+        assert!(matches!(failure, Failure::Failed(_)));
+        let failure = from_client(
+            &graph(401),
+            OperationInfo::of::<RevokeLeafCertificate>(),
+            &service(TokenOrigin::AzureCredential),
+        );
         assert!(matches!(failure, Failure::Auth(_)));
     }
 }

@@ -16,7 +16,14 @@
 //! they hold `%` or whitespace. A torn last line (the process was killed while writing it) is
 //! ignored. Writes go through one thread that batches them: each fsync covers every `begin`
 //! waiting at that moment, so a journal costs little even at high concurrency. The file is
-//! locked while a run uses it.
+//! locked while a run uses it, and its directory is fsynced when the file is created (so the
+//! file itself survives a crash).
+//!
+//! Apart from the journal, a run that changes a CA holds [`CaLock`]: an advisory lock file per
+//! service and CA, so two runs on one CA are refused even with different journals (or none).
+//!
+//! This module is the file format and the locks only; what a run does with them is in
+//! `commands::bulk`.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -120,6 +127,57 @@ pub fn read(path: &Path) -> Result<State, String> {
     }
 }
 
+/// Checks, without changing anything, that the journal at `path` can be written: an existing
+/// file is opened for appending; otherwise it is created and removed again.
+///
+/// # Errors
+///
+/// It cannot be opened for writing, or created.
+pub fn check_writable(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    let cannot = |e: io::Error| format!("cannot write the journal {shown}: {e}");
+    match OpenOptions::new().append(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            OpenOptions::new().append(true).create_new(true).open(path).map_err(cannot)?;
+            std::fs::remove_file(path).map_err(cannot)
+        }
+        Err(error) => Err(cannot(error)),
+    }
+}
+
+/// Opens the journal at `path` for appending and reading, creating it (and then syncing its
+/// directory) when it does not exist.
+fn open_or_create(path: &Path) -> io::Result<File> {
+    match OpenOptions::new().read(true).append(true).create_new(true).open(path) {
+        Ok(file) => {
+            sync_directory_of(path)?;
+            Ok(file)
+        }
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            OpenOptions::new().read(true).append(true).open(path)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Syncs the directory holding `path`, so a file just created there is durable.
+fn sync_directory_of(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let parent = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        File::open(parent)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 impl Journal {
     /// Opens (or creates) the journal at `path` for `ca`, locks it, and reads what it says.
     ///
@@ -128,12 +186,7 @@ impl Journal {
     /// It cannot be opened, another run holds it, or it belongs to another CA.
     pub fn open(path: &Path, ca: &str) -> Result<(Journal, State), String> {
         let shown = path.display();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(|e| format!("cannot open the journal {shown}: {e}"))?;
+        let mut file = open_or_create(path).map_err(|e| format!("cannot open the journal {shown}: {e}"))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -264,6 +317,76 @@ fn writer(file: File, receiver: mpsc::Receiver<Message>) {
     let _ = out.flush().and_then(|()| out.get_ref().sync_data());
 }
 
+/// The lock of one CA of one service, held while a run changes it: an advisory lock on
+/// `cloudpki-<host_port>-<ca>-<hash>.lock` in `$XDG_RUNTIME_DIR` (or the system temporary
+/// directory). Released when dropped, or when the process ends however it ends. The file stays.
+#[derive(Debug)]
+pub struct CaLock {
+    _file: File,
+    path: PathBuf,
+}
+
+impl CaLock {
+    /// Locks CA `ca` of the service at `host_port`.
+    ///
+    /// # Errors
+    ///
+    /// Another run holds it, or the lock file cannot be opened.
+    pub fn acquire(host_port: &str, ca: &str) -> Result<CaLock, String> {
+        let directory = std::env::var_os("XDG_RUNTIME_DIR")
+            .map(PathBuf::from)
+            .filter(|dir| dir.is_absolute() && dir.is_dir())
+            .unwrap_or_else(std::env::temp_dir);
+        CaLock::acquire_in(&directory, host_port, ca)
+    }
+
+    /// [`CaLock::acquire`] with the lock file in `directory`.
+    ///
+    /// # Errors
+    ///
+    /// See [`CaLock::acquire`].
+    pub fn acquire_in(directory: &Path, host_port: &str, ca: &str) -> Result<CaLock, String> {
+        let path = directory.join(lock_file_name(host_port, ca));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(CaLock { _file: file, path }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+                "another cloudpki run is changing CA {} of {} (it holds {}); wait for it to finish",
+                crate::output::safe(ca),
+                crate::output::safe(host_port),
+                path.display()
+            )),
+            Err(std::fs::TryLockError::Error(error)) => Err(format!("cannot lock {}: {error}", path.display())),
+        }
+    }
+
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// `cloudpki-<host_port>-<ca>-<hash>.lock`: readable parts kept to `[A-Za-z0-9.-]` (and cut
+/// short), the hash of the exact pair keeping different CAs apart.
+fn lock_file_name(host_port: &str, ca: &str) -> String {
+    let clean = |text: &str| -> String {
+        text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).take(64).collect()
+    };
+    // FNV-1a: stable across runs and builds (the std hasher is not).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in host_port.bytes().chain([0]).chain(ca.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("cloudpki-{}-{}-{hash:016x}.lock", clean(host_port), clean(ca))
+}
+
 /// `%`, whitespace and control characters percent-escaped.
 fn escape(id: &str) -> String {
     let mut text = String::with_capacity(id.len());
@@ -343,5 +466,29 @@ mod tests {
         let state = read(&path).unwrap();
         assert_eq!(state.done.get("z 1"), Some(&Done::Revoked));
         assert!(Journal::open(&path, "ca-2").unwrap_err().contains("belongs to CA ca-1"));
+    }
+
+    #[test]
+    fn a_ca_is_locked_once_per_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = CaLock::acquire_in(dir.path(), "127.0.0.1:8785", "ca-1").unwrap();
+        let refused = CaLock::acquire_in(dir.path(), "127.0.0.1:8785", "ca-1").unwrap_err();
+        assert!(refused.contains("another cloudpki run is changing CA ca-1"), "{refused}");
+        let other_ca = CaLock::acquire_in(dir.path(), "127.0.0.1:8785", "ca-2").unwrap();
+        let other_service = CaLock::acquire_in(dir.path(), "127.0.0.1:8786", "ca-1").unwrap();
+        assert_ne!(other_ca.path(), other_service.path());
+        drop(lock);
+        CaLock::acquire_in(dir.path(), "127.0.0.1:8785", "ca-1").unwrap();
+        assert_ne!(lock_file_name("h", "a/b"), lock_file_name("h", "a_b"));
+        assert!(!lock_file_name("h", "../../x").contains('/'));
+    }
+
+    #[test]
+    fn a_journal_is_checked_without_being_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.journal");
+        check_writable(&path).unwrap();
+        assert!(!path.exists());
+        assert!(check_writable(&dir.path().join("no-such-dir").join("j")).is_err());
     }
 }

@@ -16,9 +16,9 @@ use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
-use crate::Context;
-use crate::cli::Filters;
-use crate::failure::{Failure, OperationInfo, from_client};
+use crate::context::Context;
+use crate::failure::{Failure, OperationInfo, from_client, not_found};
+use crate::output::{note, safe};
 
 /// A listed item: typed, or as sent when the model could not read it.
 pub enum Listed<T> {
@@ -53,16 +53,22 @@ struct View<'a> {
 }
 
 impl Predicate {
-    /// The filters of the command line, with "now" being `now`.
-    pub fn new(filters: &Filters, now: DateTime<Utc>) -> Self {
-        let window = filters.expiring_within.map(|within| {
+    /// Certificates with one of `statuses` (any when empty), whose validity ends within
+    /// `expiring_within` of `now`, whose subject contains `subject_contains` (case-insensitive).
+    pub fn new(
+        statuses: &[String],
+        expiring_within: Option<Duration>,
+        subject_contains: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let window = expiring_within.map(|within| {
             let within = chrono::Duration::from_std(within).unwrap_or(chrono::Duration::MAX);
             (now, now.checked_add_signed(within).unwrap_or(DateTime::<Utc>::MAX_UTC))
         });
         Predicate {
-            statuses: filters.statuses.iter().cloned().collect(),
+            statuses: statuses.iter().cloned().collect(),
             window,
-            subject: filters.subject_contains.as_ref().map(|text| text.to_lowercase()),
+            subject: subject_contains.map(str::to_lowercase),
         }
     }
 
@@ -169,14 +175,17 @@ pub async fn certificates(
                 Err(error) => {
                     if seen.listed == 0 && filter.is_some() && error.status() == Some(http::StatusCode::BAD_REQUEST) {
                         bar.suspend(|| {
-                            eprintln!("note: the service refused the status $filter ({error}); filtering here only")
+                            note!(
+                                "note: the service refused the status $filter ({}); filtering here only",
+                                safe(&error.to_string())
+                            )
                         });
                         filter = None;
                         continue 'attempt;
                     }
                     bar.finish_and_clear();
-                    return Err(crate::commands::not_found(&error, || format!("no certification authority {ca}"))
-                        .unwrap_or_else(|| from_client(&error, operation, context.token)));
+                    return Err(not_found(&error, || format!("no certification authority {ca}"))
+                        .unwrap_or_else(|| from_client(&error, operation, &context.service)));
                 }
             };
             seen.listed += 1;
@@ -213,7 +222,7 @@ pub async fn authorities(
             }
             Err(error) => {
                 bar.finish_and_clear();
-                return Err(from_client(&error, operation, context.token));
+                return Err(from_client(&error, operation, &context.service));
             }
         };
         seen.listed += 1;
@@ -229,7 +238,7 @@ pub async fn authorities(
 /// The warning for an item the model could not read.
 pub fn odd_warning(odd: &ItemError) -> String {
     let id = odd.item.get("id").and_then(Value::as_str).unwrap_or("?");
-    format!("warning: item {id} is not a valid item ({}); written as sent", odd.message)
+    format!("warning: item {} is not a valid item ({}); written as sent", safe(id), safe(&odd.message))
 }
 
 #[cfg(test)]
@@ -246,12 +255,8 @@ mod tests {
     #[test]
     fn filters() {
         let now: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
-        let filters = Filters {
-            statuses: vec!["active".to_owned(), "expired".to_owned()],
-            expiring_within: Some(Duration::from_secs(30 * 86_400)),
-            subject_contains: Some("KIOSK".to_owned()),
-        };
-        let predicate = Predicate::new(&filters, now);
+        let statuses = ["active".to_owned(), "expired".to_owned()];
+        let predicate = Predicate::new(&statuses, Some(Duration::from_secs(30 * 86_400)), Some("KIOSK"), now);
         assert!(predicate.matches(&certificate("active", "CN=kiosk-1", "2026-01-15T00:00:00+02:00")));
         assert!(!predicate.matches(&certificate("revoked", "CN=kiosk-1", "2026-01-15T00:00:00Z")));
         assert!(!predicate.matches(&certificate("active", "CN=desk", "2026-01-15T00:00:00Z")));

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cloudpki [--base-url URL] [--max-retries N] [--retry-delay DURATION] [--timeout DURATION]
-//!          [--page-size N] [--output table|json|ndjson|csv] <command>
+//!          [--page-size N] [--output table|json|ndjson|csv] [-v|-vv] <command>
 //!
 //! cloudpki ca list
 //! cloudpki ca show <CA_ID>
@@ -15,55 +15,53 @@
 //!          [--yes] [--concurrency N] [--journal FILE]
 //! ```
 //!
-//! The token comes from `GRAPH_TOKEN`, otherwise from the Azure credential of the environment
-//! (`cloudpki_client::AzureCredential::from_environment`); it is never printed. Results go to
-//! stdout in the chosen format; progress bars (when stderr is a terminal), notes and summaries go
-//! to stderr. Exit status: 0 success, 1 some operations failed, 2 usage error, 3 authentication
-//! or permission error, 130 interrupted.
+//! A thin layer over `cloudpki_client`: what a person types and sees. The modules:
+//!
+//! - [`cli`]: the global options (`#[derive(Parser)]`); [`commands`]: one module per command,
+//!   each with its arguments (`#[derive(Args)]`) and its `run`;
+//! - [`context`]: the client the options describe, and the token choice;
+//! - [`output`]: table, JSON, NDJSON, CSV, terminal-safe text, stdout and stderr that a closed
+//!   pipe cannot fail;
+//! - [`listing`]: paging and filters; [`journal`]: the journal's file format and the locks;
+//!   [`ids`]: reading ids from a file; [`failure`]: errors and exit statuses.
+//!
+//! The token comes from `GRAPH_TOKEN`, otherwise (for a Microsoft Graph base URL only) from the
+//! Azure credential of the environment; it is never printed. Results go to stdout in the chosen
+//! format; progress bars (when stderr is a terminal), notes, logs and summaries go to stderr.
+//! Exit status: 0 success, 1 some operations failed, 2 usage error, 3 authentication or
+//! permission error, 130 interrupted.
 
 mod cli;
 mod commands;
-mod duration;
+mod context;
 mod failure;
 mod ids;
 mod journal;
 mod listing;
 mod output;
-mod revoke;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use cloudpki_client::{AzureCredential, Client, RetryPolicy, StaticToken};
 
 use crate::cli::Cli;
-use crate::failure::{Failure, TokenOrigin};
-
-/// What every command works with.
-pub struct Context {
-    /// The client.
-    pub client: Client,
-    /// Where its token comes from (for error messages).
-    pub token: TokenOrigin,
-    /// The output format.
-    pub format: cli::Format,
-    /// Whether to draw progress bars (stderr is a terminal).
-    pub progress: bool,
-}
+use crate::context::Context;
+use crate::output::safe::terminal_safe_lines;
+use crate::output::stream::stderr_line;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    install_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            stderr_line(&format!("error: cannot start the async runtime: {error}"));
             return ExitCode::from(failure::EXIT_FAILED);
         }
     };
     let result = runtime.block_on(async {
-        let context = context(&cli)?;
-        commands::run(&context, &cli.command).await
+        let context = Context::new(&cli.settings())?;
+        cli.command.run(&context).await
     });
     // In-flight work (a journal writer, a pending read) must not hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -71,41 +69,28 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if let Some(message) = failure.message() {
-                eprintln!("error: {message}");
+                // The service's words are escaped where they enter a message; this is the last
+                // guard, keeping only the message's own line breaks.
+                stderr_line(&format!("error: {}", terminal_safe_lines(message)));
             }
             failure.exit_code()
         }
     }
 }
 
-/// The client the global options describe.
-fn context(cli: &Cli) -> Result<Context, Failure> {
-    let global = &cli.global;
-    let retry = RetryPolicy::default().with_max_retries(global.max_retries).with_base_delay(global.retry_delay);
-    let builder = Client::builder()
-        .base_url(global.base_url.clone())
-        .retry_policy(retry)
-        .timeout(global.timeout)
-        .page_size(global.page_size);
-    let from_env = std::env::var("GRAPH_TOKEN").ok().map(|token| token.trim().to_owned()).filter(|t| !t.is_empty());
-    let (builder, token) = match from_env {
-        Some(token) => {
-            let token = token.strip_prefix("Bearer ").map(str::to_owned).unwrap_or(token);
-            (builder.token_source(StaticToken::new(token)), TokenOrigin::Environment)
-        }
-        None => {
-            let credential = AzureCredential::from_environment().map_err(|error| {
-                Failure::Auth(format!(
-                    "no GRAPH_TOKEN, and no Azure credential: {error}\nset GRAPH_TOKEN, or AZURE_TENANT_ID, \
-                     AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or sign in with `az login`"
-                ))
-            })?;
-            (builder.token_source(credential), TokenOrigin::AzureCredential)
-        }
+/// Logs on stderr: `RUST_LOG` when set, else `-v` (this CLI and the client at debug) or `-vv`
+/// (trace); nothing without either. Other crates stay at `warn` unless `RUST_LOG` asks for more.
+fn install_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let from_env = std::env::var("RUST_LOG").ok().filter(|value| !value.trim().is_empty());
+    let filter = match (from_env, verbose) {
+        (Some(value), _) => EnvFilter::try_new(value).unwrap_or_else(|error| {
+            stderr_line(&format!("warning: RUST_LOG is not a valid filter ({error}); logging warnings only"));
+            EnvFilter::new("warn")
+        }),
+        (None, 0) => return,
+        (None, 1) => EnvFilter::new("warn,cloudpki=debug,cloudpki_client=debug"),
+        (None, _) => EnvFilter::new("warn,cloudpki=trace,cloudpki_client=trace"),
     };
-    let client = builder.build().map_err(|error| match error {
-        cloudpki_client::Error::Auth(message) => Failure::Auth(message),
-        other => Failure::Usage(format!("--base-url: {other}")),
-    })?;
-    Ok(Context { client, token, format: global.output, progress: std::io::stderr().is_terminal() })
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }

@@ -134,7 +134,12 @@ impl Cli {
     /// `cloudpki --base-url URL` with `GRAPH_TOKEN=token`.
     pub fn new(url: &str, token: &str) -> Cli {
         let mut command = assert_cmd::Command::new(BIN);
-        command.env("GRAPH_TOKEN", token).env_remove("CLOUDPKI_BASE_URL").arg("--base-url").arg(url);
+        command
+            .env("GRAPH_TOKEN", token)
+            .env_remove("CLOUDPKI_BASE_URL")
+            .env_remove("RUST_LOG")
+            .arg("--base-url")
+            .arg(url);
         command.timeout(Duration::from_secs(120));
         Cli { command, secrets: vec![token.to_owned()] }
     }

@@ -1,88 +1,100 @@
-//! The bulk commands: `cert revoke` and `ca retire`.
+//! What `cert revoke` and `ca retire` share: the run options, the plan (active certificates are
+//! revoked, the others reported), the journal and the per-CA lock, the revocations and the
+//! summary.
 //!
-//! Both first work out the targets (only active certificates are revoked; the others are
-//! reported), then either list them (a dry run, the default) or revoke them with `--yes`,
-//! `--concurrency` at a time, through the client's exactly-once revocation, recording each in
-//! the `--journal` when one is given (see [`crate::journal`]).
+//! Both first work out the targets, then either list them (a dry run, the default) or revoke
+//! them with `--yes`, `--concurrency` at a time, through the client's exactly-once revocation,
+//! recording each in the `--journal` when one is given (see [`crate::journal`]).
+//!
+//! TODO(issue 15): the loop of [`revoke_all`] (stop on auth errors and Ctrl-C, the state check
+//! of a refused revocation) moves to the client's bulk API; the journal becomes its hooks.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use cloudpki_client::{Error, Idempotency, Revocation};
-use cloudpki_model::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest as SearchRequest;
-use cloudpki_model::operations::{
-    ChangeCloudCertificationAuthorityStatus, GetCloudCertificationAuthorityById,
-    GetCloudCertificationAuthorityLeafCertificate, RevokeCloudCertificationAuthorityCertificate, RevokeLeafCertificate,
-    SearchCloudCertificationAuthorityLeafCertificateBySerialNumber as SearchBySerial,
-};
+use cloudpki_client::{Error, Revocation};
+use cloudpki_model::operations::RevokeLeafCertificate;
 use cloudpki_model::{
-    ChangeCloudCertificationAuthorityStatusRequest, CloudCertificationAuthority,
     CloudCertificationAuthorityLeafCertificate as Certificate,
-    CloudCertificationAuthorityLeafCertificateStatus as LeafStatus, CloudCertificationAuthorityStatus as CaStatus,
-    RevokeCloudCertificationAuthorityCertificateRequest,
+    CloudCertificationAuthorityLeafCertificateStatus as LeafStatus,
 };
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::Context;
-use crate::cli::{Filters, RunOptions};
-use crate::failure::{Failure, OperationInfo, auth_message, from_client};
-use crate::journal::{self, Done, Journal};
+use crate::context::Context;
+use crate::failure::{Failure, OperationInfo, auth_message};
+use crate::journal::{self, CaLock, Done, Journal};
 use crate::listing::{self, Flow, Listed, Predicate};
-use crate::output::{Kind, Printer};
+use crate::output::{Kind, Printer, note, safe};
 
-/// Up to this many explicit ids are read one by one; more, and the CA is listed once instead.
-const READ_ONE_BY_ONE: usize = 100;
+/// How a bulk revocation runs (`cert revoke`, `ca retire`).
+#[derive(Debug, clap::Args, Clone)]
+pub struct RunOptions {
+    /// Do it (otherwise only list what would be done).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Revocations in flight at once (the client's shared pacer slows all of them down when the
+    /// service throttles).
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// A journal of the revocations: a run stopped midway and started again with the same
+    /// journal revokes each certificate once and skips none. Checked to be writable even in a
+    /// dry run.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+}
 
 /// How many "not revoking" lines are shown before the rest is counted.
 const SHOW_AT_MOST: usize = 50;
 
 /// What a run will do.
 #[derive(Debug, Default)]
-struct Plan {
+pub struct Plan {
     /// Active certificates that match: to revoke.
-    targets: Vec<Certificate>,
+    pub targets: Vec<Certificate>,
     /// Matching certificates that are not active: (id, status).
-    inactive: Vec<(String, String)>,
+    pub inactive: Vec<(String, String)>,
     /// Explicit certificates the filters leave out.
-    unmatched: Vec<String>,
+    pub unmatched: Vec<String>,
     /// Explicit ids and serial numbers that could not be found or read, with why.
-    missing: Vec<Failed>,
+    pub missing: Vec<Failed>,
     /// Items the model could not read whose status might make them targets.
-    odd: Vec<Failed>,
+    pub odd: Vec<Failed>,
     /// Certificates listed or read.
-    examined: usize,
+    pub examined: usize,
     /// Whether the selection was explicit (ids, serial numbers).
-    explicit: bool,
+    pub explicit: bool,
     /// Every id classified, so that one listed twice is revoked once.
-    seen: HashSet<String>,
+    pub seen: HashSet<String>,
     /// Certificates listed more than once.
-    duplicates: usize,
+    pub duplicates: usize,
 }
 
-/// A certificate that could not be revoked (or examined), and why.
+/// A certificate that could not be revoked (or examined), and why; terminal-safe.
 #[derive(Clone, Debug)]
-struct Failed {
+pub struct Failed {
     /// Its id (or `serial <n>`).
-    id: String,
+    pub id: String,
     /// Why, without the per-request ids (to group the summary).
-    short: String,
+    pub short: String,
     /// Why, in full (with the service's request-id).
-    full: String,
+    pub full: String,
 }
 
 impl Failed {
-    fn new(id: impl Into<String>, why: impl Into<String>) -> Self {
-        let why = why.into();
-        Failed { id: id.into(), short: why.clone(), full: why }
+    /// A failure of `id` for `why` (both made terminal-safe: they are shown as they are).
+    pub fn new(id: impl Into<String>, why: impl Into<String>) -> Self {
+        let why = safe(&why.into()).into_owned();
+        Failed { id: safe(&id.into()).into_owned(), short: why.clone(), full: why }
     }
 
-    fn of(id: impl Into<String>, error: &Error) -> Self {
+    /// A failure of `id` because of a client error.
+    pub fn of(id: impl Into<String>, error: &Error) -> Self {
         let (short, full) = reason(error);
-        Failed { id: id.into(), short, full }
+        Failed { id: safe(&id.into()).into_owned(), short: safe(&short).into_owned(), full: safe(&full).into_owned() }
     }
 }
 
@@ -100,48 +112,8 @@ struct Tally {
     interrupted: bool,
 }
 
-/// `cloudpki cert revoke`.
-///
-/// # Errors
-///
-/// See [`Failure`]; failed revocations are named in the summary and give [`Failure::Reported`].
-pub async fn revoke(
-    context: &Context,
-    ca: &str,
-    ids: &[String],
-    serials: &[String],
-    from: Option<&Path>,
-    filters: &Filters,
-    run: &RunOptions,
-) -> Result<(), Failure> {
-    let open = open_journal(ca, run)?;
-    let predicate = Predicate::new(filters, chrono::Utc::now());
-    let mut ids = ids.to_vec();
-    if let Some(path) = from {
-        ids.extend(read_ids(path)?);
-    }
-    let mut seen = HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    let explicit = !ids.is_empty() || !serials.is_empty() || from.is_some();
-    let plan = if explicit {
-        explicit_plan(context, ca, &ids, serials, &predicate, run.concurrency as usize).await?
-    } else {
-        listed_plan(context, ca, &predicate).await?
-    };
-    execute(context, ca, plan, run, open).await.map(|_| ())
-}
-
-fn read_ids(path: &Path) -> Result<Vec<String>, Failure> {
-    let text = if path == Path::new("-") {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| Failure::Usage(format!("--from -: {e}")))?
-    } else {
-        std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("--from {}: {e}", path.display())))?
-    };
-    crate::ids::parse_ids(&text).map_err(|e| Failure::Usage(format!("--from {}: {e}", path.display())))
-}
-
 /// Sorts a certificate into the plan.
-fn classify(plan: &mut Plan, predicate: &Predicate, certificate: Certificate) {
+pub fn classify(plan: &mut Plan, predicate: &Predicate, certificate: Certificate) {
     let id = certificate.id.clone().unwrap_or_default();
     if id.is_empty() {
         plan.odd.push(Failed::new("?", "a certificate without an id"));
@@ -166,7 +138,8 @@ fn classify(plan: &mut Plan, predicate: &Predicate, certificate: Certificate) {
     }
 }
 
-fn classify_odd(plan: &mut Plan, predicate: &Predicate, odd: &cloudpki_model::ItemError) {
+/// Sorts an item the model could not read into the plan.
+pub fn classify_odd(plan: &mut Plan, predicate: &Predicate, odd: &cloudpki_model::ItemError) {
     let status = odd.item.get("certificateStatus").and_then(serde_json::Value::as_str);
     let id = odd.item.get("id").and_then(serde_json::Value::as_str).unwrap_or("?").to_owned();
     // Unless it plainly is not active, it might be a target: that cannot be decided.
@@ -180,7 +153,7 @@ fn classify_odd(plan: &mut Plan, predicate: &Predicate, odd: &cloudpki_model::It
 }
 
 /// Every certificate of the CA that the filters match.
-async fn listed_plan(context: &Context, ca: &str, predicate: &Predicate) -> Result<Plan, Failure> {
+pub async fn listed_plan(context: &Context, ca: &str, predicate: &Predicate) -> Result<Plan, Failure> {
     let mut plan = Plan::default();
     let seen = listing::certificates(context, ca, &predicate.statuses(), |listed| {
         match listed {
@@ -191,112 +164,6 @@ async fn listed_plan(context: &Context, ca: &str, predicate: &Predicate) -> Resu
     })
     .await?;
     plan.examined = seen.listed;
-    Ok(plan)
-}
-
-/// The certificates named by id and serial number, read one by one (or, for many ids, found
-/// in one listing of the CA).
-async fn explicit_plan(
-    context: &Context,
-    ca: &str,
-    ids: &[String],
-    serials: &[String],
-    predicate: &Predicate,
-    concurrency: usize,
-) -> Result<Plan, Failure> {
-    let mut plan = Plan { explicit: true, ..Plan::default() };
-    let mut found: HashMap<String, Certificate> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    if ids.len() > READ_ONE_BY_ONE {
-        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let seen = listing::certificates(context, ca, &[], |listed| {
-            match listed {
-                Listed::Typed(certificate) => {
-                    if let Some(id) = certificate.id.as_deref()
-                        && wanted.contains(id)
-                    {
-                        found.insert(id.to_owned(), certificate);
-                    }
-                }
-                Listed::Odd(odd) => {
-                    if let Some(id) = odd.item.get("id").and_then(serde_json::Value::as_str)
-                        && wanted.contains(id)
-                    {
-                        plan.odd.push(Failed::new(id, format!("the model cannot read it: {}", odd.message)));
-                    }
-                }
-            }
-            Flow::Continue
-        })
-        .await?;
-        plan.examined = seen.listed;
-        let odd: HashSet<String> = plan.odd.iter().map(|failed| failed.id.clone()).collect();
-        for id in ids {
-            if found.contains_key(id) {
-                order.push(id.clone());
-            } else if !odd.contains(id) {
-                plan.missing.push(Failed::new(id.clone(), format!("not among the certificates of CA {ca}")));
-            }
-        }
-    } else {
-        let operation = OperationInfo::of::<GetCloudCertificationAuthorityLeafCertificate>();
-        let mut reads = futures_util::stream::iter(ids.iter().cloned())
-            .map(|id| async move {
-                let result = context.client.leaf_certificate(ca, &id).await;
-                (id, result)
-            })
-            .buffer_unordered(concurrency.max(1));
-        while let Some((id, result)) = reads.next().await {
-            plan.examined += 1;
-            match result {
-                Ok(certificate) => {
-                    found.insert(id, certificate);
-                }
-                Err(error) => {
-                    if let Some(message) = auth_message(&error, operation, context.token) {
-                        return Err(Failure::Auth(message));
-                    }
-                    plan.missing.push(Failed::of(id, &error));
-                }
-            }
-        }
-        order.extend(ids.iter().filter(|id| found.contains_key(*id)).cloned());
-    }
-    let operation = OperationInfo::of::<SearchBySerial>();
-    let mut searches = futures_util::stream::iter(serials.iter().cloned())
-        .map(|serial| async move {
-            let search = SearchBySerial::new(ca, SearchRequest::new(serial.clone()));
-            let result = context.client.call_with(&search, Idempotency::Safe).await;
-            (serial, result)
-        })
-        .buffered(concurrency.max(1));
-    while let Some((serial, result)) = searches.next().await {
-        plan.examined += 1;
-        match result {
-            Ok(certificate) => {
-                let certificate = certificate.into_entity();
-                match certificate.id.clone() {
-                    Some(id) if !found.contains_key(&id) => {
-                        order.push(id.clone());
-                        found.insert(id, certificate);
-                    }
-                    Some(_) => {}
-                    None => plan.missing.push(Failed::new(format!("serial {serial}"), "the answer has no id")),
-                }
-            }
-            Err(error) => {
-                if let Some(message) = auth_message(&error, operation, context.token) {
-                    return Err(Failure::Auth(message));
-                }
-                plan.missing.push(Failed::of(format!("serial {serial}"), &error));
-            }
-        }
-    }
-    for id in order {
-        if let Some(certificate) = found.remove(&id) {
-            classify(&mut plan, predicate, certificate);
-        }
-    }
     Ok(plan)
 }
 
@@ -366,40 +233,60 @@ fn apply_journal(plan: &mut Plan, state: &journal::State) -> JournalNotes {
     notes
 }
 
-/// The journal of a run: opened (and locked) for `--yes`, read only for a dry run.
-struct OpenJournal {
+/// The journal of a run: opened (and locked) for `--yes`, read only for a dry run; and for
+/// `--yes` the lock of the CA, held until the run ends.
+pub struct OpenJournal {
     journal: Option<Journal>,
     state: journal::State,
+    /// Held for the run: another run on the same CA (with any journal, or none) is refused.
+    _lock: Option<CaLock>,
 }
 
-/// Opens `--journal` first thing, so a journal in use or of another CA fails before anything is
+/// Opens `--journal` first thing, so a journal in use, of another CA, or that cannot be written
+/// (a dry run checks that too), and a CA another run is working on, fail before anything is
 /// listed or changed.
-fn open_journal(ca: &str, run: &RunOptions) -> Result<OpenJournal, Failure> {
+///
+/// # Errors
+///
+/// [`Failure::Usage`] with the reason.
+pub fn open_journal(context: &Context, ca: &str, run: &RunOptions) -> Result<OpenJournal, Failure> {
+    if !run.yes {
+        let Some(path) = &run.journal else {
+            return Ok(OpenJournal { journal: None, state: journal::State::default(), _lock: None });
+        };
+        journal::check_writable(path).map_err(Failure::Usage)?;
+        let state = journal::read(path).map_err(Failure::Usage)?;
+        if let Some(other) = state.ca.as_deref().filter(|other| *other != ca) {
+            return Err(Failure::Usage(format!(
+                "the journal {} belongs to CA {}, not {}",
+                path.display(),
+                safe(other),
+                safe(ca)
+            )));
+        }
+        return Ok(OpenJournal { journal: None, state, _lock: None });
+    }
+    let lock =
+        CaLock::acquire(&format!("{}:{}", context.base.host(), context.base.port()), ca).map_err(Failure::Usage)?;
+    tracing::debug!(lock = %lock.path().display(), "holding the lock of the CA");
     match &run.journal {
-        Some(path) if run.yes => {
-            let (journal, state) = Journal::open(path, ca).map_err(Failure::Usage)?;
-            Ok(OpenJournal { journal: Some(journal), state })
-        }
         Some(path) => {
-            let state = journal::read(path).map_err(Failure::Usage)?;
-            if let Some(other) = state.ca.as_deref().filter(|other| *other != ca) {
-                return Err(Failure::Usage(format!("the journal {} belongs to CA {other}, not {ca}", path.display())));
-            }
-            Ok(OpenJournal { journal: None, state })
+            let (journal, state) = Journal::open(path, ca).map_err(Failure::Usage)?;
+            Ok(OpenJournal { journal: Some(journal), state, _lock: Some(lock) })
         }
-        None => Ok(OpenJournal { journal: None, state: journal::State::default() }),
+        None => Ok(OpenJournal { journal: None, state: journal::State::default(), _lock: Some(lock) }),
     }
 }
 
 /// Reports the plan, and with `--yes` carries it out. Returns whether every target is revoked.
-async fn execute(
+pub async fn execute(
     context: &Context,
     ca: &str,
     mut plan: Plan,
     run: &RunOptions,
     open: OpenJournal,
 ) -> Result<bool, Failure> {
-    let OpenJournal { journal, state } = open;
+    let OpenJournal { journal, state, _lock } = open;
     let notes = apply_journal(&mut plan, &state);
     if let Some(journal) = &journal {
         for id in &notes.confirmed {
@@ -413,7 +300,7 @@ async fn execute(
             printer.push(certificate);
         }
         let _ = printer.finish();
-        eprintln!(
+        note!(
             "dry run: would revoke {} active certificate{} of CA {ca}{}; nothing was changed (run again with --yes to revoke)",
             plan.targets.len(),
             plural(plan.targets.len()),
@@ -422,9 +309,9 @@ async fn execute(
         let problems = problems_of(&plan);
         if !problems.is_empty() {
             for failure in problems.iter().take(SHOW_AT_MOST) {
-                eprintln!("could not examine {}: {}", failure.id, failure.full);
+                note!("could not examine {}: {}", safe(&failure.id), failure.full);
             }
-            eprintln!("{}", failure_line("could not examine", &problems));
+            note!("{}", failure_line("could not examine", &problems));
             return Err(Failure::Reported);
         }
         return Ok(true);
@@ -443,16 +330,16 @@ async fn execute(
     if let Some(journal) = journal
         && let Err(error) = journal.close().await
     {
-        eprintln!("warning: the journal could not be written completely: {error}");
+        note!("warning: the journal could not be written completely: {error}");
     }
     let mut failed = problems_of(&plan);
     failed.append(&mut tally.failed);
     for (shown, failure) in failed.iter().enumerate() {
         if shown == SHOW_AT_MOST {
-            eprintln!("... and {} more failures", failed.len() - SHOW_AT_MOST);
+            note!("... and {} more failures", failed.len() - SHOW_AT_MOST);
             break;
         }
-        eprintln!("failed {}: {}", failure.id, failure.full);
+        note!("failed {}: {}", safe(&failure.id), failure.full);
     }
     let mut line = format!("revoked {}, confirmed {}, failed {}", tally.revoked, tally.confirmed, failed.len());
     if !failed.is_empty() {
@@ -466,7 +353,7 @@ async fn execute(
             tally.stopped.as_deref().unwrap_or("stopped")
         ));
     }
-    eprintln!("{line}");
+    note!("{line}");
     if tally.interrupted {
         return Err(Failure::Interrupted);
     }
@@ -506,7 +393,7 @@ fn failure_line(what: &str, failed: &[Failed]) -> String {
 /// The notes before a run: what is left alone and why.
 fn report_plan(plan: &Plan, notes: &JournalNotes) {
     if plan.duplicates > 0 {
-        eprintln!(
+        note!(
             "note: the service listed {} certificate{} more than once (taken once)",
             plan.duplicates,
             plural(plan.duplicates)
@@ -515,25 +402,25 @@ fn report_plan(plan: &Plan, notes: &JournalNotes) {
     if plan.explicit {
         for (shown, (id, status)) in plan.inactive.iter().enumerate() {
             if shown == SHOW_AT_MOST {
-                eprintln!("... and {} more not active", plan.inactive.len() - SHOW_AT_MOST);
+                note!("... and {} more not active", plan.inactive.len() - SHOW_AT_MOST);
                 break;
             }
-            eprintln!("not revoking {id}: its status is {status} (only active certificates are revoked)");
+            note!("not revoking {}: its status is {} (only active certificates are revoked)", safe(id), safe(status));
         }
         for (shown, id) in plan.unmatched.iter().enumerate() {
             if shown == SHOW_AT_MOST {
-                eprintln!("... and {} more left out by the filters", plan.unmatched.len() - SHOW_AT_MOST);
+                note!("... and {} more left out by the filters", plan.unmatched.len() - SHOW_AT_MOST);
                 break;
             }
-            eprintln!("not revoking {id}: the filters leave it out");
+            note!("not revoking {}: the filters leave it out", safe(id));
         }
     } else if !plan.inactive.is_empty() {
         let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, status) in &plan.inactive {
             *by_status.entry(status.as_str()).or_default() += 1;
         }
-        let counts: Vec<String> = by_status.iter().map(|(status, count)| format!("{count} {status}")).collect();
-        eprintln!(
+        let counts: Vec<String> = by_status.iter().map(|(status, count)| format!("{count} {}", safe(status))).collect();
+        note!(
             "{} matching certificate{} not active, left alone (only active certificates are revoked): {}",
             plan.inactive.len(),
             if plan.inactive.len() == 1 { " is" } else { "s are" },
@@ -541,14 +428,14 @@ fn report_plan(plan: &Plan, notes: &JournalNotes) {
         );
     }
     if notes.already_done > 0 {
-        eprintln!(
+        note!(
             "{} certificate{} already revoked per the journal, skipped",
             notes.already_done,
             plural(notes.already_done)
         );
     }
     if !notes.confirmed.is_empty() {
-        eprintln!(
+        note!(
             "{} certificate{} whose revocation was in flight when the last run stopped: found revoked, not sent again",
             notes.confirmed.len(),
             plural(notes.confirmed.len())
@@ -603,7 +490,7 @@ async fn revoke_all(
                 interrupted.store(true, Ordering::SeqCst);
                 stop.store(true, Ordering::SeqCst);
                 bar.suspend(|| {
-                    eprintln!("interrupted: finishing the revocations in flight (Ctrl-C again to quit at once)");
+                    note!("interrupted: finishing the revocations in flight (Ctrl-C again to quit at once)");
                 });
                 if tokio::signal::ctrl_c().await.is_ok() {
                     std::process::exit(i32::from(crate::failure::EXIT_INTERRUPTED));
@@ -668,7 +555,7 @@ async fn revoke_all(
                         if error.is_auth() {
                             stop.store(true, Ordering::SeqCst);
                             set_once(&stopped_why, "stopped after an authentication or permission error");
-                            let advice = auth_message(&error, revoke_operation, context.token);
+                            let advice = auth_message(&error, revoke_operation, &context.service);
                             return (id, Outcome::Failed(failed, advice));
                         }
                         (id, Outcome::Failed(failed, None))
@@ -722,123 +609,4 @@ fn set_once(slot: &std::sync::Mutex<Option<String>>, why: &str) {
     {
         *slot = Some(why.to_owned());
     }
-}
-
-/// `cloudpki ca retire`.
-///
-/// # Errors
-///
-/// See [`Failure`].
-pub async fn retire(context: &Context, ca: &str, run: &RunOptions) -> Result<(), Failure> {
-    let open = open_journal(ca, run)?;
-    let authority = read_authority(context, ca).await?;
-    let version = authority
-        .version_number
-        .ok_or_else(|| Failure::Failed(format!("CA {ca} has no versionNumber: cannot pause or revoke it")))?;
-    let status = authority.certification_authority_status.value().cloned();
-    eprintln!(
-        "CA {ca} ({}): {}, status {}, version {version}",
-        authority.display_name.as_deref().unwrap_or("no display name"),
-        authority.cloud_certification_authority_type.value().map_or("type not given", |kind| kind.as_str()),
-        status.as_ref().map_or("not given", |status| status.as_str()),
-    );
-    let already_revoked = status == Some(CaStatus::Revoked);
-    if !run.yes {
-        if already_revoked {
-            eprintln!("dry run: the CA certificate is already revoked");
-        } else if status == Some(CaStatus::Paused) {
-            eprintln!("dry run: the CA is already paused");
-        } else {
-            eprintln!(
-                "dry run: would pause the CA (changeCloudCertificationAuthorityStatus to paused, version {version})"
-            );
-        }
-    } else if already_revoked || status == Some(CaStatus::Paused) {
-        eprintln!("the CA is already {}", if already_revoked { "revoked" } else { "paused" });
-    } else {
-        pause(context, ca, version).await?;
-        eprintln!("paused CA {ca}");
-    }
-    let plan = listed_plan(context, ca, &Predicate::default()).await?;
-    let all_revoked = match execute(context, ca, plan, run, open).await {
-        Ok(all) => all,
-        Err(Failure::Reported) if run.yes => {
-            eprintln!(
-                "not revoking the CA certificate: some leaf certificates are not revoked; run again{} to finish",
-                if run.journal.is_some() { " with the same --journal" } else { "" }
-            );
-            return Err(Failure::Reported);
-        }
-        Err(failure) => return Err(failure),
-    };
-    if !run.yes {
-        if !already_revoked {
-            eprintln!("dry run: would then revoke the CA certificate (version {version})");
-        }
-        return Ok(());
-    }
-    if already_revoked {
-        eprintln!("the CA certificate is already revoked");
-    } else if all_revoked {
-        revoke_authority(context, ca, version).await?;
-        eprintln!("revoked the CA certificate of {ca} (version {version})");
-    }
-    Ok(())
-}
-
-async fn read_authority(context: &Context, ca: &str) -> Result<CloudCertificationAuthority, Failure> {
-    context.client.call(&GetCloudCertificationAuthorityById::new(ca)).await.map(|answer| answer.into_entity()).map_err(
-        |error| {
-            crate::commands::not_found(&error, || format!("no certification authority {ca}")).unwrap_or_else(|| {
-                from_client(&error, OperationInfo::of::<GetCloudCertificationAuthorityById>(), context.token)
-            })
-        },
-    )
-}
-
-/// How many times a CA status change is sent after answers that were lost.
-const CA_ATTEMPTS: u32 = 4;
-
-/// Pauses the CA; after a lost answer, reads its status before asking again.
-async fn pause(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
-    let operation = OperationInfo::of::<ChangeCloudCertificationAuthorityStatus>();
-    for _ in 0..CA_ATTEMPTS {
-        let body = ChangeCloudCertificationAuthorityStatusRequest::new(CaStatus::Paused, version);
-        match context.client.call(&ChangeCloudCertificationAuthorityStatus::new(ca, body)).await {
-            Ok(answer) => {
-                let now = answer.into_entity().certification_authority_status.value().cloned();
-                if let Some(other) = now.filter(|status| *status != CaStatus::Paused) {
-                    eprintln!("warning: the service answered the pause with status {}", other.as_str());
-                }
-                return Ok(());
-            }
-            Err(Error::Ambiguous { .. }) => {
-                let status = read_authority(context, ca).await?.certification_authority_status.value().cloned();
-                if status == Some(CaStatus::Paused) {
-                    return Ok(());
-                }
-            }
-            Err(error) => return Err(from_client(&error, operation, context.token)),
-        }
-    }
-    Err(Failure::Failed(format!("{}: no answer after {CA_ATTEMPTS} attempts, and the CA is not paused", operation.id)))
-}
-
-/// Revokes the CA certificate; after a lost answer, reads the CA's status before asking again.
-async fn revoke_authority(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
-    let operation = OperationInfo::of::<RevokeCloudCertificationAuthorityCertificate>();
-    for _ in 0..CA_ATTEMPTS {
-        let body = RevokeCloudCertificationAuthorityCertificateRequest::new(version);
-        match context.client.call(&RevokeCloudCertificationAuthorityCertificate::new(ca, body)).await {
-            Ok(_) => return Ok(()),
-            Err(Error::Ambiguous { .. }) => {
-                let status = read_authority(context, ca).await?.certification_authority_status.value().cloned();
-                if status == Some(CaStatus::Revoked) {
-                    return Ok(());
-                }
-            }
-            Err(error) => return Err(from_client(&error, operation, context.token)),
-        }
-    }
-    Err(Failure::Failed(format!("{}: no answer after {CA_ATTEMPTS} attempts, and the CA is not revoked", operation.id)))
 }

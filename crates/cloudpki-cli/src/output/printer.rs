@@ -1,65 +1,19 @@
-//! Writing items to stdout: aligned columns, a JSON array, one JSON object per line, or CSV.
+//! Writing items: aligned columns, a JSON array, one JSON object per line, or CSV.
 //!
 //! JSON is the typed value serialized with serde_json: the model is lossless, so it is the JSON
 //! value the service sent (items the model could not read are written exactly as received).
-//! Table and CSV show a few columns; the table writes times in UTC and escapes control
-//! characters, CSV writes values as sent.
+//! Table and CSV show a few columns; the table writes times in UTC and is terminal-safe, CSV
+//! writes values as sent (terminal-safe when stdout is a terminal).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::Format;
-
-/// What is listed: it decides the columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Leaf certificates: id, serial, status, subject, expires.
-    Certificate,
-    /// Certification authorities: id, displayName, type, status, version, validityEnd.
-    Authority,
-}
-
-impl Kind {
-    /// The column names (table and CSV header).
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            Kind::Certificate => &["id", "serial", "status", "subject", "expires"],
-            Kind::Authority => &["id", "displayName", "type", "status", "version", "validityEnd"],
-        }
-    }
-
-    /// The wire properties behind the columns.
-    fn properties(self) -> &'static [&'static str] {
-        match self {
-            Kind::Certificate => &["id", "serialNumber", "certificateStatus", "subjectName", "validityEndDateTime"],
-            Kind::Authority => &[
-                "id",
-                "displayName",
-                "cloudCertificationAuthorityType",
-                "certificationAuthorityStatus",
-                "versionNumber",
-                "validityEndDateTime",
-            ],
-        }
-    }
-
-    /// The wire properties of the type, in wire order (for `show`).
-    fn property_order(self) -> &'static [&'static str] {
-        match self {
-            Kind::Certificate => cloudpki_model::CloudCertificationAuthorityLeafCertificate::PROPERTY_NAMES,
-            Kind::Authority => cloudpki_model::CloudCertificationAuthority::PROPERTY_NAMES,
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Certificate => "certificates",
-            Kind::Authority => "certification authorities",
-        }
-    }
-}
+use super::safe::{write_json, write_json_pretty};
+use super::stream::{Stdout, note, stdout_closed};
+use super::table::{Style, align, cell, time};
+use super::{Format, Kind};
 
 enum Sink {
     Plain(io::BufWriter<Box<dyn Write + Send>>),
@@ -74,7 +28,11 @@ pub struct Printer {
     sink: Sink,
     rows: Vec<Vec<String>>,
     count: usize,
-    /// Set once a write failed (a closed pipe): the rest is dropped.
+    /// How CSV cells are written.
+    csv_style: Style,
+    /// Whether this printer writes to the process's stdout (whose closed pipe stops a listing).
+    to_stdout: bool,
+    /// Set once a write failed: the rest is dropped.
     broken: Option<io::Error>,
     /// Whether an empty table says so on stderr.
     empty_note: bool,
@@ -87,7 +45,17 @@ impl Printer {
             Format::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().from_writer(out))),
             _ => Sink::Plain(io::BufWriter::with_capacity(64 * 1024, out)),
         };
-        let mut printer = Printer { format, kind, sink, rows: Vec::new(), count: 0, broken: None, empty_note: true };
+        let mut printer = Printer {
+            format,
+            kind,
+            sink,
+            rows: Vec::new(),
+            count: 0,
+            csv_style: Style::Exact,
+            to_stdout: false,
+            broken: None,
+            empty_note: true,
+        };
         if format == Format::Csv {
             let header = kind.columns().to_vec();
             printer.guard(|sink| match sink {
@@ -98,9 +66,14 @@ impl Printer {
         printer
     }
 
-    /// A printer to stdout.
+    /// A printer to stdout (a closed pipe stops it quietly; CSV is terminal-safe on a terminal).
     pub fn stdout(format: Format, kind: Kind) -> Self {
-        Printer::new(format, kind, Box::new(io::stdout()))
+        let mut printer = Printer::new(format, kind, Box::new(Stdout::new()));
+        printer.to_stdout = true;
+        if io::stdout().is_terminal() {
+            printer.csv_style = Style::Safe;
+        }
+        printer
     }
 
     /// This printer, without the "no certificates" note of an empty table (the caller says more).
@@ -110,9 +83,9 @@ impl Printer {
         self
     }
 
-    /// Whether a write failed (stdout closed).
+    /// Whether writing is over: a write failed, or stdout's reader went away.
     pub fn is_broken(&self) -> bool {
-        self.broken.is_some()
+        self.broken.is_some() || (self.to_stdout && stdout_closed())
     }
 
     fn guard(&mut self, write: impl FnOnce(&mut Sink) -> io::Result<()>) {
@@ -135,7 +108,7 @@ impl Printer {
                     if json {
                         out.write_all(if first { b"[\n" } else { b",\n" })?;
                     }
-                    serde_json::to_writer(&mut *out, item).map_err(io::Error::other)?;
+                    write_json(&mut *out, item)?;
                     if !json {
                         out.write_all(b"\n")?;
                     }
@@ -145,7 +118,8 @@ impl Printer {
             Format::Table | Format::Csv => {
                 let value = serde_json::to_value(item).unwrap_or(Value::Null);
                 let table = self.format == Format::Table;
-                let cells: Vec<String> = self.kind.properties().iter().map(|p| cell(value.get(*p), table)).collect();
+                let style = if table { Style::Table } else { self.csv_style };
+                let cells: Vec<String> = self.kind.properties().iter().map(|p| cell(value.get(*p), style)).collect();
                 if table {
                     self.rows.push(cells);
                 } else {
@@ -175,7 +149,7 @@ impl Printer {
             Format::Table => {
                 if self.rows.is_empty() {
                     if self.empty_note {
-                        eprintln!("no {}", self.kind.noun());
+                        note!("no {}", self.kind.noun());
                     }
                 } else {
                     let text = align(self.kind.columns(), &self.rows);
@@ -199,26 +173,33 @@ impl Printer {
 }
 
 /// Writes one item on its own (`show`): the table is every property, one per line, in wire
-/// order; JSON is the object itself (pretty-printed); ndjson one line; CSV header and one row.
+/// order; JSON is the object itself (pretty-printed); ndjson one line; CSV header and one row
+/// (cells written in `csv_style`).
 ///
 /// # Errors
 ///
 /// Writing failed.
-pub fn show<T: Serialize>(format: Format, kind: Kind, item: &T, out: &mut dyn Write) -> io::Result<()> {
+pub fn show<T: Serialize>(
+    format: Format,
+    kind: Kind,
+    item: &T,
+    csv_style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, item).map_err(io::Error::other)?;
+            write_json_pretty(&mut *out, item)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
-            serde_json::to_writer(&mut *out, item).map_err(io::Error::other)?;
+            write_json(&mut *out, item)?;
             out.write_all(b"\n")?;
         }
         Format::Csv => {
             let value = serde_json::to_value(item).unwrap_or(Value::Null);
             let mut writer = csv::Writer::from_writer(&mut *out);
             writer.write_record(kind.columns()).map_err(io::Error::other)?;
-            let cells: Vec<String> = kind.properties().iter().map(|p| cell(value.get(*p), false)).collect();
+            let cells: Vec<String> = kind.properties().iter().map(|p| cell(value.get(*p), csv_style)).collect();
             writer.write_record(&cells).map_err(io::Error::other)?;
             writer.flush()?;
         }
@@ -231,11 +212,12 @@ pub fn show<T: Serialize>(format: Format, kind: Kind, item: &T, out: &mut dyn Wr
             let width = keys.iter().map(|key| key.chars().count()).max().unwrap_or(0);
             let mut text = String::new();
             for key in keys {
-                let shown = match &map[key] {
-                    Value::String(text) if is_date_time_property(key) => table_time(text),
-                    other => cell(Some(other), true),
+                let shown = match map.get(key.as_str()) {
+                    Some(Value::String(text)) if is_date_time_property(key) => time(text),
+                    other => cell(other, Style::Table),
                 };
-                let pad = width - key.chars().count();
+                let pad = width.saturating_sub(key.chars().count());
+                let key = super::safe::terminal_safe(key);
                 text.push_str(&format!("{key}:{} {shown}\n", " ".repeat(pad)));
             }
             out.write_all(text.as_bytes())?;
@@ -244,71 +226,20 @@ pub fn show<T: Serialize>(format: Format, kind: Kind, item: &T, out: &mut dyn Wr
     out.flush()
 }
 
+/// [`show`] to stdout: a closed pipe ends it quietly; CSV is terminal-safe on a terminal.
+///
+/// # Errors
+///
+/// Writing failed (other than a closed pipe).
+pub fn show_stdout<T: Serialize>(format: Format, kind: Kind, item: &T) -> io::Result<()> {
+    let style = if io::stdout().is_terminal() { Style::Safe } else { Style::Exact };
+    let mut out = io::BufWriter::new(Stdout::new());
+    show(format, kind, item, style, &mut out)?;
+    out.flush()
+}
+
 fn is_date_time_property(name: &str) -> bool {
     name.ends_with("DateTime")
-}
-
-/// One cell: text as is, numbers and booleans written out, `null` and absent empty (`-` in the
-/// table), anything else as compact JSON. The table shows times in UTC and escapes control
-/// characters.
-fn cell(value: Option<&Value>, table: bool) -> String {
-    let text = match value {
-        None | Some(Value::Null) => return if table { "-".to_owned() } else { String::new() },
-        Some(Value::String(text)) => {
-            if table && chrono::DateTime::parse_from_rfc3339(text).is_ok() {
-                return table_time(text);
-            }
-            text.clone()
-        }
-        Some(Value::Bool(value)) => value.to_string(),
-        Some(Value::Number(number)) => number.to_string(),
-        Some(other) => other.to_string(),
-    };
-    if table { escape_controls(&text) } else { text }
-}
-
-/// A date-time in UTC to the second (`2026-07-20T13:52:25Z`), or the text as sent if it is not
-/// one.
-fn table_time(text: &str) -> String {
-    match cloudpki_model::DateTimeOffset::parse(text) {
-        Ok(time) => time.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Err(_) => escape_controls(text),
-    }
-}
-
-/// Control characters (escape sequences, newlines) escaped, so a value cannot redraw the
-/// terminal or break the columns.
-pub fn escape_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
-}
-
-/// Columns padded to their widest cell, two spaces apart, the last one not padded.
-fn align(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut text = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let cells: Vec<&str> = cells.collect();
-        for (index, cell) in cells.iter().enumerate() {
-            text.push_str(cell);
-            if index + 1 < cells.len() {
-                text.push_str(&" ".repeat(widths[index] - cell.chars().count() + 2));
-            }
-        }
-        text.push('\n');
-    };
-    line(&mut header.iter().copied());
-    for row in rows {
-        line(&mut row.iter().map(String::as_str));
-    }
-    text
 }
 
 #[cfg(test)]
@@ -373,7 +304,7 @@ mod tests {
     #[test]
     fn show_lists_every_property_in_wire_order() {
         let mut out = Vec::new();
-        show(Format::Table, Kind::Certificate, &items()[0], &mut out).unwrap();
+        show(Format::Table, Kind::Certificate, &items()[0], Style::Table, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("id:                  a\nsubjectName:"), "{text}");
         assert!(text.contains("validityEndDateTime: 2026-07-20T13:52:25Z\n"), "{text}");
