@@ -60,6 +60,13 @@ pub struct Cli {
           value_parser = clap::value_parser!(u32).range(1..), help_heading = "Global options")]
     pub page_size: u32,
 
+    /// At most N requests in flight. Without it the client finds the service's limit itself: its
+    /// window of requests in flight grows while latency stays flat and nothing is throttled, and
+    /// shrinks on throttling (429, the query broker's 500) or climbing latency.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096),
+          help_heading = "Global options")]
+    pub concurrency: Option<u32>,
+
     /// The output format on stdout: aligned columns, a JSON array, one JSON object per line
     /// (exactly what the service sent), or CSV with a header.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Table,
@@ -85,6 +92,7 @@ impl Cli {
             retry_delay: self.retry_delay,
             timeout: self.timeout,
             page_size: self.page_size,
+            concurrency: self.concurrency,
             format: self.output,
         }
     }

@@ -32,6 +32,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// Items per page.
     pub page_size: u32,
+    /// A cap on requests in flight (`None`: the client's adaptive window alone).
+    pub concurrency: Option<u32>,
     /// The output format.
     pub format: Format,
 }
@@ -142,6 +144,10 @@ impl Context {
             .retry_policy(retry)
             .timeout(settings.timeout)
             .page_size(settings.page_size);
+        let builder = match settings.concurrency {
+            Some(cap) => builder.concurrency(cap as usize),
+            None => builder,
+        };
         let (builder, token) = match choice {
             TokenChoice::Static(token) => (builder.token_source(StaticToken::new(token)), TokenOrigin::Environment),
             TokenChoice::Azure => {

@@ -426,6 +426,17 @@ impl Client {
         outcome
     }
 
+    /// Revokes CA `ca_id`'s certificate (`revokeCloudCertificationAuthorityCertificate`, through
+    /// the write executor), unless it is revoked already. The hooks hear of it as
+    /// [`TargetKind::RevokeCaCertificate`]. [`Client::retire_ca`] does this last, once every
+    /// active leaf certificate is revoked.
+    pub async fn revoke_ca_certificate(&self, ca_id: &str, hooks: &dyn Hooks, cancel: &CancellationToken) -> Outcome {
+        let target = Target { kind: TargetKind::RevokeCaCertificate, sent_before: None };
+        let outcome = self.ca_step(ca_id, &target, hooks, cancel).await;
+        hooks.after_outcome(&target, &outcome).await;
+        outcome
+    }
+
     async fn ca_step(&self, ca_id: &str, target: &Target, hooks: &dyn Hooks, cancel: &CancellationToken) -> Outcome {
         if cancel.is_cancelled() {
             return Outcome::Cancelled;
@@ -508,10 +519,7 @@ impl Client {
         if !report.leaves.is_complete() || cancel.is_cancelled() {
             return report;
         }
-        let target = Target { kind: TargetKind::RevokeCaCertificate, sent_before: None };
-        let outcome = self.ca_step(ca_id, &target, hooks, cancel).await;
-        hooks.after_outcome(&target, &outcome).await;
-        report.ca_certificate = Some(outcome);
+        report.ca_certificate = Some(self.revoke_ca_certificate(ca_id, hooks, cancel).await);
         report
     }
 }

@@ -3,11 +3,12 @@
 //! summary.
 //!
 //! Both first work out the targets, then either list them (a dry run, the default) or revoke
-//! them with `--yes`, `--concurrency` at a time, through the client's exactly-once revocation,
+//! them with `--yes` through the client's exactly-once revocation (`--concurrency` caps its window),
 //! recording each in the `--journal` when one is given (see [`crate::journal`]).
 //!
-//! TODO(issue 15): the loop of [`revoke_all`] (stop on auth errors and Ctrl-C, the state check
-//! of a refused revocation) moves to the client's bulk API; the journal becomes its hooks.
+//! The revocations themselves are the client's bulk operation
+//! ([`cloudpki_client::Client::revoke_many`]): its write executor decides when a revocation may be
+//! sent again; here the journal, the progress bar and the output are its hooks.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -15,13 +16,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use cloudpki_client::{Error, Revocation};
+use cloudpki_client::Error;
+use cloudpki_client::bulk::{
+    BulkOptions, CancellationToken, Entity, Hooks, Outcome as BulkOutcome, Target, TargetKind,
+};
 use cloudpki_model::operations::RevokeLeafCertificate;
 use cloudpki_model::{
     CloudCertificationAuthorityLeafCertificate as Certificate,
     CloudCertificationAuthorityLeafCertificateStatus as LeafStatus,
 };
-use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::context::Context;
@@ -36,10 +39,6 @@ pub struct RunOptions {
     /// Do it (otherwise only list what would be done).
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Revocations in flight at once (the client's shared pacer slows all of them down when the
-    /// service throttles).
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub concurrency: u32,
     /// A journal of the revocations: a run stopped midway and started again with the same
     /// journal revokes each certificate once and skips none. Checked to be writable even in a
     /// dry run.
@@ -325,7 +324,14 @@ pub async fn execute(
             (id, check)
         })
         .collect();
-    let mut tally = revoke_all(context, ca, targets, run.concurrency as usize, journal.as_ref()).await;
+    // A revocation an earlier run may have sent: observed through the client's settle window from
+    // the journal's last write (no later than that send) before anything is sent again.
+    let in_doubt_since = run
+        .journal
+        .as_ref()
+        .and_then(|path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok())
+        .unwrap_or_else(std::time::SystemTime::now);
+    let mut tally = revoke_all(context, ca, targets, journal.as_ref(), in_doubt_since).await;
     tally.confirmed += notes.confirmed.len();
     if let Some(journal) = journal
         && let Err(error) = journal.close().await
@@ -458,37 +464,150 @@ fn progress_bar(context: &Context, total: usize) -> ProgressBar {
     bar
 }
 
-/// How one revocation ended.
-enum Outcome {
-    Done(Revocation),
-    /// Why, and for an authentication or permission failure the advice.
-    Failed(Failed, Option<String>),
-    NotAttempted,
+/// The journal, the progress bar and the listing of revoked certificates, as the client's bulk
+/// revocation reports to them ([`Hooks`]): the CLI keeps no retry or exactly-once logic of its
+/// own.
+struct RunHooks<'a> {
+    context: &'a Context,
+    journal: Option<&'a Journal>,
+    bar: ProgressBar,
+    printer: std::sync::Mutex<Printer>,
+    tally: std::sync::Mutex<Tally>,
+    /// Why no new target starts any more, if one was the cause (the first one wins).
+    stopped_why: std::sync::Mutex<Option<String>>,
+    cancel: CancellationToken,
 }
 
-/// Revokes `targets` (id, whether to read its state first), `concurrency` at a time. Stops
-/// starting new ones after an authentication or permission failure, a journal that cannot be
-/// written, or Ctrl-C (a second Ctrl-C quits at once: the journal is safe).
+impl RunHooks<'_> {
+    fn id(target: &Target) -> String {
+        match &target.kind {
+            TargetKind::LeafId(id) => id.clone(),
+            TargetKind::LeafSerialNumber(serial) => format!("serial {serial}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[async_trait::async_trait]
+impl Hooks for RunHooks<'_> {
+    async fn before_send(&self, target: &Target) -> Result<(), String> {
+        let Some(journal) = self.journal else { return Ok(()) };
+        if let Err(error) = journal.begin(&Self::id(target)).await {
+            let why = format!("the journal cannot be written: {error}");
+            set_once(&self.stopped_why, &why);
+            self.cancel.cancel();
+            return Err(why);
+        }
+        Ok(())
+    }
+
+    async fn after_outcome(&self, target: &Target, outcome: &BulkOutcome) {
+        let id = Self::id(target);
+        let record = |done: Done| {
+            if let Some(journal) = self.journal {
+                journal.done(&id, done);
+            }
+        };
+        match outcome {
+            BulkOutcome::Done { entity, observed } => {
+                record(if *observed { Done::Confirmed } else { Done::Revoked });
+                let mut tally = self.tally();
+                if *observed {
+                    tally.confirmed += 1
+                } else {
+                    tally.revoked += 1
+                }
+                if let Entity::Leaf(leaf) = entity {
+                    self.printer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(leaf.as_ref());
+                }
+            }
+            BulkOutcome::AlreadyDone { entity } => {
+                record(Done::Confirmed);
+                self.tally().confirmed += 1;
+                if let Some(Entity::Leaf(leaf)) = entity {
+                    self.printer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(leaf.as_ref());
+                }
+            }
+            BulkOutcome::NotActive { entity } => {
+                let status = match entity {
+                    Entity::Leaf(leaf) => leaf.certificate_status.as_ref().map_or("unknown", |status| status.as_str()),
+                    Entity::Ca(_) => "unknown",
+                };
+                let failed =
+                    Failed::new(id.clone(), format!("its status is {status} (only active certificates are revoked)"));
+                if let Some(journal) = self.journal {
+                    journal.failed(&id, &failed.full);
+                }
+                self.tally().failed.push(failed);
+            }
+            BulkOutcome::NotFound => {
+                let failed = Failed::new(id.clone(), "not found");
+                if let Some(journal) = self.journal {
+                    journal.failed(&id, &failed.full);
+                }
+                self.tally().failed.push(failed);
+            }
+            BulkOutcome::Failed(error) => {
+                let failed = Failed::of(id.clone(), error);
+                if let Some(journal) = self.journal {
+                    journal.failed(&id, &failed.full);
+                }
+                let mut tally = self.tally();
+                if error.is_auth() {
+                    set_once(&self.stopped_why, "stopped after an authentication or permission error");
+                    self.cancel.cancel();
+                    if tally.auth.is_none() {
+                        let operation = OperationInfo::of::<RevokeLeafCertificate>();
+                        tally.auth = auth_message(error, operation, &self.context.service);
+                    }
+                }
+                tally.failed.push(failed);
+            }
+            _ => self.tally().not_attempted += 1,
+        }
+        self.bar.inc(1);
+        let failed = self.tally().failed.len();
+        let window = self.context.client.limiter().window();
+        self.bar.set_message(format!("failed {failed}, requests in flight up to {window}"));
+    }
+}
+
+/// Revokes `targets` (id, and whether an earlier run may have sent it, per the journal) through
+/// the client's bulk revocation: one exactly-once write executor, the client's adaptive window
+/// (`--concurrency` caps it), the journal as its hooks. Stops starting new targets after an
+/// authentication or permission failure, a journal that cannot be written, or Ctrl-C (a second
+/// Ctrl-C quits at once: the journal is safe).
 async fn revoke_all(
     context: &Context,
     ca: &str,
     targets: Vec<(String, bool)>,
-    concurrency: usize,
     journal: Option<&Journal>,
+    in_doubt_since: std::time::SystemTime,
 ) -> Tally {
-    let mut tally = Tally::default();
     if targets.is_empty() {
-        return tally;
+        return Tally::default();
     }
-    let bar = progress_bar(context, targets.len());
-    let stop = Arc::new(AtomicBool::new(false));
+    let cancel = CancellationToken::new();
     let interrupted = Arc::new(AtomicBool::new(false));
+    let hooks = RunHooks {
+        context,
+        journal,
+        bar: progress_bar(context, targets.len()),
+        printer: std::sync::Mutex::new(Printer::stdout(context.format, Kind::Certificate).without_empty_note()),
+        tally: std::sync::Mutex::new(Tally::default()),
+        stopped_why: std::sync::Mutex::new(None),
+        cancel: cancel.clone(),
+    };
     let watcher = {
-        let (stop, interrupted, bar) = (stop.clone(), interrupted.clone(), bar.clone());
+        let (cancel, interrupted, bar) = (cancel.clone(), interrupted.clone(), hooks.bar.clone());
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 interrupted.store(true, Ordering::SeqCst);
-                stop.store(true, Ordering::SeqCst);
+                cancel.cancel();
                 bar.suspend(|| {
                     note!("interrupted: finishing the revocations in flight (Ctrl-C again to quit at once)");
                 });
@@ -498,94 +617,11 @@ async fn revoke_all(
             }
         })
     };
-    let stopped_why: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
-    let mut printer = Printer::stdout(context.format, Kind::Certificate).without_empty_note();
-    let revoke_operation = OperationInfo::of::<RevokeLeafCertificate>();
-    let mut running = futures_util::stream::iter(targets)
-        .map(|(id, check_first)| {
-            let (stop, stopped_why) = (stop.clone(), stopped_why.clone());
-            async move {
-                if stop.load(Ordering::SeqCst) {
-                    return (id, Outcome::NotAttempted);
-                }
-                if let Some(journal) = journal
-                    && let Err(error) = journal.begin(&id).await
-                {
-                    stop.store(true, Ordering::SeqCst);
-                    let why = format!("the journal cannot be written: {error}");
-                    set_once(&stopped_why, &why);
-                    let failed = Failed::new(id.clone(), why);
-                    return (id, Outcome::Failed(failed, None));
-                }
-                let client = &context.client;
-                let result = if check_first {
-                    client.revoke_leaf_certificate_if_active(ca, &id).await
-                } else {
-                    client.revoke_leaf_certificate(ca, &id).await
-                };
-                match result {
-                    Ok(revocation) => {
-                        if let Some(journal) = journal {
-                            let done = match revocation {
-                                Revocation::Confirmed(_) => Done::Confirmed,
-                                _ => Done::Revoked,
-                            };
-                            journal.done(&id, done);
-                        }
-                        (id, Outcome::Done(revocation))
-                    }
-                    Err(error) => {
-                        // Refused (e.g. already revoked by someone else): what is its state?
-                        let refused = error
-                            .status()
-                            .is_some_and(|s| s == http::StatusCode::BAD_REQUEST || s == http::StatusCode::CONFLICT);
-                        if refused
-                            && let Ok(certificate) = client.leaf_certificate(ca, &id).await
-                            && certificate.certificate_status == Some(LeafStatus::Revoked)
-                        {
-                            if let Some(journal) = journal {
-                                journal.done(&id, Done::Confirmed);
-                            }
-                            return (id, Outcome::Done(Revocation::Confirmed(Box::new(certificate))));
-                        }
-                        let failed = Failed::of(id.clone(), &error);
-                        if let Some(journal) = journal {
-                            journal.failed(&id, &failed.full);
-                        }
-                        if error.is_auth() {
-                            stop.store(true, Ordering::SeqCst);
-                            set_once(&stopped_why, "stopped after an authentication or permission error");
-                            let advice = auth_message(&error, revoke_operation, &context.service);
-                            return (id, Outcome::Failed(failed, advice));
-                        }
-                        (id, Outcome::Failed(failed, None))
-                    }
-                }
-            }
-        })
-        .buffer_unordered(concurrency.max(1));
-    while let Some((_, outcome)) = running.next().await {
-        match outcome {
-            Outcome::Done(revocation) => {
-                match &revocation {
-                    Revocation::Confirmed(_) => tally.confirmed += 1,
-                    _ => tally.revoked += 1,
-                }
-                printer.push(revocation.certificate());
-            }
-            Outcome::Failed(failed, advice) => {
-                if tally.auth.is_none() {
-                    tally.auth = advice;
-                }
-                tally.failed.push(failed);
-            }
-            Outcome::NotAttempted => tally.not_attempted += 1,
-        }
-        bar.inc(1);
-        let throttled = context.client.pacer().throttled();
-        bar.set_message(format!("failed {}, throttled answers {throttled}", tally.failed.len()));
-    }
-    drop(running);
+    let targets = targets.into_iter().map(|(id, in_doubt)| {
+        let target = Target::id(id);
+        if in_doubt { target.sent_before(in_doubt_since) } else { target }
+    });
+    let report = context.client.revoke_many(ca, targets, &BulkOptions::default(), &hooks, &cancel).await;
     watcher.abort();
     // The handler stays installed: from now on Ctrl-C quits at once, as it would have.
     tokio::spawn(async {
@@ -593,13 +629,16 @@ async fn revoke_all(
             std::process::exit(i32::from(crate::failure::EXIT_INTERRUPTED));
         }
     });
-    bar.finish_and_clear();
-    let _ = printer.finish();
+    hooks.bar.finish_and_clear();
+    let RunHooks { printer, tally, stopped_why, .. } = hooks;
+    let _ = printer.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).finish();
+    let mut tally = tally.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     tally.interrupted = interrupted.load(Ordering::SeqCst);
-    tally.stopped = stopped_why.lock().ok().and_then(|why| why.clone());
+    tally.stopped = stopped_why.into_inner().ok().flatten();
     if tally.interrupted && tally.stopped.is_none() {
         tally.stopped = Some("interrupted".to_owned());
     }
+    tracing::debug!(duplicates = report.duplicates, elapsed = ?report.elapsed, "bulk revocation done");
     tally
 }
 

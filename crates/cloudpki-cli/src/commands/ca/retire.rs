@@ -1,16 +1,13 @@
 //! `cloudpki ca retire <CA_ID>`: pause the CA, revoke every active leaf certificate, then revoke
 //! the CA certificate, only when no leaf revocation failed. A dry run unless `--yes`.
 //!
-//! TODO(issue 15): the pause and the CA certificate's revocation become the client's bulk
-//! operations (pause a CA, retire a CA); their loops here go away.
+//! Every write is the client's ([`cloudpki_client::Client::pause_ca`], its bulk revocation,
+//! [`cloudpki_client::Client::revoke_ca_certificate`]): nothing here retries or re-sends.
 
-use cloudpki_client::Error;
+use cloudpki_client::bulk::{CancellationToken, NoHooks, Outcome};
+use cloudpki_model::CloudCertificationAuthorityStatus as CaStatus;
 use cloudpki_model::operations::{
     ChangeCloudCertificationAuthorityStatus, RevokeCloudCertificationAuthorityCertificate,
-};
-use cloudpki_model::{
-    ChangeCloudCertificationAuthorityStatusRequest, CloudCertificationAuthorityStatus as CaStatus,
-    RevokeCloudCertificationAuthorityCertificateRequest,
 };
 
 use super::show;
@@ -63,7 +60,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     } else if already_revoked || status == Some(CaStatus::Paused) {
         note!("the CA is already {}", if already_revoked { "revoked" } else { "paused" });
     } else {
-        pause(context, ca, version).await?;
+        ca_step(context, ca, true).await?;
         note!("paused CA {}", safe(ca));
     }
     let plan = bulk::listed_plan(context, ca, &Predicate::default()).await?;
@@ -87,55 +84,34 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     if already_revoked {
         note!("the CA certificate is already revoked");
     } else if all_revoked {
-        revoke_authority(context, ca, version).await?;
+        ca_step(context, ca, false).await?;
         note!("revoked the CA certificate of {} (version {version})", safe(ca));
     }
     Ok(())
 }
 
-/// How many times a CA status change is sent after answers that were lost.
-const CA_ATTEMPTS: u32 = 4;
-
-/// Pauses the CA; after a lost answer, reads its status before asking again.
-async fn pause(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
-    let operation = OperationInfo::of::<ChangeCloudCertificationAuthorityStatus>();
-    for _ in 0..CA_ATTEMPTS {
-        let body = ChangeCloudCertificationAuthorityStatusRequest::new(CaStatus::Paused, version);
-        match context.client.call(&ChangeCloudCertificationAuthorityStatus::new(ca, body)).await {
-            Ok(answer) => {
-                let now = answer.into_entity().certification_authority_status.value().cloned();
-                if let Some(other) = now.filter(|status| *status != CaStatus::Paused) {
-                    note!("warning: the service answered the pause with status {}", safe(other.as_str()));
-                }
-                return Ok(());
-            }
-            Err(Error::Ambiguous { .. }) => {
-                let status = show::read(context, ca).await?.certification_authority_status.value().cloned();
-                if status == Some(CaStatus::Paused) {
-                    return Ok(());
-                }
-            }
-            Err(error) => return Err(from_client(&error, operation, &context.service)),
+/// One CA step (pause, or revoke the CA certificate) through the client's write executor: a
+/// lost answer is settled by reading the CA, never by sending blindly again.
+async fn ca_step(context: &Context, ca: &str, pause: bool) -> Result<(), Failure> {
+    let cancel = CancellationToken::new();
+    let (outcome, operation) = if pause {
+        (
+            context.client.pause_ca(ca, &NoHooks, &cancel).await,
+            OperationInfo::of::<ChangeCloudCertificationAuthorityStatus>(),
+        )
+    } else {
+        (
+            context.client.revoke_ca_certificate(ca, &NoHooks, &cancel).await,
+            OperationInfo::of::<RevokeCloudCertificationAuthorityCertificate>(),
+        )
+    };
+    match outcome {
+        Outcome::Done { observed: true, .. } => {
+            note!("{}: the answer was lost; reading the CA showed it done (not sent again)", operation.id);
+            Ok(())
         }
+        outcome if outcome.is_done() => Ok(()),
+        Outcome::Failed(error) => Err(from_client(&error, operation, &context.service)),
+        other => Err(Failure::Failed(format!("{}: {}", operation.id, safe(&other.to_string())))),
     }
-    Err(Failure::Failed(format!("{}: no answer after {CA_ATTEMPTS} attempts, and the CA is not paused", operation.id)))
-}
-
-/// Revokes the CA certificate; after a lost answer, reads the CA's status before asking again.
-async fn revoke_authority(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
-    let operation = OperationInfo::of::<RevokeCloudCertificationAuthorityCertificate>();
-    for _ in 0..CA_ATTEMPTS {
-        let body = RevokeCloudCertificationAuthorityCertificateRequest::new(version);
-        match context.client.call(&RevokeCloudCertificationAuthorityCertificate::new(ca, body)).await {
-            Ok(_) => return Ok(()),
-            Err(Error::Ambiguous { .. }) => {
-                let status = show::read(context, ca).await?.certification_authority_status.value().cloned();
-                if status == Some(CaStatus::Revoked) {
-                    return Ok(());
-                }
-            }
-            Err(error) => return Err(from_client(&error, operation, &context.service)),
-        }
-    }
-    Err(Failure::Failed(format!("{}: no answer after {CA_ATTEMPTS} attempts, and the CA is not revoked", operation.id)))
 }

@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use cloudpki_client::Idempotency;
 use cloudpki_model::CloudCertificationAuthorityLeafCertificate as Certificate;
 use cloudpki_model::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest as SearchRequest;
 use cloudpki_model::operations::{
@@ -52,6 +51,9 @@ pub struct Args {
     pub run: RunOptions,
 }
 
+/// Lookups of the named certificates started ahead (the client's window bounds what is in flight).
+const LOOKUPS_AHEAD: usize = 32;
+
 /// Runs `cert revoke`.
 ///
 /// # Errors
@@ -69,7 +71,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     ids.retain(|id| seen.insert(id.clone()));
     let explicit = !ids.is_empty() || !args.serials.is_empty() || args.from.is_some();
     let plan = if explicit {
-        explicit_plan(context, ca, &ids, &args.serials, &predicate, run.concurrency as usize).await?
+        explicit_plan(context, ca, &ids, &args.serials, &predicate, LOOKUPS_AHEAD).await?
     } else {
         bulk::listed_plan(context, ca, &predicate).await?
     };
@@ -157,7 +159,7 @@ async fn explicit_plan(
     let mut searches = futures_util::stream::iter(serials.iter().cloned())
         .map(|serial| async move {
             let search = SearchBySerial::new(ca, SearchRequest::new(serial.clone()));
-            let result = context.client.call_with(&search, Idempotency::Safe).await;
+            let result = context.client.call(&search).await;
             (serial, result)
         })
         .buffered(concurrency.max(1));
