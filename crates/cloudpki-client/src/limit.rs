@@ -8,16 +8,15 @@
 //! concurrency-limits (Vegas and Gradient2), with throttling as the main signal:
 //!
 //! - **Slow start**: from [`WindowConfig::initial`], the window grows by
-//!   [`WindowConfig::slow_start_gain`] per successful answer (it doubles or triples per round
-//!   trip) until the first throttled answer or until latency climbs.
-//! - **Throttled** (429, the query broker's 500): the window drops to 90 % of what the service
+//!   [`WindowConfig::slow_start_gain`] per successful answer (it quadruples per round trip) until the first throttled answer or until latency climbs.
+//! - **Throttled** (429, the query broker's 500): the window drops to 95 % of what the service
 //!   accepted in the last second, times the smoothed round trip (the Vegas estimate of the
 //!   window that fits), at most once per round trip (the other answers of the same burst say the
 //!   same thing).
 //! - **Latency climbs** (the short-term round trip above [`WindowConfig::latency_tolerance`]
 //!   times the long-term one, as Gradient2 compares them): the window shrinks by 10 %, at most
 //!   once per round trip.
-//! - **Otherwise** it probes upwards slowly, 3 % per second, compounding.
+//! - **Otherwise** it probes upwards slowly, 5 % per second, compounding.
 //! - **Pacing**: requests start evenly, one every `round trip / window`, so the service sees a
 //!   steady rate rather than bursts of a whole window (a sliding-second throttle counts bursts).
 //! - A `Retry-After` stops every request until it has passed.
@@ -30,6 +29,9 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The share of the accepted rate the window drops to when throttled.
+const BACK_OFF: f64 = 0.95;
+
 /// How the window behaves.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -40,10 +42,10 @@ pub struct WindowConfig {
     pub cap: usize,
     /// The smallest window (default 1).
     pub min: f64,
-    /// Growth per successful answer during slow start (default 2: the window triples per round
-    /// trip).
+    /// Growth per successful answer during slow start (default 3: the window quadruples per
+    /// round trip).
     pub slow_start_gain: f64,
-    /// Growth per second after slow start, as a factor (default 1.03).
+    /// Growth per second after slow start, as a factor (default 1.05).
     pub probe_per_second: f64,
     /// How far the short-term round trip may rise above the long-term one before the window
     /// shrinks (default 2.0).
@@ -58,8 +60,8 @@ impl Default for WindowConfig {
             initial: 16.0,
             cap: 512,
             min: 1.0,
-            slow_start_gain: 2.0,
-            probe_per_second: 1.03,
+            slow_start_gain: 3.0,
+            probe_per_second: 1.05,
             latency_tolerance: 2.0,
             adaptive: true,
         }
@@ -296,7 +298,7 @@ impl Limiter {
             .first_answer
             .map_or(1.0, |first| now.duration_since(first).as_secs_f64().clamp(rtt.clamp(0.05, 1.0), 1.0));
         let accepted_rate = state.accepted.len() as f64 / span;
-        let fits = 0.9 * accepted_rate * rtt;
+        let fits = BACK_OFF * accepted_rate * rtt;
         let target = if fits >= self.config.min { fits.min(state.limit * 0.9) } else { state.limit * 0.5 };
         state.limit = target.max(self.config.min);
         // Leave the service's window a moment to drain.
