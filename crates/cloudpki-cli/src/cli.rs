@@ -67,6 +67,13 @@ pub struct Cli {
           help_heading = "Global options")]
     pub concurrency: Option<u32>,
 
+    /// After a write whose outcome was lost (a timeout, a dropped connection, a 5xx), how long
+    /// the effect is watched for before the write may be sent again: long enough for an attempt
+    /// the service is still processing to land (Graph's front end gives up after about 100 s).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "120s", value_parser = parse_duration,
+          help_heading = "Global options")]
+    pub settle_window: Duration,
+
     /// The output format on stdout: aligned columns, a JSON array, one JSON object per line
     /// (exactly what the service sent), or CSV with a header.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Table,
@@ -93,6 +100,7 @@ impl Cli {
             timeout: self.timeout,
             page_size: self.page_size,
             concurrency: self.concurrency,
+            settle_window: self.settle_window,
             format: self.output,
         }
     }

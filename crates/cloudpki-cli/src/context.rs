@@ -34,6 +34,8 @@ pub struct Settings {
     pub page_size: u32,
     /// A cap on requests in flight (`None`: the client's adaptive window alone).
     pub concurrency: Option<u32>,
+    /// The write executor's settle window.
+    pub settle_window: Duration,
     /// The output format.
     pub format: Format,
 }
@@ -143,7 +145,8 @@ impl Context {
             .base_url(settings.base_url.clone())
             .retry_policy(retry)
             .timeout(settings.timeout)
-            .page_size(settings.page_size);
+            .page_size(settings.page_size)
+            .settle_window(settings.settle_window);
         let builder = match settings.concurrency {
             Some(cap) => builder.concurrency(cap as usize),
             None => builder,

@@ -360,7 +360,8 @@ fn exit_codes() {
     assert!(run.stderr.contains("not attempted"), "{}", run.stderr);
     let stats = fake.stats();
     assert!(stats.revocations.is_empty());
-    assert!(stats.forbidden <= 1 + 16, "{} refused revocations", stats.forbidden);
+    // At most what the client's window had in flight (it starts at 16 and grows on flat answers).
+    assert!(stats.forbidden <= 32, "{} refused revocations of 40 targets", stats.forbidden);
     fake.cli().token(&read_only).args(["ca", "retire", &ca, "--yes"]).run().expect(3);
     assert!(fake.stats().ca_status_changes.is_empty());
 
@@ -382,17 +383,23 @@ fn exit_codes() {
 
 #[test]
 fn bulk_revocation_under_faults_of_every_kind_revokes_each_target_exactly_once() {
-    let faults = "rate=0.1,kinds=all,retry-after=1,slow=20ms".parse().unwrap();
-    let fake = TestFake::start(Config::default().with_data(1, 10_000).with_faults(faults));
+    // Every 429 or 503 with `Retry-After: 1` holds the whole client for a second (throttling is
+    // the tenant's, not the request's), so the run is sized to stay well within its time limit.
+    let faults = "rate=0.05,kinds=all,retry-after=1,slow=20ms".parse().unwrap();
+    let fake = TestFake::start(Config::default().with_data(1, 2_500).with_faults(faults));
     let ca = issuing_ca(&fake);
     let targets = fake.active_ids(&ca);
-    assert!(targets.len() > 8000, "{}", targets.len());
+    assert!(targets.len() > 2000, "{}", targets.len());
     let started = Instant::now();
     let run = fake
         .cli()
         .args([
             "--retry-delay",
             "20ms",
+            // A write struck before it was applied is re-sent once the settle window has passed
+            // (these faults never apply a write late).
+            "--settle-window",
+            "2s",
             "-o",
             "ndjson",
             "cert",
@@ -416,10 +423,10 @@ fn bulk_revocation_under_faults_of_every_kind_revokes_each_target_exactly_once()
     assert_eq!(reported, targets);
     // Every kind of fault struck, writes before and after the change.
     for kind in ["429", "429-no-retry-after", "500-broker", "503", "504", "slow", "truncate", "drop"] {
-        assert!(stats.faults_of(kind) > 10, "{kind}: {:?}", stats.faults);
+        assert!(stats.faults_of(kind) > 5, "{kind}: {:?}", stats.faults);
     }
     for phase in ["drop:after", "truncate:after", "504:after", "drop:before"] {
-        assert!(stats.write_faults.get(phase).is_some_and(|n| *n > 10), "{phase}: {:?}", stats.write_faults);
+        assert!(stats.write_faults.get(phase).is_some_and(|n| *n > 5), "{phase}: {:?}", stats.write_faults);
     }
     let summary = run.stderr.lines().last().unwrap();
     assert!(summary.starts_with("revoked ") && summary.ends_with(", failed 0"), "{}", run.stderr);
@@ -440,6 +447,10 @@ fn a_run_killed_midway_resumes_from_its_journal_revoking_each_once_and_skipping_
     let args = [
         "--base-url",
         &fake.url,
+        // The revocations in flight when the run was killed are watched for this long when it
+        // resumes (the fake applies a write at once or never).
+        "--settle-window",
+        "1s",
         "cert",
         "revoke",
         "--ca",
@@ -671,6 +682,8 @@ fn a_revocation_answered_with_a_server_error_is_checked_before_it_is_sent_again(
     let args = [
         "--retry-delay",
         "1ms",
+        "--settle-window",
+        "1s",
         "cert",
         "revoke",
         "--ca",

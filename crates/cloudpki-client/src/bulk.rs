@@ -324,10 +324,16 @@ impl Client {
                 duplicates += 1;
             }
         }
+        let gate = Gate::default();
+        let gate = &gate;
         let outcomes = futures_util::stream::iter(distinct)
             .map(|target| async move {
+                // A target starts only when the window has room for it, so a cancellation (an
+                // authentication failure, Ctrl-C) stops all but the targets already in flight.
+                let slot = gate.enter(|| self.limiter().window().ceil() as usize + 1).await;
                 let outcome = self.revoke_one(ca_id, &target, options, hooks, cancel).await;
                 hooks.after_outcome(&target, &outcome).await;
+                drop(slot);
                 (target, outcome)
             })
             .buffer_unordered(options.targets_in_progress.max(1))
@@ -521,6 +527,44 @@ impl Client {
         }
         report.ca_certificate = Some(self.revoke_ca_certificate(ca_id, hooks, cancel).await);
         report
+    }
+}
+
+/// How many targets are in progress, bounded by a limit read each time one wants to start (the
+/// client's window, which moves).
+#[derive(Debug, Default)]
+struct Gate {
+    in_progress: std::sync::Mutex<usize>,
+    left: tokio::sync::Notify,
+}
+
+/// A place in the [`Gate`], given back when dropped.
+struct Slot<'a>(&'a Gate);
+
+impl Gate {
+    async fn enter(&self, limit: impl Fn() -> usize) -> Slot<'_> {
+        loop {
+            let notified = self.left.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut in_progress = self.in_progress.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if *in_progress < limit().max(1) {
+                    *in_progress += 1;
+                    return Slot(self);
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut in_progress = self.0.in_progress.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *in_progress = in_progress.saturating_sub(1);
+        drop(in_progress);
+        self.0.left.notify_waiters();
     }
 }
 
