@@ -31,14 +31,17 @@
 //! Exit status: 0 success, 1 some operations failed, 2 usage error, 3 authentication or
 //! permission error, 130 interrupted.
 
+mod authority;
 mod cli;
 mod commands;
 mod context;
 mod failure;
+mod fetch;
 mod ids;
 mod journal;
 mod listing;
 mod output;
+mod x509;
 
 use std::process::ExitCode;
 

@@ -8,6 +8,7 @@
 pub mod bulk;
 pub mod ca;
 pub mod cert;
+pub mod write;
 
 use std::time::Duration;
 

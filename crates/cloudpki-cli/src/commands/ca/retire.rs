@@ -4,7 +4,6 @@
 //! TODO(issue 15): the pause and the CA certificate's revocation become the client's bulk
 //! operations (pause a CA, retire a CA); their loops here go away.
 
-use cloudpki_client::Error;
 use cloudpki_model::operations::{
     ChangeCloudCertificationAuthorityStatus, RevokeCloudCertificationAuthorityCertificate,
 };
@@ -15,13 +14,17 @@ use cloudpki_model::{
 
 use super::show;
 use crate::commands::bulk::{self, RunOptions};
+use crate::commands::write;
 use crate::context::Context;
-use crate::failure::{Failure, OperationInfo, from_client};
+use crate::failure::Failure;
 use crate::listing::Predicate;
 use crate::output::{note, safe};
 
 /// `ca retire` arguments.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  cloudpki ca retire $CA                                   # dry run: what it would do
+  cloudpki ca retire $CA --yes --journal retire.journal")]
 pub struct Args {
     /// The certification authority's id.
     #[arg(value_name = "CA_ID")]
@@ -93,49 +96,28 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// How many times a CA status change is sent after answers that were lost.
-const CA_ATTEMPTS: u32 = 4;
-
 /// Pauses the CA; after a lost answer, reads its status before asking again.
 async fn pause(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
-    let operation = OperationInfo::of::<ChangeCloudCertificationAuthorityStatus>();
-    for _ in 0..CA_ATTEMPTS {
-        let body = ChangeCloudCertificationAuthorityStatusRequest::new(CaStatus::Paused, version);
-        match context.client.call(&ChangeCloudCertificationAuthorityStatus::new(ca, body)).await {
-            Ok(answer) => {
-                let now = answer.into_entity().certification_authority_status.value().cloned();
-                if let Some(other) = now.filter(|status| *status != CaStatus::Paused) {
-                    note!("warning: the service answered the pause with status {}", safe(other.as_str()));
-                }
-                return Ok(());
-            }
-            Err(Error::Ambiguous { .. }) => {
-                let status = show::read(context, ca).await?.certification_authority_status.value().cloned();
-                if status == Some(CaStatus::Paused) {
-                    return Ok(());
-                }
-            }
-            Err(error) => return Err(from_client(&error, operation, &context.service)),
+    let body = ChangeCloudCertificationAuthorityStatusRequest::new(CaStatus::Paused, version);
+    let operation = ChangeCloudCertificationAuthorityStatus::new(ca, body);
+    let answer = write::send_settled(context, &operation, || status_is(context, ca, CaStatus::Paused)).await?;
+    if let Some(answer) = answer {
+        let now = answer.into_entity().certification_authority_status.value().cloned();
+        if let Some(other) = now.filter(|status| *status != CaStatus::Paused) {
+            note!("warning: the service answered the pause with status {}", safe(other.as_str()));
         }
     }
-    Err(Failure::Failed(format!("{}: no answer after {CA_ATTEMPTS} attempts, and the CA is not paused", operation.id)))
+    Ok(())
 }
 
 /// Revokes the CA certificate; after a lost answer, reads the CA's status before asking again.
 async fn revoke_authority(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
-    let operation = OperationInfo::of::<RevokeCloudCertificationAuthorityCertificate>();
-    for _ in 0..CA_ATTEMPTS {
-        let body = RevokeCloudCertificationAuthorityCertificateRequest::new(version);
-        match context.client.call(&RevokeCloudCertificationAuthorityCertificate::new(ca, body)).await {
-            Ok(_) => return Ok(()),
-            Err(Error::Ambiguous { .. }) => {
-                let status = show::read(context, ca).await?.certification_authority_status.value().cloned();
-                if status == Some(CaStatus::Revoked) {
-                    return Ok(());
-                }
-            }
-            Err(error) => return Err(from_client(&error, operation, &context.service)),
-        }
-    }
-    Err(Failure::Failed(format!("{}: no answer after {CA_ATTEMPTS} attempts, and the CA is not revoked", operation.id)))
+    let body = RevokeCloudCertificationAuthorityCertificateRequest::new(version);
+    let operation = RevokeCloudCertificationAuthorityCertificate::new(ca, body);
+    write::send_settled(context, &operation, || status_is(context, ca, CaStatus::Revoked)).await.map(|_| ())
+}
+
+/// Whether the CA's status is `status` now.
+async fn status_is(context: &Context, ca: &str, status: CaStatus) -> Result<bool, Failure> {
+    Ok(show::read(context, ca).await?.certification_authority_status.value() == Some(&status))
 }

@@ -2,6 +2,7 @@
 
 pub mod list;
 pub mod revoke;
+pub mod search;
 pub mod show;
 
 use clap::Subcommand;
@@ -23,6 +24,8 @@ pub enum CertCommand {
     /// Filters given with --id, --serial or --from narrow those down; without them, they select
     /// from the whole CA (--all: every active certificate).
     Revoke(revoke::Args),
+    /// Find a leaf certificate by serial number (the service's search action).
+    Search(search::Args),
 }
 
 impl CertCommand {
@@ -36,6 +39,7 @@ impl CertCommand {
             CertCommand::List(args) => list::run(context, args).await,
             CertCommand::Show(args) => show::run(context, args).await,
             CertCommand::Revoke(args) => revoke::run(context, args).await,
+            CertCommand::Search(args) => search::run(context, args).await,
         }
     }
 }
