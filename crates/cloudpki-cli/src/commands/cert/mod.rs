@@ -4,6 +4,7 @@ pub mod list;
 pub mod revoke;
 pub mod search;
 pub mod show;
+pub mod verify_revoked;
 
 use clap::Subcommand;
 
@@ -26,6 +27,8 @@ pub enum CertCommand {
     Revoke(revoke::Args),
     /// Find a leaf certificate by serial number (the service's search action).
     Search(search::Args),
+    /// Check that the CA's CRL (what relying parties download) lists revoked certificates.
+    VerifyRevoked(verify_revoked::Args),
 }
 
 impl CertCommand {
@@ -40,6 +43,7 @@ impl CertCommand {
             CertCommand::Show(args) => show::run(context, args).await,
             CertCommand::Revoke(args) => revoke::run(context, args).await,
             CertCommand::Search(args) => search::run(context, args).await,
+            CertCommand::VerifyRevoked(args) => verify_revoked::run(context, args).await,
         }
     }
 }
