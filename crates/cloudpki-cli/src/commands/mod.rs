@@ -8,6 +8,7 @@
 pub mod bulk;
 pub mod ca;
 pub mod cert;
+pub mod report;
 pub mod write;
 
 use std::time::Duration;
@@ -26,6 +27,9 @@ pub enum Command {
     /// Leaf certificates of a certification authority.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Tenant-wide reports.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 impl Command {
@@ -38,6 +42,7 @@ impl Command {
         match self {
             Command::Ca(command) => command.run(context).await,
             Command::Cert(command) => command.run(context).await,
+            Command::Report(command) => command.run(context).await,
         }
     }
 }
