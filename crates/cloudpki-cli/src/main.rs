@@ -62,10 +62,13 @@ fn main() -> ExitCode {
             return ExitCode::from(failure::EXIT_FAILED);
         }
     };
-    let result = runtime.block_on(async {
-        let context = Context::new(&cli.settings())?;
-        cli.command.run(&context).await
-    });
+    let result = match cli.command.run_offline() {
+        Some(result) => result,
+        None => runtime.block_on(async {
+            let context = Context::new(&cli.settings())?;
+            cli.command.run(&context).await
+        }),
+    };
     // In-flight work (a journal writer, a pending read) must not hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {

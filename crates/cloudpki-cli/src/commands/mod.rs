@@ -8,6 +8,8 @@
 pub mod bulk;
 pub mod ca;
 pub mod cert;
+pub mod completions;
+pub mod man;
 pub mod report;
 pub mod write;
 
@@ -30,9 +32,22 @@ pub enum Command {
     /// Tenant-wide reports.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// The shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Man pages, one per command.
+    Man(man::Args),
 }
 
 impl Command {
+    /// Runs the commands that need no service (completions, man pages); `None` for the others.
+    pub fn run_offline(&self) -> Option<Result<(), Failure>> {
+        match self {
+            Command::Completions(args) => Some(completions::run(args)),
+            Command::Man(args) => Some(man::run(args)),
+            _ => None,
+        }
+    }
+
     /// Runs the command.
     ///
     /// # Errors
@@ -43,6 +58,8 @@ impl Command {
             Command::Ca(command) => command.run(context).await,
             Command::Cert(command) => command.run(context).await,
             Command::Report(command) => command.run(context).await,
+            Command::Completions(args) => completions::run(args),
+            Command::Man(args) => man::run(args),
         }
     }
 }
