@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod ca;
 pub mod cert;
 pub mod completions;
+pub mod exporter;
 pub mod man;
 pub mod report;
 pub mod write;
@@ -32,6 +33,8 @@ pub enum Command {
     /// Tenant-wide reports.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Serve Prometheus metrics of the tenant's CAs (loopback unless --allow-remote).
+    Exporter(exporter::Args),
     /// The shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::Args),
     /// Man pages, one per command.
@@ -58,6 +61,7 @@ impl Command {
             Command::Ca(command) => command.run(context).await,
             Command::Cert(command) => command.run(context).await,
             Command::Report(command) => command.run(context).await,
+            Command::Exporter(args) => exporter::run(context, args).await,
             Command::Completions(args) => completions::run(args),
             Command::Man(args) => man::run(args),
         }
