@@ -452,7 +452,7 @@ mod tests {
         let two = format!("{}{}", certificate.pem(), pem("CERTIFICATE", &der));
         assert_eq!(read_certificates(two.as_bytes()).unwrap(), [der.clone(), der.clone()]);
         let base64 = base64::engine::general_purpose::STANDARD.encode(&der);
-        assert_eq!(read_certificates(base64.as_bytes()).unwrap(), [der.clone()]);
+        assert_eq!(read_certificates(base64.as_bytes()).unwrap(), std::slice::from_ref(&der));
         assert_eq!(read_certificates(&der).unwrap(), [der]);
         assert!(read_certificates(b"-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n").is_err());
         assert!(read_certificates(b"hello").is_err());

@@ -27,6 +27,12 @@ fn family(registry: &mut Registry, name: &str, help: &str) -> Family<Labels, Gau
     family
 }
 
+fn gauge(registry: &mut Registry, name: &str, help: &str) -> Gauge<f64, std::sync::atomic::AtomicU64> {
+    let gauge = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+    registry.register(name, help, gauge.clone());
+    gauge
+}
+
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect()
 }
@@ -47,15 +53,15 @@ pub fn render(figures: Option<&Figures>, state: &PollState) -> String {
     let next_update =
         family(&mut registry, "crl_next_update_seconds", "The nextUpdate of the CA's verified CRL, Unix time");
     let crl_ok = family(&mut registry, "crl_verified", "1 when the CA's CRL was fetched and its signature verified");
-    let last_poll = family(&mut registry, "last_poll_timestamp_seconds", "When the last poll ended, Unix time");
-    let last_ok = family(
+    let last_poll = gauge(&mut registry, "last_poll_timestamp_seconds", "When the last poll ended, Unix time");
+    let last_ok = gauge(
         &mut registry,
         "last_poll_success",
         "1 when the last poll succeeded; 0: the figures are the last good ones",
     );
     let last_good =
-        family(&mut registry, "last_success_timestamp_seconds", "When the figures served were gathered, Unix time");
-    let failures = family(&mut registry, "poll_failures", "Polls that failed since the exporter started");
+        gauge(&mut registry, "last_success_timestamp_seconds", "When the figures served were gathered, Unix time");
+    let failures = gauge(&mut registry, "poll_failures", "Polls that failed since the exporter started");
     if let Some(figures) = figures {
         for ca in &figures.cas {
             status.get_or_create(&labels(&[("ca", &ca.id), ("name", &ca.name), ("status", &ca.status)])).set(1.0);
@@ -74,13 +80,13 @@ pub fn render(figures: Option<&Figures>, state: &PollState) -> String {
             }
             crl_ok.get_or_create(&labels(&[("ca", &ca.id)])).set(if ca.crl_ok { 1.0 } else { 0.0 });
         }
-        last_good.get_or_create(&Vec::new()).set(seconds(figures.at));
+        last_good.set(seconds(figures.at));
     }
     if let Some(at) = state.last_poll {
-        last_poll.get_or_create(&Vec::new()).set(seconds(at));
+        last_poll.set(seconds(at));
     }
-    last_ok.get_or_create(&Vec::new()).set(if state.last_ok { 1.0 } else { 0.0 });
-    failures.get_or_create(&Vec::new()).set(state.failures as f64);
+    last_ok.set(if state.last_ok { 1.0 } else { 0.0 });
+    failures.set(state.failures as f64);
     let mut text = String::new();
     if encode(&mut text, &registry).is_err() {
         text.clear();
