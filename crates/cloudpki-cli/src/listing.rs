@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use cloudpki_client::{Error, Idempotency};
+use cloudpki_client::Error;
 use cloudpki_model::api::{Filter, Literal};
 use cloudpki_model::operations::{ListCloudCertificationAuthorities, ListCloudCertificationAuthorityLeafCertificates};
 use cloudpki_model::{
@@ -164,7 +164,7 @@ pub async fn certificates(
         if let Some(filter) = &filter {
             list = list.filter(filter.clone());
         }
-        let mut stream = std::pin::pin!(context.client.pages(list, Idempotency::Safe));
+        let mut stream = std::pin::pin!(context.client.items(list));
         while let Some(item) = stream.next().await {
             let listed = match item {
                 Ok(certificate) => Listed::Typed(certificate),

@@ -59,6 +59,24 @@ pub trait TokenSource: Send + Sync + fmt::Debug {
     ///
     /// The credential could not get one ([`Error::Auth`]).
     async fn token(&self) -> Result<Secret, Error>;
+
+    /// Whether the token is for Microsoft Graph only (an Azure credential's token, audience
+    /// `https://graph.microsoft.com`): the client then refuses a base URL that is not a Microsoft
+    /// Graph root ([`is_graph_host`]). A [`StaticToken`] goes wherever the base URL says.
+    fn graph_only(&self) -> bool {
+        false
+    }
+}
+
+/// The hosts of the Microsoft Graph roots: the public cloud and the national clouds (US
+/// Government L4 and L5 (DoD), China operated by 21Vianet).
+pub const GRAPH_HOSTS: [&str; 4] =
+    ["graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"];
+
+/// Whether `host` is one of [`GRAPH_HOSTS`] (ASCII case-insensitive, a trailing dot allowed).
+pub fn is_graph_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    GRAPH_HOSTS.iter().any(|graph| graph.eq_ignore_ascii_case(host))
 }
 
 /// A token you already have.
@@ -129,6 +147,10 @@ impl AzureCredential {
 
 #[async_trait::async_trait]
 impl TokenSource for AzureCredential {
+    fn graph_only(&self) -> bool {
+        true
+    }
+
     async fn token(&self) -> Result<Secret, Error> {
         let mut cached = self.cached.lock().await;
         if let Some((token, refresh_at)) = cached.as_ref()
@@ -136,13 +158,33 @@ impl TokenSource for AzureCredential {
         {
             return Ok(token.clone());
         }
-        let token = self.credential.get_token(&[GRAPH_SCOPE], None).await.map_err(|e| Error::Auth(e.to_string()))?;
+        let token = self.credential.get_token(&[GRAPH_SCOPE], None).await.map_err(token_error)?;
         let lifetime = token.expires_on - azure_core::time::OffsetDateTime::now_utc();
         let lifetime = Duration::try_from(lifetime).unwrap_or(Duration::ZERO);
         let refresh_at = Instant::now() + lifetime.saturating_sub(REFRESH_MARGIN);
         let secret = Secret::new(token.token.secret());
         *cached = Some((secret.clone(), refresh_at));
         Ok(secret)
+    }
+}
+
+/// A failure to get a token: transient ones (no connection, I/O, the identity endpoint
+/// answering 429 or 5xx) become [`Error::Transport`], which the client retries like any other
+/// failed attempt; the others are [`Error::Auth`].
+fn token_error(error: azure_core::Error) -> Error {
+    use azure_core::error::ErrorKind;
+    let transient = match error.kind() {
+        ErrorKind::Connection | ErrorKind::Io => true,
+        ErrorKind::HttpResponse { status, .. } => {
+            let status = u16::from(*status);
+            status == 429 || status >= 500
+        }
+        _ => false,
+    };
+    if transient {
+        Error::Transport { message: format!("could not get a token: {error}"), client_request_id: String::new() }
+    } else {
+        Error::Auth(error.to_string())
     }
 }
 

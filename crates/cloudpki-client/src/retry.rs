@@ -1,56 +1,63 @@
-//! The retry policy: which answers are retried, and how long to wait before each attempt.
+//! The retry policy: how many attempts one operation gets, how long to wait between them, and
+//! what the service's `Retry-After` means.
 //!
-//! Retried: 429, 503, 504 and the Intune query broker's 500 ("Rate limit reached because of too
-//! many requests to query broker"), other 500s and 502 (reads only: for a write they are
-//! ambiguous), and transport failures. `Retry-After` (seconds, or an HTTP
-//! date) is honoured; without it the delay is exponential with full jitter, capped per wait and
-//! in total. An ambiguous failure of a request that is not idempotent (a timeout, a dropped
-//! connection or a truncated answer after a revocation was sent) is not retried blindly: the
-//! caller checks the state first (see [`crate::Client::revoke_leaf_certificate`]).
+//! - **One budget per operation**, never nested: every failed attempt of an operation (a
+//!   throttled or failed answer, a transport failure, a garbled body, a failure to get a token)
+//!   counts against the same [`RetryPolicy::max_retries`] and [`RetryPolicy::total_cap`].
+//! - **`Retry-After` in full**: when the service says how long to wait, the client never sends
+//!   earlier. A wait above [`RetryPolicy::retry_after_cap`] fails the operation at once with an
+//!   error naming the wait ([`crate::Error::RetryAfterTooLong`]). No header value can
+//!   overflow, panic or stall: a number too large for any duration is "too long", a negative
+//!   number or garbage is ignored (the backoff applies), a date in the past means no wait.
+//! - Without `Retry-After`: exponential backoff with full jitter (a fresh `fastrand` draw per
+//!   request, no shared state), capped at [`RetryPolicy::max_delay`].
+//!
+//! Which answers may be retried at all is [`classify`]'s job; whether the operation may be sent
+//! again after an ambiguous one is decided by its [`Semantics`](cloudpki_model::api::Semantics)
+//! alone (see [`crate::write`]).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-/// How often and how long to retry.
+/// How often and how long to retry one operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
-    /// The first backoff delay; each retry doubles it (with full jitter).
+    /// The first backoff delay; each retry doubles its ceiling (full jitter).
     pub base_delay: Duration,
-    /// The longest single wait.
+    /// The longest backoff delay (not `Retry-After`: that is honoured in full, up to
+    /// `retry_after_cap`).
     pub max_delay: Duration,
-    /// The longest total wait for one request, across its retries.
+    /// The longest `Retry-After` honoured; a longer one fails the operation at once.
+    pub retry_after_cap: Duration,
+    /// The longest total wait of one operation, across its retries.
     pub total_cap: Duration,
-    /// Whether the shared pacer learns the accepted rate when throttled without `Retry-After`
-    /// (otherwise only `Retry-After` is shared, as in a fixed-concurrency client).
-    pub adaptive_pacing: bool,
 }
 
 impl Default for RetryPolicy {
-    /// 8 retries, 100 ms base, 30 s per wait, 180 s in all, adaptive pacing.
+    /// 8 retries, 100 ms base, 30 s per backoff, `Retry-After` up to 5 min, 10 min in all.
     fn default() -> Self {
         RetryPolicy {
             max_retries: 8,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(30),
-            total_cap: Duration::from_secs(180),
-            adaptive_pacing: true,
+            retry_after_cap: Duration::from_secs(300),
+            total_cap: Duration::from_secs(600),
         }
     }
 }
 
 impl RetryPolicy {
-    /// Microsoft's Kiota clients' defaults: 3 retries, 3 s base delay, 180 s cap, no pacing
-    /// beyond `Retry-After` (for comparison in the benchmarks).
+    /// Microsoft's Kiota clients' defaults: 3 retries, 3 s base delay, 180 s cap (for
+    /// comparison in the benchmarks).
     pub fn kiota() -> Self {
         RetryPolicy {
             max_retries: 3,
             base_delay: Duration::from_secs(3),
             max_delay: Duration::from_secs(180),
+            retry_after_cap: Duration::from_secs(180),
             total_cap: Duration::from_secs(180),
-            adaptive_pacing: false,
         }
     }
 
@@ -68,6 +75,20 @@ impl RetryPolicy {
         self
     }
 
+    /// This policy with `max_delay` (the longest backoff).
+    #[must_use]
+    pub fn with_max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// This policy with `retry_after_cap`.
+    #[must_use]
+    pub fn with_retry_after_cap(mut self, cap: Duration) -> Self {
+        self.retry_after_cap = cap;
+        self
+    }
+
     /// This policy with `total_cap`.
     #[must_use]
     pub fn with_total_cap(mut self, total_cap: Duration) -> Self {
@@ -75,39 +96,99 @@ impl RetryPolicy {
         self
     }
 
-    /// This policy with adaptive pacing on or off.
-    #[must_use]
-    pub fn with_adaptive_pacing(mut self, adaptive: bool) -> Self {
-        self.adaptive_pacing = adaptive;
-        self
-    }
-
-    /// The wait before retry `retry` (0-based): `Retry-After` when given (capped), else a random
+    /// The backoff before retry `retry` (0-based) when the service named no wait: a random
     /// delay in `[0, base * 2^retry]` (full jitter), capped at `max_delay`.
-    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
-        if let Some(delay) = retry_after {
-            return delay.min(self.max_delay);
-        }
+    pub fn backoff(&self, retry: u32) -> Duration {
         let ceiling = self.base_delay.saturating_mul(1u32 << retry.min(20)).min(self.max_delay);
-        ceiling.mul_f64(jitter())
+        ceiling.mul_f64(fastrand::f64())
+    }
+
+    /// The wait before retry `retry`: `Retry-After` in full when the service gave one (never
+    /// shorter), else [`RetryPolicy::backoff`]. The caller checks the cap first
+    /// ([`RetryPolicy::check_retry_after`]).
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        match retry_after {
+            Some(wait) => wait,
+            None => self.backoff(retry),
+        }
+    }
+
+    /// `Ok(wait)` when `retry_after` may be honoured, `Err(asked)` when it is above the cap
+    /// (`None`: not representable).
+    pub fn check_retry_after(&self, retry_after: RetryAfter) -> Result<Duration, Option<Duration>> {
+        match retry_after {
+            RetryAfter::Wait(wait) if wait <= self.retry_after_cap => Ok(wait),
+            RetryAfter::Wait(wait) => Err(Some(wait)),
+            RetryAfter::Unrepresentable => Err(None),
+        }
     }
 }
 
-/// Whether a status and body are throttling: 429, 503, or the query broker's 500.
-pub fn is_throttle(status: http::StatusCode, body: &[u8]) -> bool {
-    status == http::StatusCode::TOO_MANY_REQUESTS
-        || status == http::StatusCode::SERVICE_UNAVAILABLE
-        || (status == http::StatusCode::INTERNAL_SERVER_ERROR && is_query_broker_limit(body))
+/// A `Retry-After` the client understood.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// Wait this long (zero for a date in the past).
+    Wait(Duration),
+    /// A number of seconds too large for any duration (`18446744073709551616` and up).
+    Unrepresentable,
 }
 
-/// Whether a status is a server failure after which a request may or may not have been carried
-/// out: 500 (other than the query broker's throttling), 502, 504. Reads are retried; writes are
-/// ambiguous (see [`crate::Client::revoke_leaf_certificate`]).
-pub fn is_server_failure(status: http::StatusCode) -> bool {
-    matches!(
-        status,
-        http::StatusCode::INTERNAL_SERVER_ERROR | http::StatusCode::BAD_GATEWAY | http::StatusCode::GATEWAY_TIMEOUT
-    )
+/// The `Retry-After` of an answer: seconds (`120`) or an HTTP date (measured from the answer's
+/// `Date` header, else from `now`; a date in the past is no wait). `None` when absent, negative
+/// or not understood (the backoff applies then).
+pub fn retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<RetryAfter> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let date = headers.get(http::header::DATE).and_then(|v| v.to_str().ok());
+    parse_retry_after(value, date, now)
+}
+
+/// [`retry_after`] on the header texts.
+pub fn parse_retry_after(value: &str, date: Option<&str>, now: SystemTime) -> Option<RetryAfter> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(match value.parse::<u64>() {
+            Ok(seconds) => RetryAfter::Wait(Duration::from_secs(seconds)),
+            Err(_) => RetryAfter::Unrepresentable,
+        });
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let reference = date.and_then(|d| httpdate::parse_http_date(d.trim()).ok()).unwrap_or(now);
+    Some(RetryAfter::Wait(at.duration_since(reference).unwrap_or(Duration::ZERO)))
+}
+
+/// What an answer's status (and, for a 500, its body) means for the retry loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// 2xx.
+    Success,
+    /// 3xx: never followed.
+    Redirect,
+    /// 429, or the Intune query broker's 500: nothing was carried out, and the service wants
+    /// fewer requests (the adaptive window shrinks). For a write, the broker's 500 is still
+    /// ambiguous (the service has been seen to answer it after applying a change).
+    Throttled,
+    /// Any other 5xx (500, 502, 503, 504, ...): a read is retried; a write may have been
+    /// carried out (ambiguous).
+    ServerFailure,
+    /// Any other status: final.
+    Final,
+}
+
+/// Classifies an answer.
+pub fn classify(status: http::StatusCode, body: &[u8]) -> Class {
+    if status.is_success() {
+        Class::Success
+    } else if status.is_redirection() {
+        Class::Redirect
+    } else if status == http::StatusCode::TOO_MANY_REQUESTS
+        || (status == http::StatusCode::INTERNAL_SERVER_ERROR && is_query_broker_limit(body))
+    {
+        Class::Throttled
+    } else if status.is_server_error() {
+        Class::ServerFailure
+    } else {
+        Class::Final
+    }
 }
 
 /// The Intune query broker's rate-limit answer (an HTTP 500).
@@ -116,63 +197,67 @@ pub fn is_query_broker_limit(body: &[u8]) -> bool {
     body.windows(NEEDLE.len()).any(|window| window.eq_ignore_ascii_case(NEEDLE))
 }
 
-/// A number in `[0, 1)`, different on every call (xorshift; jitter needs no cryptography).
-fn jitter() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let mut x = STATE.load(Ordering::Relaxed);
-    if x == 0 {
-        x = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0x9E37_79B9_7F4A_7C15, |d| u64::from(d.subsec_nanos()) ^ d.as_secs().rotate_left(32))
-            | 1;
-    }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    STATE.store(x, Ordering::Relaxed);
-    #[allow(clippy::cast_precision_loss)] // 53 bits of randomness are plenty
-    let fraction = (x >> 11) as f64 / (1u64 << 53) as f64;
-    fraction
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn delays_honour_retry_after_and_grow_with_jitter_under_the_cap() {
+    fn backoff_grows_with_fresh_jitter_under_the_cap() {
         let policy = RetryPolicy::default();
-        assert_eq!(policy.delay(0, Some(Duration::from_secs(7))), Duration::from_secs(7));
-        assert_eq!(policy.delay(0, Some(Duration::from_secs(3600))), policy.max_delay);
-        for retry in 0..12 {
-            let delay = policy.delay(retry, None);
-            let ceiling = policy.base_delay.saturating_mul(1 << retry).min(policy.max_delay);
-            assert!(delay <= ceiling, "retry {retry}: {delay:?} > {ceiling:?}");
+        for retry in 0..30 {
+            let delay = policy.backoff(retry);
+            assert!(delay <= policy.max_delay, "retry {retry}: {delay:?}");
         }
-        let distinct: std::collections::BTreeSet<Duration> = (0..20).map(|_| policy.delay(5, None)).collect();
+        let distinct: std::collections::BTreeSet<Duration> = (0..20).map(|_| policy.backoff(5)).collect();
         assert!(distinct.len() > 10, "jittered");
+        assert_eq!(policy.delay(3, Some(Duration::from_secs(7))), Duration::from_secs(7), "Retry-After in full");
+        assert_eq!(policy.delay(0, Some(Duration::from_secs(200))), Duration::from_secs(200), "never cut short");
     }
 
     #[test]
-    fn throttling_includes_the_query_broker() {
+    fn absurd_retry_after_values_are_sane() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let policy = RetryPolicy::default();
+        let parse = |value: &str| parse_retry_after(value, None, now);
+        assert_eq!(parse("17"), Some(RetryAfter::Wait(Duration::from_secs(17))));
+        assert_eq!(parse("18446744073709551615"), Some(RetryAfter::Wait(Duration::from_secs(u64::MAX))));
+        assert_eq!(parse("18446744073709551616"), Some(RetryAfter::Unrepresentable));
+        assert_eq!(parse("99999999999999999999999999999"), Some(RetryAfter::Unrepresentable));
+        assert_eq!(parse("-5"), None);
+        assert_eq!(parse("soon"), None);
+        assert_eq!(parse(""), None);
+        assert_eq!(parse("Wed, 21 Oct 2015 07:28:00 GMT"), Some(RetryAfter::Wait(Duration::ZERO)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", Some("Wed, 21 Oct 2015 07:28:00 GMT"), now),
+            Some(RetryAfter::Wait(Duration::from_secs(30)))
+        );
+        assert_eq!(
+            policy.check_retry_after(RetryAfter::Wait(Duration::from_secs(100_000))),
+            Err(Some(Duration::from_secs(100_000)))
+        );
+        assert_eq!(
+            policy.check_retry_after(RetryAfter::Wait(Duration::from_secs(u64::MAX))),
+            Err(Some(Duration::from_secs(u64::MAX)))
+        );
+        assert_eq!(policy.check_retry_after(RetryAfter::Unrepresentable), Err(None));
+        assert_eq!(policy.check_retry_after(RetryAfter::Wait(Duration::from_secs(300))), Ok(Duration::from_secs(300)));
+    }
+
+    #[test]
+    fn classes() {
         let broker = br#"{"error":{"code":"InternalServerError","message":"Rate limit reached because of too many requests to query broker. Please retry after sometime."}}"#;
-        assert!(is_throttle(http::StatusCode::INTERNAL_SERVER_ERROR, broker));
-        assert!(!is_throttle(http::StatusCode::INTERNAL_SERVER_ERROR, b"{\"error\":{\"code\":\"x\"}}"));
-        assert!(is_throttle(http::StatusCode::TOO_MANY_REQUESTS, b""));
-        assert!(is_throttle(http::StatusCode::SERVICE_UNAVAILABLE, b""));
-        assert!(!is_throttle(http::StatusCode::GATEWAY_TIMEOUT, b""));
-        for status in [500, 502, 504] {
-            assert!(is_server_failure(http::StatusCode::from_u16(status).expect("a status")), "{status}");
+        let class = |status: u16, body: &[u8]| classify(http::StatusCode::from_u16(status).expect("a status"), body);
+        assert_eq!(class(500, broker), Class::Throttled);
+        assert_eq!(class(429, b""), Class::Throttled);
+        for status in [500, 502, 503, 504] {
+            assert_eq!(class(status, b"{}"), Class::ServerFailure, "{status}");
         }
-        for status in [400, 404, 429, 501, 503] {
-            assert!(!is_server_failure(http::StatusCode::from_u16(status).expect("a status")), "{status}");
+        for status in [301, 302, 307, 308] {
+            assert_eq!(class(status, b""), Class::Redirect, "{status}");
         }
-    }
-
-    #[test]
-    fn kiota_defaults() {
-        let kiota = RetryPolicy::kiota();
-        assert_eq!((kiota.max_retries, kiota.base_delay), (3, Duration::from_secs(3)));
-        assert!(!kiota.adaptive_pacing);
+        for status in [400, 401, 403, 404, 409] {
+            assert_eq!(class(status, b""), Class::Final, "{status}");
+        }
+        assert_eq!(class(204, b""), Class::Success);
     }
 }

@@ -582,7 +582,7 @@ async fn revoke_all(
             Outcome::NotAttempted => tally.not_attempted += 1,
         }
         bar.inc(1);
-        let throttled = context.client.pacer().throttled();
+        let throttled = context.client.limiter().throttled();
         bar.set_message(format!("failed {}, throttled answers {throttled}", tally.failed.len()));
     }
     drop(running);

@@ -1,11 +1,14 @@
-//! The one function every write of the CLI goes through (besides the bulk revocations, which
-//! use the client's exactly-once revocation): a dry run that says what would change unless
-//! `--yes`, then the request.
-//!
-//! TODO(client branch): [`send`] switches to the client's write executor (driven by
-//! `Operation::SEMANTICS`) when it lands; nothing else changes.
+//! Where every write of the CLI goes (besides the bulk revocations, which use the client's
+//! exactly-once revocation): a dry run that says what would change unless `--yes`, then the
+//! request. Writes with an observable effect ([`ObservedWrite`]: status changes, activate, renew,
+//! create, upload, revoke) go through the client's write executor ([`send_observed`]: sent,
+//! observed with the read the spec names after an ambiguous outcome, sent again only when the
+//! effect stayed invisible through the settle window); idempotent ones (update, delete) through
+//! [`send`], which the operation's semantics let retry.
 
+use cloudpki_client::{ObservedWrite, Written};
 use cloudpki_model::api::Operation;
+use cloudpki_model::{CloudCertificationAuthority, SingleEntity};
 use serde_json::{Value, json};
 
 use crate::context::Context;
@@ -75,6 +78,51 @@ pub async fn apply<O: Operation>(
     change: &Change,
     operation: &O,
 ) -> Result<Option<O::Output>, Failure> {
+    if !preview::<O>(context, confirm, change)? {
+        return Ok(None);
+    }
+    send(context, operation).await.map(Some)
+}
+
+/// [`apply`] for a write with an observable effect, through the client's write executor
+/// ([`send_observed`]).
+///
+/// # Errors
+///
+/// The write failed, or never settled (see [`Failure`]).
+pub async fn apply_observed<W>(
+    context: &Context,
+    confirm: &Confirm,
+    change: &Change,
+    operation: &W,
+) -> Result<Option<Written<W::Output, W::Seen>>, Failure>
+where
+    W: ObservedWrite,
+    W::Output: Send,
+{
+    if !preview::<W>(context, confirm, change)? {
+        return Ok(None);
+    }
+    send_observed(context, operation).await.map(Some)
+}
+
+/// The certification authority a CA write ended with: the answer, or what the observing read
+/// showed.
+pub fn authority(
+    written: Written<SingleEntity<CloudCertificationAuthority>, CloudCertificationAuthority>,
+) -> CloudCertificationAuthority {
+    match written {
+        Written::Answered(answer) => answer.into_entity(),
+        Written::Observed(seen) => {
+            note!("note: the answer was lost; the change was seen by reading the certification authority");
+            seen
+        }
+    }
+}
+
+/// Prints the plan (a dry run) and returns `false`, or says what is being done and returns
+/// `true` with `--yes`.
+fn preview<O: Operation>(context: &Context, confirm: &Confirm, change: &Change) -> Result<bool, Failure> {
     if !confirm.yes {
         let text = match context.format {
             Format::Json | Format::Ndjson => {
@@ -88,13 +136,31 @@ pub async fn apply<O: Operation>(
         };
         crate::commands::written(crate::output::stream::write_stdout(text.as_bytes()))?;
         note!("dry run: nothing was changed (run again with --yes to do it)");
-        return Ok(None);
+        return Ok(false);
     }
     note!("{}", change.to_text().trim_end());
-    send(context, operation).await.map(Some)
+    Ok(true)
 }
 
-/// Sends one write. The only place the CLI sends a write other than a leaf revocation.
+/// Sends one write with an observable effect through the client's write executor.
+///
+/// # Errors
+///
+/// The write failed, or never settled (see [`Failure`]).
+pub async fn send_observed<W>(context: &Context, operation: &W) -> Result<Written<W::Output, W::Seen>, Failure>
+where
+    W: ObservedWrite,
+    W::Output: Send,
+{
+    tracing::debug!(operation = W::OPERATION_ID, "sending a write through the executor");
+    context
+        .client
+        .write(operation)
+        .await
+        .map_err(|error| from_client(&error, OperationInfo::of::<W>(), &context.service))
+}
+
+/// Sends one idempotent write (update, delete): the client retries it as its semantics allow.
 ///
 /// # Errors
 ///
@@ -106,38 +172,4 @@ pub async fn send<O: Operation>(context: &Context, operation: &O) -> Result<O::O
         .call(operation)
         .await
         .map_err(|error| from_client(&error, OperationInfo::of::<O>(), &context.service))
-}
-
-/// How many times [`send_settled`] sends a write whose answers were lost.
-pub const ATTEMPTS: u32 = 4;
-
-/// Sends one write; when its answer is lost ([`cloudpki_client::Error::Ambiguous`]), asks
-/// `settled` (a read) whether it took effect before sending it again, up to [`ATTEMPTS`] times.
-/// `Ok(None)`: the write took effect but its answer was lost.
-///
-/// # Errors
-///
-/// The request failed, or no answer after [`ATTEMPTS`] and `settled` still says no.
-pub async fn send_settled<O, F, Fut>(context: &Context, operation: &O, settled: F) -> Result<Option<O::Output>, Failure>
-where
-    O: Operation,
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<bool, Failure>>,
-{
-    for _ in 0..ATTEMPTS {
-        tracing::debug!(operation = O::OPERATION_ID, "sending a write");
-        match context.client.call(operation).await {
-            Ok(output) => return Ok(Some(output)),
-            Err(cloudpki_client::Error::Ambiguous { .. }) => {
-                if settled().await? {
-                    return Ok(None);
-                }
-            }
-            Err(error) => return Err(from_client(&error, OperationInfo::of::<O>(), &context.service)),
-        }
-    }
-    Err(Failure::Failed(format!(
-        "{}: no answer after {ATTEMPTS} attempts, and it did not take effect",
-        O::OPERATION_ID
-    )))
 }

@@ -39,6 +39,6 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
         Change::new(format!("activate version {} of certification authority {}", args.version, authority::label(&ca)))
             .with("versionNumber", current, args.version.to_string());
     let operation = Activate::new(args.ca.clone(), ActivateRequest::new(args.version));
-    let Some(answer) = write::apply(context, &args.confirm, &change, &operation).await? else { return Ok(()) };
-    crate::commands::written(show_stdout(context.format, Kind::Authority, &answer.into_entity()))
+    let Some(answer) = write::apply_observed(context, &args.confirm, &change, &operation).await? else { return Ok(()) };
+    crate::commands::written(show_stdout(context.format, Kind::Authority, &write::authority(answer)))
 }

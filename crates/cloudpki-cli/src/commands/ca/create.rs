@@ -156,9 +156,9 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
         }
     }
     let Some(created) =
-        write::apply(context, &args.confirm, &change, &CreateCloudCertificationAuthority::new(entity)).await?
+        write::apply_observed(context, &args.confirm, &change, &CreateCloudCertificationAuthority::new(entity)).await?
     else {
         return Ok(());
     };
-    crate::commands::written(show_stdout(context.format, Kind::Authority, &created.into_entity()))
+    crate::commands::written(show_stdout(context.format, Kind::Authority, &write::authority(created)))
 }

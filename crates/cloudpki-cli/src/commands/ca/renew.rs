@@ -30,7 +30,7 @@ pub struct Args {
 pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     let ca = super::show::read(context, &args.ca).await?;
     let change = Change::new(format!("renew certification authority {}: a new staged version", authority::label(&ca)));
-    if write::apply(context, &args.confirm, &change, &Renew::new(args.ca.clone())).await?.is_none() {
+    if write::apply_observed(context, &args.confirm, &change, &Renew::new(args.ca.clone())).await?.is_none() {
         return Ok(());
     }
     note!("renewed: the new version is staged; activate it with `cloudpki ca activate {} --version N`", args.ca);

@@ -100,9 +100,9 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
 async fn pause(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
     let body = ChangeCloudCertificationAuthorityStatusRequest::new(CaStatus::Paused, version);
     let operation = ChangeCloudCertificationAuthorityStatus::new(ca, body);
-    let answer = write::send_settled(context, &operation, || status_is(context, ca, CaStatus::Paused)).await?;
-    if let Some(answer) = answer {
-        let now = answer.into_entity().certification_authority_status.value().cloned();
+    let answer = write::authority(write::send_observed(context, &operation).await?);
+    {
+        let now = answer.certification_authority_status.value().cloned();
         if let Some(other) = now.filter(|status| *status != CaStatus::Paused) {
             note!("warning: the service answered the pause with status {}", safe(other.as_str()));
         }
@@ -114,10 +114,5 @@ async fn pause(context: &Context, ca: &str, version: i32) -> Result<(), Failure>
 async fn revoke_authority(context: &Context, ca: &str, version: i32) -> Result<(), Failure> {
     let body = RevokeCloudCertificationAuthorityCertificateRequest::new(version);
     let operation = RevokeCloudCertificationAuthorityCertificate::new(ca, body);
-    write::send_settled(context, &operation, || status_is(context, ca, CaStatus::Revoked)).await.map(|_| ())
-}
-
-/// Whether the CA's status is `status` now.
-async fn status_is(context: &Context, ca: &str, status: CaStatus) -> Result<bool, Failure> {
-    Ok(show::read(context, ca).await?.certification_authority_status.value() == Some(&status))
+    write::send_observed(context, &operation).await.map(|_| ())
 }

@@ -45,6 +45,6 @@ pub async fn run(context: &Context, args: &Args, to: CaStatus) -> Result<(), Fai
     .with("certificationAuthorityStatus", now, to.as_str());
     let request = ChangeCloudCertificationAuthorityStatusRequest::new(to, version);
     let operation = ChangeCloudCertificationAuthorityStatus::new(args.ca.clone(), request);
-    let Some(answer) = write::apply(context, &args.confirm, &change, &operation).await? else { return Ok(()) };
-    crate::commands::written(show_stdout(context.format, Kind::Authority, &answer.into_entity()))
+    let Some(answer) = write::apply_observed(context, &args.confirm, &change, &operation).await? else { return Ok(()) };
+    crate::commands::written(show_stdout(context.format, Kind::Authority, &write::authority(answer)))
 }

@@ -136,8 +136,10 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
         change = change.with(format!("trustChainCertificates[{index}]"), "-", name);
     }
     let body = Request::new(encode(&certificate), trust, version);
-    let Some(answer) = write::apply(context, &args.confirm, &change, &Upload::new(args.ca.clone(), body)).await? else {
+    let Some(answer) =
+        write::apply_observed(context, &args.confirm, &change, &Upload::new(args.ca.clone(), body)).await?
+    else {
         return Ok(());
     };
-    crate::commands::written(show_stdout(context.format, Kind::Authority, &answer.into_entity()))
+    crate::commands::written(show_stdout(context.format, Kind::Authority, &write::authority(answer)))
 }

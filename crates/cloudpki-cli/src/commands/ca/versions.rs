@@ -1,6 +1,5 @@
 //! `cloudpki ca versions <CA_ID> [--id VERSION_ID]`: the versions of a CA (renewals), or one.
 
-use cloudpki_client::Idempotency;
 use cloudpki_model::operations::{GetCloudCertificationAuthorityVersionById, ListCloudCertificationAuthorityVersions};
 use futures_util::StreamExt;
 
@@ -58,8 +57,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
 pub async fn list(context: &Context, ca: &str) -> Result<(), Failure> {
     let mut printer = Printer::stdout(context.format, Kind::Version);
     let operation = OperationInfo::of::<ListCloudCertificationAuthorityVersions>();
-    let mut stream =
-        std::pin::pin!(context.client.pages(ListCloudCertificationAuthorityVersions::new(ca), Idempotency::Safe));
+    let mut stream = std::pin::pin!(context.client.items(ListCloudCertificationAuthorityVersions::new(ca)));
     while let Some(item) = stream.next().await {
         match item {
             Ok(version) => printer.push::<cloudpki_model::CloudCertificationAuthorityVersion>(&version),

@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use cloudpki_client::Idempotency;
 use cloudpki_model::CloudCertificationAuthorityLeafCertificate as Certificate;
 use cloudpki_model::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest as SearchRequest;
 use cloudpki_model::operations::{
@@ -177,7 +176,7 @@ async fn explicit_plan(
     let mut searches = futures_util::stream::iter(serials.iter().cloned())
         .map(|serial| async move {
             let search = SearchBySerial::new(ca, SearchRequest::new(serial.clone()));
-            let result = context.client.call_with(&search, Idempotency::Safe).await;
+            let result = context.client.call(&search).await;
             (serial, result)
         })
         .buffered(concurrency.max(1));

@@ -1,7 +1,6 @@
 //! `cloudpki cert search --ca <CA_ID> --serial S`: the leaf certificate with that serial
 //! number (`searchCloudCertificationAuthorityLeafCertificateBySerialNumber`, a read).
 
-use cloudpki_client::Idempotency;
 use cloudpki_model::CloudCertificationAuthorityLeafCertificate as Certificate;
 use cloudpki_model::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest as SearchRequest;
 use cloudpki_model::operations::SearchCloudCertificationAuthorityLeafCertificateBySerialNumber as SearchBySerial;
@@ -32,7 +31,7 @@ pub struct Args {
 pub async fn find(context: &Context, ca: &str, serial: &str) -> Result<Certificate, Failure> {
     context
         .client
-        .call_with(&SearchBySerial::new(ca, SearchRequest::new(serial)), Idempotency::Safe)
+        .call(&SearchBySerial::new(ca, SearchRequest::new(serial)))
         .await
         .map(|answer| answer.into_entity())
         .map_err(|error| {

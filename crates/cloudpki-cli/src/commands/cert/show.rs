@@ -1,6 +1,5 @@
 //! `cloudpki cert show --ca <CA_ID> (--id ID | --serial SERIAL)`.
 
-use cloudpki_client::Idempotency;
 use cloudpki_model::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest as SearchRequest;
 use cloudpki_model::operations::{
     GetCloudCertificationAuthorityLeafCertificate,
@@ -44,14 +43,12 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
                 })
             })?
         }
-        (None, Some(serial)) => context
-            .client
-            .call_with(&SearchBySerial::new(ca, SearchRequest::new(serial)), Idempotency::Safe)
-            .await
-            .map_err(|error| {
+        (None, Some(serial)) => {
+            context.client.call(&SearchBySerial::new(ca, SearchRequest::new(serial))).await.map_err(|error| {
                 not_found(&error, || format!("no certificate with serial number {serial} in CA {ca}"))
                     .unwrap_or_else(|| from_client(&error, OperationInfo::of::<SearchBySerial>(), &context.service))
-            })?,
+            })?
+        }
         (None, None) => return Err(Failure::Usage("give --id or --serial".to_owned())),
     }
     .into_entity();

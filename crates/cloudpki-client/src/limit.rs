@@ -1,0 +1,375 @@
+//! The adaptive window: how many requests the whole client has in flight, shared by every
+//! request (reads, writes, observations, pages), and how evenly they start.
+//!
+//! Graph throttles per tenant and application by rate, often with a 429 without `Retry-After`,
+//! and the Intune query broker with an HTTP 500. A fixed concurrency cannot find that limit: with
+//! round trips of a few hundred milliseconds, 16 requests in flight stay far below it, and with
+//! fast ones they run into it. The window here finds it, in the spirit of Netflix's
+//! concurrency-limits (Vegas and Gradient2), with throttling as the main signal:
+//!
+//! - **Slow start**: from [`WindowConfig::initial`], the window grows by
+//!   [`WindowConfig::slow_start_gain`] per successful answer (it doubles or triples per round
+//!   trip) until the first throttled answer or until latency climbs.
+//! - **Throttled** (429, the query broker's 500): the window drops to 90 % of what the service
+//!   accepted in the last second, times the smoothed round trip (the Vegas estimate of the
+//!   window that fits), at most once per round trip (the other answers of the same burst say the
+//!   same thing).
+//! - **Latency climbs** (the short-term round trip above [`WindowConfig::latency_tolerance`]
+//!   times the long-term one, as Gradient2 compares them): the window shrinks by 10 %, at most
+//!   once per round trip.
+//! - **Otherwise** it probes upwards slowly, 3 % per second, compounding.
+//! - **Pacing**: requests start evenly, one every `round trip / window`, so the service sees a
+//!   steady rate rather than bursts of a whole window (a sliding-second throttle counts bursts).
+//! - A `Retry-After` stops every request until it has passed.
+//!
+//! A configured concurrency is a cap on the window ([`WindowConfig::cap`]);
+//! [`WindowConfig::fixed`] turns the adaptation off (a fixed number in flight, unpaced, as
+//! Microsoft's Kiota clients and this client before it behaved).
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How the window behaves.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WindowConfig {
+    /// The window at the start (default 16).
+    pub initial: f64,
+    /// The largest window (default 512; a configured concurrency).
+    pub cap: usize,
+    /// The smallest window (default 1).
+    pub min: f64,
+    /// Growth per successful answer during slow start (default 2: the window triples per round
+    /// trip).
+    pub slow_start_gain: f64,
+    /// Growth per second after slow start, as a factor (default 1.03).
+    pub probe_per_second: f64,
+    /// How far the short-term round trip may rise above the long-term one before the window
+    /// shrinks (default 2.0).
+    pub latency_tolerance: f64,
+    /// Whether the window adapts at all (`false`: [`WindowConfig::fixed`]).
+    pub adaptive: bool,
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        WindowConfig {
+            initial: 16.0,
+            cap: 512,
+            min: 1.0,
+            slow_start_gain: 2.0,
+            probe_per_second: 1.03,
+            latency_tolerance: 2.0,
+            adaptive: true,
+        }
+    }
+}
+
+impl WindowConfig {
+    /// A fixed window of `concurrency` requests, unpaced (only `Retry-After` is shared).
+    pub fn fixed(concurrency: usize) -> Self {
+        let concurrency = concurrency.max(1);
+        #[allow(clippy::cast_precision_loss)]
+        let initial = concurrency as f64;
+        WindowConfig { initial, cap: concurrency, adaptive: false, ..WindowConfig::default() }
+    }
+
+    /// This configuration with the window capped at `cap` (a configured concurrency).
+    #[must_use]
+    pub fn with_cap(mut self, cap: usize) -> Self {
+        self.cap = cap.max(1);
+        self
+    }
+
+    /// This configuration starting at `initial`.
+    #[must_use]
+    pub fn with_initial(mut self, initial: usize) -> Self {
+        #[allow(clippy::cast_precision_loss)]
+        let initial = initial.max(1) as f64;
+        self.initial = initial;
+        self
+    }
+}
+
+/// The shared window of a client.
+#[derive(Debug)]
+pub struct Limiter {
+    config: WindowConfig,
+    state: Mutex<State>,
+    released: tokio::sync::Notify,
+}
+
+#[derive(Debug)]
+struct State {
+    limit: f64,
+    in_flight: usize,
+    slow_start: bool,
+    next_start: Instant,
+    blocked_until: Instant,
+    /// Smoothed round trips of successful answers, in seconds: short-term and long-term.
+    short_rtt: Option<f64>,
+    long_rtt: Option<f64>,
+    last_cut: Option<Instant>,
+    last_probe: Instant,
+    /// When the successful answers of the last second came.
+    accepted: VecDeque<Instant>,
+    first_answer: Option<Instant>,
+    throttled: u64,
+    answers: u64,
+}
+
+/// How an attempt that held a place in the window ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// Answered (not throttled), after this round trip.
+    Answered(Duration),
+    /// Throttled (429, the query broker's 500).
+    Throttled,
+    /// No answer, or an answer that says nothing about load (a transport failure).
+    Other,
+}
+
+/// A place in the window; released when dropped (or by [`Permit::finish`] with what happened).
+#[derive(Debug)]
+pub struct Permit<'a> {
+    limiter: &'a Limiter,
+    started: Instant,
+    done: bool,
+}
+
+impl Permit<'_> {
+    /// When the attempt started (for its round trip).
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// Releases the place, telling the window what happened.
+    pub fn finish(mut self, signal: Signal) {
+        self.done = true;
+        self.limiter.release(signal);
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.limiter.release(Signal::Other);
+        }
+    }
+}
+
+impl Limiter {
+    /// A window as `config` says.
+    pub fn new(config: WindowConfig) -> Self {
+        let now = Instant::now();
+        #[allow(clippy::cast_precision_loss)]
+        let limit = config.initial.clamp(config.min, config.cap as f64);
+        Limiter {
+            state: Mutex::new(State {
+                limit,
+                in_flight: 0,
+                slow_start: true,
+                next_start: now,
+                blocked_until: now,
+                short_rtt: None,
+                long_rtt: None,
+                last_cut: None,
+                last_probe: now,
+                accepted: VecDeque::new(),
+                first_answer: None,
+                throttled: 0,
+                answers: 0,
+            }),
+            config,
+            released: tokio::sync::Notify::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits for a place in the window and this request's turn.
+    pub async fn acquire(&self) -> Permit<'_> {
+        loop {
+            let notified = self.released.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            let wait_until = {
+                let mut state = self.lock();
+                let now = Instant::now();
+                let start = now.max(state.blocked_until).max(state.next_start);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let places = (state.limit.ceil() as usize).max(1);
+                if state.in_flight < places && start <= now {
+                    state.in_flight += 1;
+                    if self.config.adaptive
+                        && let Some(rtt) = state.short_rtt
+                    {
+                        let spacing = Duration::from_secs_f64((rtt / state.limit).min(10.0));
+                        // Catch up by at most one spacing after an idle moment, no burst.
+                        let base = if state.next_start + spacing < now { now } else { state.next_start };
+                        state.next_start = base + spacing;
+                    }
+                    return Permit { limiter: self, started: now, done: false };
+                }
+                (start > now).then_some(start)
+            };
+            match wait_until {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => notified.await,
+            }
+        }
+    }
+
+    fn release(&self, signal: Signal) {
+        {
+            let mut state = self.lock();
+            state.in_flight = state.in_flight.saturating_sub(1);
+            let now = Instant::now();
+            match signal {
+                Signal::Answered(rtt) => self.on_answer(&mut state, now, rtt.as_secs_f64()),
+                Signal::Throttled => self.on_throttle(&mut state, now),
+                Signal::Other => {}
+            }
+        }
+        self.released.notify_waiters();
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn on_answer(&self, state: &mut State, now: Instant, rtt: f64) {
+        state.answers += 1;
+        state.first_answer.get_or_insert(now);
+        state.accepted.push_back(now);
+        while state.accepted.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1)) {
+            state.accepted.pop_front();
+        }
+        let short = state.short_rtt.map_or(rtt, |s| s * 0.8 + rtt * 0.2);
+        let long = state.long_rtt.map_or(rtt, |l| l * 0.99 + rtt * 0.01);
+        state.short_rtt = Some(short);
+        state.long_rtt = Some(long);
+        if !self.config.adaptive {
+            return;
+        }
+        let cap = self.config.cap as f64;
+        if short > long * self.config.latency_tolerance {
+            // Latency climbs: a queue is building somewhere.
+            if Self::may_cut(state, now) {
+                state.slow_start = false;
+                state.limit = (state.limit * 0.9).max(self.config.min);
+                state.last_cut = Some(now);
+                state.last_probe = now;
+            }
+            return;
+        }
+        if state.slow_start {
+            state.limit = (state.limit + self.config.slow_start_gain).min(cap);
+            state.last_probe = now;
+        } else if state.last_cut.is_none_or(|cut| now.duration_since(cut).as_secs_f64() > short) {
+            let elapsed = now.duration_since(state.last_probe).as_secs_f64();
+            state.limit = (state.limit * self.config.probe_per_second.powf(elapsed)).min(cap);
+            state.last_probe = now;
+        }
+    }
+
+    /// At most one cut per round trip.
+    fn may_cut(state: &State, now: Instant) -> bool {
+        let rtt = state.short_rtt.unwrap_or(0.1);
+        state.last_cut.is_none_or(|cut| now.duration_since(cut).as_secs_f64() >= rtt)
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn on_throttle(&self, state: &mut State, now: Instant) {
+        state.throttled += 1;
+        if !self.config.adaptive || !Self::may_cut(state, now) {
+            return;
+        }
+        state.slow_start = false;
+        state.last_cut = Some(now);
+        state.last_probe = now;
+        while state.accepted.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1)) {
+            state.accepted.pop_front();
+        }
+        let rtt = state.short_rtt.unwrap_or(0.1);
+        let span = state
+            .first_answer
+            .map_or(1.0, |first| now.duration_since(first).as_secs_f64().clamp(rtt.clamp(0.05, 1.0), 1.0));
+        let accepted_rate = state.accepted.len() as f64 / span;
+        let fits = 0.9 * accepted_rate * rtt;
+        let target = if fits >= self.config.min { fits.min(state.limit * 0.9) } else { state.limit * 0.5 };
+        state.limit = target.max(self.config.min);
+        // Leave the service's window a moment to drain.
+        let pause = Duration::from_secs_f64((rtt / state.limit).min(10.0));
+        state.next_start = state.next_start.max(now + pause);
+    }
+
+    /// Stops every request until `until` (a `Retry-After`).
+    pub fn block_until(&self, until: Instant) {
+        let mut state = self.lock();
+        state.blocked_until = state.blocked_until.max(until);
+    }
+
+    /// The current window (requests in flight allowed).
+    pub fn window(&self) -> f64 {
+        self.lock().limit
+    }
+
+    /// Requests in flight now.
+    pub fn in_flight(&self) -> usize {
+        self.lock().in_flight
+    }
+
+    /// Throttled answers seen (429, the query broker's 500).
+    pub fn throttled(&self) -> u64 {
+        self.lock().throttled
+    }
+
+    /// Answers seen that were not throttled.
+    pub fn answered(&self) -> u64 {
+        self.lock().answers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn grows_while_flat_and_shrinks_on_throttling_and_latency() {
+        let limiter = Limiter::new(WindowConfig::default().with_initial(4));
+        for _ in 0..10 {
+            limiter.acquire().await.finish(Signal::Answered(Duration::from_millis(1)));
+        }
+        assert!(limiter.window() >= 20.0, "slow start: {}", limiter.window());
+        let before = limiter.window();
+        limiter.acquire().await.finish(Signal::Throttled);
+        assert!(limiter.window() < before, "throttled: {} < {before}", limiter.window());
+        assert_eq!(limiter.throttled(), 1);
+        // Latency climbing far above the long-term level shrinks it too.
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        let settled = limiter.window();
+        for _ in 0..8 {
+            limiter.acquire().await.finish(Signal::Answered(Duration::from_millis(50)));
+        }
+        assert!(limiter.window() < settled, "latency: {} < {settled}", limiter.window());
+    }
+
+    #[tokio::test]
+    async fn the_window_bounds_what_is_in_flight_and_a_cap_bounds_the_window() {
+        let limiter = Limiter::new(WindowConfig::fixed(2));
+        let a = limiter.acquire().await;
+        let _b = limiter.acquire().await;
+        assert_eq!(limiter.in_flight(), 2);
+        let third = tokio::time::timeout(Duration::from_millis(50), limiter.acquire()).await;
+        assert!(third.is_err(), "a third waits");
+        a.finish(Signal::Answered(Duration::from_millis(1)));
+        let third = tokio::time::timeout(Duration::from_millis(50), limiter.acquire()).await;
+        assert!(third.is_ok(), "a place came free");
+        let capped = Limiter::new(WindowConfig::default().with_cap(5));
+        for _ in 0..50 {
+            capped.acquire().await.finish(Signal::Answered(Duration::from_micros(10)));
+        }
+        assert!(capped.window() <= 5.0);
+    }
+}
