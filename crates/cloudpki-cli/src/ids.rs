@@ -60,6 +60,19 @@ pub fn parse_ids(text: &str) -> Result<Vec<String>, String> {
     Ok(ids.into_iter().filter(|id: &String| seen.insert(id.clone())).collect())
 }
 
+/// The text of `path`, or of stdin for `-`.
+///
+/// # Errors
+///
+/// It cannot be read (the message names the path).
+pub fn read_text(path: &std::path::Path) -> Result<String, String> {
+    if path == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("-: {e}"))
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
 fn id_of(item: &serde_json::Value, place: &str) -> Result<String, String> {
     match item {
         serde_json::Value::String(id) if !id.is_empty() => Ok(id.clone()),

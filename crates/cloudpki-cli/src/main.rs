@@ -31,14 +31,17 @@
 //! Exit status: 0 success, 1 some operations failed, 2 usage error, 3 authentication or
 //! permission error, 130 interrupted.
 
+mod authority;
 mod cli;
 mod commands;
 mod context;
 mod failure;
+mod fetch;
 mod ids;
 mod journal;
 mod listing;
 mod output;
+mod x509;
 
 use std::process::ExitCode;
 
@@ -59,10 +62,13 @@ fn main() -> ExitCode {
             return ExitCode::from(failure::EXIT_FAILED);
         }
     };
-    let result = runtime.block_on(async {
-        let context = Context::new(&cli.settings())?;
-        cli.command.run(&context).await
-    });
+    let result = match cli.command.run_offline() {
+        Some(result) => result,
+        None => runtime.block_on(async {
+            let context = Context::new(&cli.settings())?;
+            cli.command.run(&context).await
+        }),
+    };
     // In-flight work (a journal writer, a pending read) must not hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {

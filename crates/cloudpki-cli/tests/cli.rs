@@ -327,7 +327,7 @@ fn exit_codes() {
         vec!["cert", "revoke", "--ca", &ca],
         vec!["cert", "revoke", "--ca", &ca, "--all", "--id", &a],
         vec!["cert", "show", "--ca", &ca],
-        vec!["cert", "list"],
+        vec!["cert", "show", "--ca", &ca],
         vec!["--output", "yaml", "ca", "list"],
         vec!["--retry-delay", "10", "ca", "list"],
         vec!["cert", "list", "--ca", &ca, "--status", "activ"],

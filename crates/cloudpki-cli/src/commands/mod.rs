@@ -8,6 +8,11 @@
 pub mod bulk;
 pub mod ca;
 pub mod cert;
+pub mod completions;
+pub mod exporter;
+pub mod man;
+pub mod report;
+pub mod write;
 
 use std::time::Duration;
 
@@ -25,9 +30,27 @@ pub enum Command {
     /// Leaf certificates of a certification authority.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Tenant-wide reports.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
+    /// Serve Prometheus metrics of the tenant's CAs (loopback unless --allow-remote).
+    Exporter(exporter::Args),
+    /// The shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Man pages, one per command.
+    Man(man::Args),
 }
 
 impl Command {
+    /// Runs the commands that need no service (completions, man pages); `None` for the others.
+    pub fn run_offline(&self) -> Option<Result<(), Failure>> {
+        match self {
+            Command::Completions(args) => Some(completions::run(args)),
+            Command::Man(args) => Some(man::run(args)),
+            _ => None,
+        }
+    }
+
     /// Runs the command.
     ///
     /// # Errors
@@ -37,6 +60,10 @@ impl Command {
         match self {
             Command::Ca(command) => command.run(context).await,
             Command::Cert(command) => command.run(context).await,
+            Command::Report(command) => command.run(context).await,
+            Command::Exporter(args) => exporter::run(context, args).await,
+            Command::Completions(args) => completions::run(args),
+            Command::Man(args) => man::run(args),
         }
     }
 }

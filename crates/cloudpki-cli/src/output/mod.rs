@@ -38,6 +38,15 @@ pub enum Kind {
     Certificate,
     /// Certification authorities: id, displayName, type, status, version, validityEnd.
     Authority,
+    /// Versions of a certification authority: id, version, status, serial, validityEnd.
+    Version,
+    /// Leaf certificates of every CA (`cert list` without `--ca`): ca, id, serial, status,
+    /// subject, expires.
+    TenantCertificate,
+    /// Rows of `report expiry`: what, ca, id, subject, serial, status, expires, daysLeft.
+    Expiry,
+    /// Rows of `cert verify-revoked`: id, serial, status, crl, revokedOnCrl, nextUpdate.
+    Revocation,
 }
 
 impl Kind {
@@ -46,6 +55,10 @@ impl Kind {
         match self {
             Kind::Certificate => &["id", "serial", "status", "subject", "expires"],
             Kind::Authority => &["id", "displayName", "type", "status", "version", "validityEnd"],
+            Kind::Version => &["id", "version", "status", "serial", "validityEnd"],
+            Kind::TenantCertificate => &["ca", "id", "serial", "status", "subject", "expires"],
+            Kind::Expiry => &["what", "ca", "id", "subject", "serial", "status", "expires", "daysLeft"],
+            Kind::Revocation => &["id", "serial", "status", "crl", "revokedOnCrl", "nextUpdate"],
         }
     }
 
@@ -61,22 +74,37 @@ impl Kind {
                 "versionNumber",
                 "validityEndDateTime",
             ],
+            Kind::Version => {
+                &["id", "versionNumber", "certificationAuthorityVersionStatus", "serialNumber", "validityEndDateTime"]
+            }
+            Kind::TenantCertificate => {
+                &["ca", "id", "serialNumber", "certificateStatus", "subjectName", "validityEndDateTime"]
+            }
+            Kind::Expiry => &["what", "ca", "id", "subject", "serialNumber", "status", "notAfter", "daysLeft"],
+            Kind::Revocation => &["id", "serialNumber", "status", "crl", "revokedOnCrl", "nextUpdate"],
         }
     }
 
     /// The wire properties of the type, in wire order (for `show`).
     pub fn property_order(self) -> &'static [&'static str] {
         match self {
-            Kind::Certificate => cloudpki_model::CloudCertificationAuthorityLeafCertificate::PROPERTY_NAMES,
+            Kind::Certificate | Kind::TenantCertificate => {
+                cloudpki_model::CloudCertificationAuthorityLeafCertificate::PROPERTY_NAMES
+            }
             Kind::Authority => cloudpki_model::CloudCertificationAuthority::PROPERTY_NAMES,
+            Kind::Version => cloudpki_model::CloudCertificationAuthorityVersion::PROPERTY_NAMES,
+            Kind::Expiry | Kind::Revocation => self.properties(),
         }
     }
 
     /// What an empty listing says it has none of.
     pub fn noun(self) -> &'static str {
         match self {
-            Kind::Certificate => "certificates",
+            Kind::Certificate | Kind::TenantCertificate => "certificates",
             Kind::Authority => "certification authorities",
+            Kind::Version => "versions",
+            Kind::Expiry => "certificates ending within the window",
+            Kind::Revocation => "certificates to check",
         }
     }
 }

@@ -209,18 +209,13 @@ pub fn show<T: Serialize>(
             let order = kind.property_order();
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort_by_key(|key| (order.iter().position(|p| p == key).unwrap_or(usize::MAX), (*key).clone()));
-            let width = keys.iter().map(|key| key.chars().count()).max().unwrap_or(0);
-            let mut text = String::new();
+            let mut lines = Vec::new();
             for key in keys {
-                let shown = match map.get(key.as_str()) {
-                    Some(Value::String(text)) if is_date_time_property(key) => time(text),
-                    other => cell(other, Style::Table),
-                };
-                let pad = width.saturating_sub(key.chars().count());
-                let key = super::safe::terminal_safe(key);
-                text.push_str(&format!("{key}:{} {shown}\n", " ".repeat(pad)));
+                if let Some(value) = map.get(key.as_str()) {
+                    flatten(key, value, &mut lines);
+                }
             }
-            out.write_all(text.as_bytes())?;
+            out.write_all(key_value_lines(&lines).as_bytes())?;
         }
     }
     out.flush()
@@ -240,6 +235,43 @@ pub fn show_stdout<T: Serialize>(format: Format, kind: Kind, item: &T) -> io::Re
 
 fn is_date_time_property(name: &str) -> bool {
     name.ends_with("DateTime")
+}
+
+/// One property as `key: value` lines: nested objects as `key.member`, arrays of objects as
+/// `key[0].member`, arrays of text as one comma-separated cell (all terminal-safe).
+pub fn flatten(key: &str, value: &Value, lines: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(members) if !members.is_empty() => {
+            for (member, inner) in members {
+                flatten(&format!("{key}.{member}"), inner, lines);
+            }
+        }
+        Value::Array(items) if items.iter().any(|item| item.is_object() || item.is_array()) => {
+            for (index, inner) in items.iter().enumerate() {
+                flatten(&format!("{key}[{index}]"), inner, lines);
+            }
+        }
+        Value::Array(items) => {
+            let cells: Vec<String> = items.iter().map(|item| cell(Some(item), Style::Table)).collect();
+            lines.push((super::safe::terminal_safe(key).into_owned(), cells.join(", ")));
+        }
+        Value::String(text) if is_date_time_property(key) => {
+            lines.push((super::safe::terminal_safe(key).into_owned(), time(text)));
+        }
+        other => lines.push((super::safe::terminal_safe(key).into_owned(), cell(Some(other), Style::Table))),
+    }
+}
+
+/// `key: value` lines, the values aligned (by display width); keys and values already
+/// terminal-safe.
+pub fn key_value_lines(lines: &[(String, String)]) -> String {
+    let width = lines.iter().map(|(key, _)| super::table::display_width(key)).max().unwrap_or(0);
+    let mut text = String::new();
+    for (key, value) in lines {
+        let pad = width.saturating_sub(super::table::display_width(key));
+        text.push_str(&format!("{key}:{} {value}\n", " ".repeat(pad)));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -308,5 +340,20 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("id:                  a\nsubjectName:"), "{text}");
         assert!(text.contains("validityEndDateTime: 2026-07-20T13:52:25Z\n"), "{text}");
+    }
+
+    #[test]
+    fn nested_objects_are_readable() {
+        let item = serde_json::json!({"id": "a", "activeVersion": {"versionNumber": 2, "usage": {"n": 1}},
+            "extendedKeyUsages": [{"name": "x", "objectIdentifier": "1.2"}], "roleScopeTagIds": ["0", "1"]});
+        let mut out = Vec::new();
+        show(Format::Table, Kind::Authority, &item, Style::Table, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for line in
+            ["activeVersion.versionNumber:", "activeVersion.usage.n:", "extendedKeyUsages[0].name:", "roleScopeTagIds:"]
+        {
+            assert!(text.contains(line), "{line}: {text}");
+        }
+        assert!(text.contains("0, 1\n"), "{text}");
     }
 }

@@ -76,3 +76,14 @@ macro_rules! note {
 }
 
 pub(crate) use note;
+
+/// Writes `bytes` to stdout and flushes; a closed pipe is a quiet stop.
+///
+/// # Errors
+///
+/// Writing failed for another reason.
+pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = Stdout::new();
+    out.write_all(bytes)?;
+    out.flush()
+}

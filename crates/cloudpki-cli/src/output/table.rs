@@ -2,7 +2,14 @@
 
 use serde_json::Value;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::safe::terminal_safe;
+
+/// The width of `text` on a terminal: CJK and emoji take two columns, combining marks none.
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
 
 /// How a cell is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,12 +52,13 @@ pub fn time(text: &str) -> String {
     }
 }
 
-/// Columns padded to their widest cell, two spaces apart, the last one not padded.
+/// Columns padded to their widest cell (by display width), two spaces apart, the last one not
+/// padded.
 pub fn align(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(display_width(cell));
         }
     }
     let mut text = String::new();
@@ -60,7 +68,7 @@ pub fn align(header: &[&str], rows: &[Vec<String>]) -> String {
             text.push_str(cell);
             if index + 1 < cells.len() {
                 let width = widths.get(index).copied().unwrap_or(0);
-                text.push_str(&" ".repeat(width.saturating_sub(cell.chars().count()) + 2));
+                text.push_str(&" ".repeat(width.saturating_sub(display_width(cell)) + 2));
             }
         }
         text.push('\n');
@@ -70,4 +78,18 @@ pub fn align(header: &[&str], rows: &[Vec<String>]) -> String {
         line(&mut row.iter().map(String::as_str));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_line_up() {
+        let rows = vec![vec!["東京CA".to_owned(), "x".to_owned()], vec!["🔐 vault".to_owned(), "y".to_owned()]];
+        let text = align(&["name", "v"], &rows);
+        let columns: Vec<usize> =
+            text.lines().map(|line| display_width(&line[..line.rfind(' ').unwrap_or(0) + 1])).collect();
+        assert!(columns.windows(2).all(|pair| pair[0] == pair[1]), "{text}");
+    }
 }

@@ -161,6 +161,12 @@ impl Cli {
         self
     }
 
+    /// One more argument.
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Cli {
+        self.command.arg(arg);
+        self
+    }
+
     /// Stdin.
     pub fn stdin(mut self, text: &str) -> Cli {
         self.command.write_stdin(text.to_owned());
@@ -323,10 +329,12 @@ impl TestFake {
     }
 }
 
-/// `value` less its `@odata.context`.
+/// `value` less its `@odata.context` and the CLI's own annotations (`@cloudpki.*`, which
+/// `ca show` adds: the decoded certificate).
 pub fn without_context(mut value: Value) -> Value {
     if let Some(members) = value.as_object_mut() {
         members.remove("@odata.context");
+        members.retain(|key, _| !key.starts_with("@cloudpki."));
     }
     value
 }

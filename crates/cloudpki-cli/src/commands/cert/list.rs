@@ -1,4 +1,6 @@
-//! `cloudpki cert list --ca <CA_ID> [filters]`: a CA's leaf certificates, an expiry report.
+//! `cloudpki cert list [--ca <CA_ID>] [filters]`: a CA's leaf certificates, or (without
+//! `--ca`) every CA's, one CA after the other (the top-level collection answers 404 on live
+//! tenants): streamed, one page per CA in memory, with a `ca` column (and a `ca` member in JSON).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -10,10 +12,13 @@ use crate::output::{Kind, Printer, note};
 
 /// `cert list` arguments.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  cloudpki cert list --ca $CA --status active --expiring-within 90d -o csv
+  cloudpki cert list --subject-contains CN=device-0001          # every CA of the tenant")]
 pub struct Args {
-    /// The certification authority's id.
+    /// The certification authority's id (without it: every CA of the tenant).
     #[arg(long, value_name = "CA_ID")]
-    pub ca: String,
+    pub ca: Option<String>,
     /// The filters.
     #[command(flatten)]
     pub filters: Filters,
@@ -57,13 +62,14 @@ fn parse_status(text: &str) -> Result<String, String> {
 ///
 /// See [`Failure`].
 pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
+    let Some(ca) = &args.ca else { return tenant(context, args).await };
     let predicate = args.filters.predicate(chrono::Utc::now());
     let mut printer = Printer::stdout(context.format, Kind::Certificate);
     let statuses = predicate.statuses();
     // A certificate the service lists twice (paging under concurrent changes) is written once.
     let mut seen = HashSet::new();
     let mut duplicates = 0usize;
-    listing::certificates(context, &args.ca, &statuses, |listed| {
+    listing::certificates(context, ca, &statuses, |listed| {
         match listed {
             Listed::Typed(certificate) => {
                 let first = certificate.id.as_ref().is_none_or(|id| seen.insert(id.clone()));
@@ -85,6 +91,50 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     .await?;
     if duplicates > 0 {
         note!("note: the service listed {duplicates} certificate(s) more than once; each is written once");
+    }
+    crate::commands::written(printer.finish())
+}
+
+/// The certificate's JSON with `ca` (the id of the CA it was listed under) first.
+fn with_ca(ca: &str, item: &impl serde::Serialize) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    object.insert("ca".to_owned(), serde_json::Value::String(ca.to_owned()));
+    if let Ok(serde_json::Value::Object(members)) = serde_json::to_value(item) {
+        object.extend(members);
+    }
+    serde_json::Value::Object(object)
+}
+
+/// Every CA's certificates, CA after CA.
+async fn tenant(context: &Context, args: &Args) -> Result<(), Failure> {
+    let predicate = args.filters.predicate(chrono::Utc::now());
+    let statuses = predicate.statuses();
+    let cas = crate::authority::all(context).await?;
+    let mut printer = Printer::stdout(context.format, Kind::TenantCertificate);
+    for authority in &cas {
+        let ca = crate::authority::id(authority);
+        if ca.is_empty() || printer.is_broken() {
+            continue;
+        }
+        let mut seen = HashSet::new();
+        listing::certificates(context, ca, &statuses, |listed| {
+            match listed {
+                Listed::Typed(certificate) => {
+                    let first = certificate.id.as_ref().is_none_or(|id| seen.insert(id.clone()));
+                    if first && predicate.matches(&certificate) {
+                        printer.push(&with_ca(ca, &certificate));
+                    }
+                }
+                Listed::Odd(odd) => {
+                    if predicate.matches_value(&odd.item) {
+                        note!("{}", listing::odd_warning(&odd));
+                        printer.push(&with_ca(ca, &odd.item));
+                    }
+                }
+            }
+            if printer.is_broken() { Flow::Stop } else { Flow::Continue }
+        })
+        .await?;
     }
     crate::commands::written(printer.finish())
 }

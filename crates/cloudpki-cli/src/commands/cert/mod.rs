@@ -2,7 +2,9 @@
 
 pub mod list;
 pub mod revoke;
+pub mod search;
 pub mod show;
+pub mod verify_revoked;
 
 use clap::Subcommand;
 
@@ -23,6 +25,10 @@ pub enum CertCommand {
     /// Filters given with --id, --serial or --from narrow those down; without them, they select
     /// from the whole CA (--all: every active certificate).
     Revoke(revoke::Args),
+    /// Find a leaf certificate by serial number (the service's search action).
+    Search(search::Args),
+    /// Check that the CA's CRL (what relying parties download) lists revoked certificates.
+    VerifyRevoked(verify_revoked::Args),
 }
 
 impl CertCommand {
@@ -36,6 +42,8 @@ impl CertCommand {
             CertCommand::List(args) => list::run(context, args).await,
             CertCommand::Show(args) => show::run(context, args).await,
             CertCommand::Revoke(args) => revoke::run(context, args).await,
+            CertCommand::Search(args) => search::run(context, args).await,
+            CertCommand::VerifyRevoked(args) => verify_revoked::run(context, args).await,
         }
     }
 }

@@ -24,6 +24,9 @@ const READ_ONE_BY_ONE: usize = 100;
 
 /// `cert revoke` arguments.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  cloudpki cert revoke --ca $CA --subject-contains CN=device-0001                 # dry run
+  cloudpki cert revoke --ca $CA --serial $SERIAL --yes --verify --verify-timeout 2m")]
 #[command(group(clap::ArgGroup::new("selection").required(true).multiple(true)
     .args(["ids", "serials", "from", "all", "statuses", "expiring_within", "subject_contains"])))]
 pub struct Args {
@@ -49,6 +52,14 @@ pub struct Args {
     /// The bulk-revocation options.
     #[command(flatten)]
     pub run: RunOptions,
+    /// After revoking, wait until the CA's CRL lists every revoked certificate (polled with
+    /// backoff, without a token; see `cert verify-revoked`). Exit 1 if it does not in time.
+    #[arg(long, requires = "yes")]
+    pub verify: bool,
+    /// How long --verify waits at most.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::commands::parse_duration,
+          requires = "verify")]
+    pub verify_timeout: std::time::Duration,
 }
 
 /// Lookups of the named certificates started ahead (the client's window bounds what is in flight).
@@ -75,7 +86,16 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     } else {
         bulk::listed_plan(context, ca, &predicate).await?
     };
-    bulk::execute(context, ca, plan, run, open).await.map(|_| ())
+    let mut revoked: Vec<Certificate> = if args.verify { plan.targets.clone() } else { Vec::new() };
+    bulk::execute(context, ca, plan, run, open).await?;
+    if args.verify && run.yes && !revoked.is_empty() {
+        for certificate in &mut revoked {
+            certificate.certificate_status =
+                Some(cloudpki_model::CloudCertificationAuthorityLeafCertificateStatus::Revoked);
+        }
+        super::verify_revoked::wait_listed(context, ca, &revoked, args.verify_timeout).await?;
+    }
+    Ok(())
 }
 
 fn read_ids(path: &Path) -> Result<Vec<String>, Failure> {
