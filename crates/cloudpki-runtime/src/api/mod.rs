@@ -10,6 +10,7 @@
 //! The client adds `Authorization: Bearer {token}` itself; nothing here sees the token.
 
 mod error;
+pub mod percent;
 mod query;
 mod url;
 

@@ -49,7 +49,7 @@ impl QueryOptions {
             out.push(if out.is_empty() { '?' } else { '&' });
             out.push_str(name);
             out.push('=');
-            push_encoded(&mut out, value);
+            super::percent::push_query_value(&mut out, value);
         };
         if !self.select.is_empty() {
             push("%24select", &self.select.join(","));
@@ -86,20 +86,6 @@ impl QueryOptions {
             push("%24count", "true");
         }
         out
-    }
-}
-
-/// Appends `value` percent-encoded: everything but ASCII letters, digits and `-._~`.
-fn push_encoded(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
     }
 }
 

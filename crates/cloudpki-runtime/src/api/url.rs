@@ -128,16 +128,7 @@ pub fn push_path_parameter(path: &mut String, name: &'static str, value: &str) -
         return Err(RequestError::EmptyPathParameter { name });
     }
     path.push('/');
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'~') {
-            path.push(char::from(byte));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            path.push('%');
-            path.push(char::from(HEX[usize::from(byte >> 4)]));
-            path.push(char::from(HEX[usize::from(byte & 0xF)]));
-        }
-    }
+    super::percent::push_path_segment(path, value);
     Ok(())
 }
 
