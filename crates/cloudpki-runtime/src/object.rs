@@ -17,9 +17,9 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::additional_properties::PropertyKey;
 use crate::path::{self, ElementsSeed, NullableSeed};
-use crate::support::additional_properties::PropertyKey;
-use crate::support::{AdditionalProperties, Nullable};
+use crate::{AdditionalProperties, Nullable};
 
 /// Where an object keeps the properties and annotations it does not model (generated types:
 /// their `additional_properties` field, implemented by [`serde_object!`](crate::serde_object)).

@@ -23,7 +23,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
-use crate::support::Nullable;
+use crate::Nullable;
 
 /// Elements preallocated at most from a size hint, whatever the hint says.
 const MAX_PREALLOCATED_ELEMENTS: usize = 4096;

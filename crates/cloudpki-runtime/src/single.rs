@@ -6,9 +6,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::AdditionalProperties;
 use crate::path;
 use crate::strict_value;
-use crate::support::AdditionalProperties;
 
 /// A single-entity response: the documentation shows it wrapped as `{"value": {...}}`, the
 /// Microsoft SDKs read the bare entity; both are accepted and the shape is remembered, so nothing

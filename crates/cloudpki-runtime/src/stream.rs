@@ -54,9 +54,9 @@ use std::sync::Arc;
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny};
 use serde_json::error::Category;
 
+use crate::AdditionalProperties;
 use crate::page::{self, VALUE};
 use crate::path;
-use crate::support::AdditionalProperties;
 
 /// Largest item accepted by default, in bytes (a certificate is about 1 KB).
 pub const DEFAULT_MAX_ITEM_LEN: usize = 16 * 1024 * 1024;
