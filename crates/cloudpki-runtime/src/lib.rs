@@ -57,6 +57,8 @@ pub mod __private {
     pub use crate::object::{
         HasAdditionalProperties, Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object,
     };
+    #[cfg(feature = "http")]
+    pub use crate::query_options;
     #[cfg(feature = "schemars")]
     pub use crate::schema::from_file as schema_from_file;
     #[cfg(feature = "schemars")]
