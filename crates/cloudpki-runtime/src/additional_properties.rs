@@ -4,60 +4,227 @@
 //! `BTreeMap<String, Value>` it replaces, with the same methods for everyday use (`get`,
 //! `insert`, `remove`, `iter`, ...) and conversions from and to that `BTreeMap`.
 //!
-//! The one difference is the cost of `@odata.type`. The service sends that annotation on every
-//! item of a page, and almost never anything else unknown. A `BTreeMap` allocates a whole node
-//! (more than 600 bytes) for its first entry, plus the key; here `@odata.type` has a slot of its
-//! own, so a certificate that carries only `@odata.type` costs the value's string and nothing
-//! else: about a third less heap for a parsed page, and faster parsing (see BENCHMARKS.md).
+//! What differs is the cost of the few entries a payload has. The service sends `@odata.type`
+//! on almost every object, and little else unknown (an annotation such as
+//! `activeVersion@odata.context` here and there). A `BTreeMap` allocates a whole node (more than
+//! 600 bytes) for its first entry; here `@odata.type` has a slot of its own, whose usual values
+//! (`#microsoft.graph.cloudCertificationAuthority`, ...) are shared rather than allocated for
+//! every object, and the other entries are a `Vec` sorted by key, sized to what it holds (a map
+//! only past [`MAX_SMALL`] entries, so that a hostile payload with many unknown properties
+//! stays `O(n log n)`). See BENCHMARKS.md.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, btree_map};
 use std::fmt;
-use std::ops::{Bound, Index};
+use std::ops::Index;
+use std::sync::Mutex;
 
-use serde::de::{Deserialize, Deserializer, MapAccess};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 /// The annotation with a slot of its own.
 const ODATA_TYPE: &str = "@odata.type";
 
-/// The keys below `@odata.type` in key order.
-type Below<'a> = (Bound<&'a str>, Bound<&'a str>);
+/// Entries (besides `@odata.type`) kept in a sorted `Vec` at most; past this, a `BTreeMap`.
+pub const MAX_SMALL: usize = 32;
 
-/// Properties and annotations a type does not model, kept as sent: a map from name to
-/// [`Value`], iterated in key order.
-///
-/// Behaves like a `BTreeMap<String, Value>` (and converts from and to one), but keeps
-/// `@odata.type`, which the service sends on every item, without allocating a map node for it.
-///
-/// ```
-/// use cloudpki_runtime::AdditionalProperties;
-/// use serde_json::json;
-///
-/// let mut properties = AdditionalProperties::new();
-/// properties.insert("zeta", json!(1));
-/// properties.insert("@odata.type", json!("#microsoft.graph.cloudCertificationAuthorityLeafCertificate"));
-/// properties.insert("@odata.etag", json!("W/\"1\""));
-/// assert_eq!(properties.len(), 3);
-/// assert_eq!(properties["zeta"], json!(1));
-/// let keys: Vec<&str> = properties.keys().collect();
-/// assert_eq!(keys, ["@odata.etag", "@odata.type", "zeta"]);
-/// assert_eq!(properties.remove("@odata.type"), Some(json!("#microsoft.graph.cloudCertificationAuthorityLeafCertificate")));
-/// assert!(properties.get("@odata.type").is_none());
-/// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+/// `@odata.type` texts shared at most (per process): the namespace has a few dozen types; the
+/// texts are kept for the life of the process.
+const MAX_SHARED: usize = 256;
+
+/// The properties and annotations of a JSON object that its type does not model, kept so that
+/// they are written back: a map from name to value, iterated in key order (see the module).
+#[derive(Clone, Default)]
 pub struct AdditionalProperties {
-    /// The value of `@odata.type`, if present.
-    odata_type: Option<Value>,
-    /// Every other entry (never `@odata.type`).
-    others: BTreeMap<String, Value>,
+    /// `@odata.type`, when present.
+    odata_type: Option<OdataType>,
+    /// Every other entry.
+    others: Entries,
+}
+
+/// The value of `@odata.type`: a shared string (the usual case), or any value as sent.
+#[derive(Clone)]
+enum OdataType {
+    Shared(&'static Value),
+    Owned(Value),
+}
+
+impl OdataType {
+    fn get(&self) -> &Value {
+        match self {
+            OdataType::Shared(value) => value,
+            OdataType::Owned(value) => value,
+        }
+    }
+
+    fn get_mut(&mut self) -> &mut Value {
+        if let OdataType::Shared(value) = *self {
+            *self = OdataType::Owned(value.clone());
+        }
+        match self {
+            OdataType::Owned(value) => value,
+            OdataType::Shared(_) => unreachable!("made owned above"),
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            OdataType::Shared(value) => value.clone(),
+            OdataType::Owned(value) => value,
+        }
+    }
+
+    /// The value for the string `text`: shared when it is (or can become) one of the shared texts.
+    fn shared_or_owned(text: &str) -> Self {
+        thread_local! {
+            static SEEN: RefCell<Vec<&'static Value>> = const { RefCell::new(Vec::new()) };
+        }
+        static SHARED: Mutex<Vec<&'static Value>> = Mutex::new(Vec::new());
+        let found = |values: &[&'static Value]| values.iter().copied().find(|value| value.as_str() == Some(text));
+        if let Some(value) = SEEN.with_borrow(|seen| found(seen)) {
+            return OdataType::Shared(value);
+        }
+        let shared = SHARED.lock().ok().and_then(|mut shared| {
+            if let Some(value) = found(&shared) {
+                return Some(value);
+            }
+            // Only texts that look like a type name are worth keeping (`#microsoft.graph.x`).
+            if shared.len() >= MAX_SHARED || text.len() > 128 || !text.starts_with('#') {
+                return None;
+            }
+            let value: &'static Value = Box::leak(Box::new(Value::String(text.to_owned())));
+            shared.push(value);
+            Some(value)
+        });
+        match shared {
+            Some(value) => {
+                SEEN.with_borrow_mut(|seen| seen.push(value));
+                OdataType::Shared(value)
+            }
+            None => OdataType::Owned(Value::String(text.to_owned())),
+        }
+    }
+}
+
+/// The entries other than `@odata.type`, sorted by key, unique.
+#[derive(Clone)]
+enum Entries {
+    Small(Vec<(String, Value)>),
+    Large(BTreeMap<String, Value>),
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Entries::Small(Vec::new())
+    }
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        match self {
+            Entries::Small(entries) => entries.len(),
+            Entries::Large(map) => map.len(),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Entries::Small(entries) => {
+                entries.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|index| &entries[index].1)
+            }
+            Entries::Large(map) => map.get(key),
+        }
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        match self {
+            Entries::Small(entries) => {
+                let index = entries.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+                Some(&mut entries[index].1)
+            }
+            Entries::Large(map) => map.get_mut(key),
+        }
+    }
+
+    /// Inserts `key` unless it is there: `Err(value)` gives the value back when it is.
+    fn insert_new(&mut self, key: String, value: Value) -> Result<(), (String, Value)> {
+        match self {
+            Entries::Small(entries) => match entries.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+                Ok(_) => Err((key, value)),
+                Err(index) => {
+                    if entries.len() >= MAX_SMALL {
+                        let mut map: BTreeMap<String, Value> = std::mem::take(entries).into_iter().collect();
+                        map.insert(key, value);
+                        *self = Entries::Large(map);
+                    } else {
+                        if entries.len() < 4 {
+                            // Most objects have one or two: no room for more than they hold.
+                            entries.reserve_exact(1);
+                        }
+                        entries.insert(index, (key, value));
+                    }
+                    Ok(())
+                }
+            },
+            Entries::Large(map) => match map.entry(key) {
+                btree_map::Entry::Occupied(entry) => Err((entry.key().clone(), value)),
+                btree_map::Entry::Vacant(entry) => {
+                    entry.insert(value);
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.insert_new(key, value) {
+            Ok(()) => None,
+            Err((key, value)) => self.get_mut(&key).map(|slot| std::mem::replace(slot, value)),
+        }
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Value> {
+        match self {
+            Entries::Small(entries) => {
+                let index = entries.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+                Some(entries.remove(index).1)
+            }
+            Entries::Large(map) => map.remove(key),
+        }
+    }
+
+    fn iter(&self) -> EntriesIter<'_> {
+        match self {
+            Entries::Small(entries) => EntriesIter::Small(entries.iter()),
+            Entries::Large(map) => EntriesIter::Large(map.iter()),
+        }
+    }
+}
+
+/// An iterator over [`Entries`].
+#[derive(Clone, Debug)]
+enum EntriesIter<'a> {
+    Small(std::slice::Iter<'a, (String, Value)>),
+    Large(btree_map::Iter<'a, String, Value>),
+}
+
+impl<'a> Iterator for EntriesIter<'a> {
+    type Item = (&'a str, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            EntriesIter::Small(iter) => iter.next().map(|(key, value)| (key.as_str(), value)),
+            EntriesIter::Large(iter) => iter.next().map(|(key, value)| (key.as_str(), value)),
+        }
+    }
 }
 
 impl AdditionalProperties {
-    /// An empty map (allocates nothing).
+    /// An empty map.
     #[must_use]
     pub const fn new() -> Self {
-        Self { odata_type: None, others: BTreeMap::new() }
+        Self { odata_type: None, others: Entries::Small(Vec::new()) }
     }
 
     /// The number of entries.
@@ -69,52 +236,52 @@ impl AdditionalProperties {
     /// Whether there are no entries.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.odata_type.is_none() && self.others.is_empty()
+        self.odata_type.is_none() && self.others.len() == 0
     }
 
-    /// The value of `key`, if present.
+    /// The value of `key`.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        if key == ODATA_TYPE { self.odata_type.as_ref() } else { self.others.get(key) }
+        if key == ODATA_TYPE { self.odata_type.as_ref().map(OdataType::get) } else { self.others.get(key) }
     }
 
-    /// The value of `key`, if present, for changing it in place.
+    /// The value of `key`, to change it.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        if key == ODATA_TYPE { self.odata_type.as_mut() } else { self.others.get_mut(key) }
+        if key == ODATA_TYPE { self.odata_type.as_mut().map(OdataType::get_mut) } else { self.others.get_mut(key) }
     }
 
-    /// Whether `key` is present.
+    /// Whether `key` has a value.
     #[must_use]
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    /// Sets `key` to `value`, returning the value it had.
+    /// Sets `key` to `value`, giving back the value it had.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
         let key = key.into();
-        if key == ODATA_TYPE { self.odata_type.replace(value) } else { self.others.insert(key, value) }
+        if key == ODATA_TYPE {
+            self.odata_type.replace(OdataType::Owned(value)).map(OdataType::into_value)
+        } else {
+            self.others.insert(key, value)
+        }
     }
 
-    /// Removes `key`, returning its value.
+    /// Removes `key`, giving back its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        if key == ODATA_TYPE { self.odata_type.take() } else { self.others.remove(key) }
+        if key == ODATA_TYPE { self.odata_type.take().map(OdataType::into_value) } else { self.others.remove(key) }
     }
 
     /// Removes every entry.
     pub fn clear(&mut self) {
-        self.odata_type = None;
-        self.others.clear();
+        *self = Self::new();
     }
 
-    /// The entries, in key order.
+    /// The entries in key order (`@odata.type` among them, where it sorts).
     #[must_use]
     pub fn iter(&self) -> Iter<'_> {
-        let below: Below<'_> = (Bound::Unbounded, Bound::Excluded(ODATA_TYPE));
-        let above: Below<'_> = (Bound::Excluded(ODATA_TYPE), Bound::Unbounded);
         Iter {
-            below: self.others.range::<str, _>(below),
-            odata_type: self.odata_type.as_ref(),
-            above: self.others.range::<str, _>(above),
+            others: self.others.iter().peekable(),
+            odata_type: self.odata_type.as_ref().map(OdataType::get),
             len: self.len(),
         }
     }
@@ -132,51 +299,53 @@ impl AdditionalProperties {
     /// The entries as a `BTreeMap`.
     #[must_use]
     pub fn into_map(self) -> BTreeMap<String, Value> {
-        let mut map = self.others;
+        let mut map = match self.others {
+            Entries::Small(entries) => entries.into_iter().collect(),
+            Entries::Large(map) => map,
+        };
         if let Some(value) = self.odata_type {
-            map.insert(ODATA_TYPE.to_owned(), value);
+            map.insert(ODATA_TYPE.to_owned(), value.into_value());
         }
         map
     }
 
-    /// The key of a property the containing type does not model.
+    /// The key of a property being read (for the object reader).
     #[must_use]
     pub(crate) fn key(name: &str) -> PropertyKey {
         if name == ODATA_TYPE { PropertyKey(None) } else { PropertyKey(Some(name.to_owned())) }
     }
 
-    /// Reads the value of `key` from `map` and keeps it. A key that is
-    /// already present is an error (``$.key: duplicate property `key` ``), and so is a value
-    /// that is not JSON (prefixed with the key's path).
+    /// Reads the value of the property `key` from `map`; a second occurrence is an error.
     pub(crate) fn read<'de, A: MapAccess<'de>>(&mut self, key: PropertyKey, map: &mut A) -> Result<(), A::Error> {
         match key.0 {
             None => {
                 if self.odata_type.is_some() {
                     return Err(crate::path::duplicate_key(ODATA_TYPE));
                 }
-                let value = map.next_value::<Value>().map_err(|error| crate::path::with_key(error, ODATA_TYPE))?;
+                let value =
+                    map.next_value_seed(OdataTypeSeed).map_err(|error| crate::path::with_key(error, ODATA_TYPE))?;
                 self.odata_type = Some(value);
             }
-            Some(name) => match self.others.entry(name) {
-                btree_map::Entry::Occupied(entry) => return Err(crate::path::duplicate_key(entry.key())),
-                btree_map::Entry::Vacant(entry) => {
-                    let value = map.next_value::<Value>().map_err(|error| crate::path::with_key(error, entry.key()))?;
-                    entry.insert(value);
+            Some(name) => {
+                if self.others.get(&name).is_some() {
+                    return Err(crate::path::duplicate_key(&name));
                 }
-            },
+                let value = map.next_value::<Value>().map_err(|error| crate::path::with_key(error, &name))?;
+                // Not there (checked above): this inserts.
+                let _ = self.others.insert_new(name, value);
+            }
         }
         Ok(())
     }
-    /// How many entries the containing type writes (those whose key is
-    /// not one of its modelled properties, which `is_known` tells).
+
+    /// The number of entries written with an object whose modelled properties are `is_known`.
     #[must_use]
     #[inline]
     pub(crate) fn written_len(&self, is_known: impl Fn(&str) -> bool) -> usize {
         self.keys().filter(|key| !is_known(key)).count()
     }
 
-    /// Writes the annotations (keys starting with `@`) that are not
-    /// modelled properties; the containing type writes them before its own properties.
+    /// Writes the annotations (`@...`) that are not modelled, in key order.
     #[inline]
     pub(crate) fn serialize_annotations<M: SerializeMap>(
         &self,
@@ -186,8 +355,7 @@ impl AdditionalProperties {
         self.serialize_group(map, true, is_known)
     }
 
-    /// Writes the other entries that are not modelled properties; the
-    /// containing type writes them after its own properties.
+    /// Writes the other entries that are not modelled, in key order.
     #[inline]
     pub(crate) fn serialize_other_properties<M: SerializeMap>(
         &self,
@@ -212,21 +380,71 @@ impl AdditionalProperties {
     }
 }
 
-/// The name of a property a type does not model, as read from the wire (`@odata.type` without
-/// allocating).
+/// Reads the value of `@odata.type`: a string is shared when it can be; anything else is kept
+/// as sent.
+struct OdataTypeSeed;
+
+impl<'de> DeserializeSeed<'de> for OdataTypeSeed {
+    type Value = OdataType;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<OdataType, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OdataTypeSeed {
+    type Value = OdataType;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<OdataType, E> {
+        Ok(OdataType::shared_or_owned(text))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<OdataType, E> {
+        Ok(OdataType::Owned(Value::Bool(value)))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<OdataType, E> {
+        Ok(OdataType::Owned(Value::from(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<OdataType, E> {
+        Ok(OdataType::Owned(Value::from(value)))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<OdataType, E> {
+        Ok(OdataType::Owned(Value::from(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<OdataType, E> {
+        Ok(OdataType::Owned(Value::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<OdataType, E> {
+        Ok(OdataType::Owned(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<OdataType, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OdataType::Owned)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OdataType, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(OdataType::Owned)
+    }
+}
+
+/// The key of a property that a type does not model, while it is read.
 #[derive(Debug)]
 pub struct PropertyKey(Option<String>);
 
-/// The entries of an [`AdditionalProperties`], in key order.
+/// An iterator over the entries of an [`AdditionalProperties`], in key order.
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
-    /// Entries whose key sorts before `@odata.type`.
-    below: btree_map::Range<'a, String, Value>,
-    /// `@odata.type`, until it is yielded.
+    others: std::iter::Peekable<EntriesIter<'a>>,
     odata_type: Option<&'a Value>,
-    /// Entries whose key sorts after `@odata.type`.
-    above: btree_map::Range<'a, String, Value>,
-    /// Entries not yet yielded.
     len: usize,
 }
 
@@ -234,13 +452,9 @@ impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a Value);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let next = match self.below.next() {
-            Some((key, value)) => Some((key.as_str(), value)),
-            None => match self.odata_type.take() {
-                Some(value) => Some((ODATA_TYPE, value)),
-                None => self.above.next().map(|(key, value)| (key.as_str(), value)),
-            },
-        };
+        let odata_type_first = self.odata_type.is_some() && self.others.peek().is_none_or(|(key, _)| *key > ODATA_TYPE);
+        let next =
+            if odata_type_first { self.odata_type.take().map(|value| (ODATA_TYPE, value)) } else { self.others.next() };
         if next.is_some() {
             self.len -= 1;
         }
@@ -267,14 +481,12 @@ impl IntoIterator for AdditionalProperties {
     type Item = (String, Value);
     type IntoIter = btree_map::IntoIter<String, Value>;
 
-    /// The entries, in key order.
     fn into_iter(self) -> Self::IntoIter {
         self.into_map().into_iter()
     }
 }
 
 impl<K: Into<String>> FromIterator<(K, Value)> for AdditionalProperties {
-    /// Later entries replace earlier ones with the same key.
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(entries: I) -> Self {
         let mut properties = Self::new();
         properties.extend(entries);
@@ -283,7 +495,6 @@ impl<K: Into<String>> FromIterator<(K, Value)> for AdditionalProperties {
 }
 
 impl<K: Into<String>> Extend<(K, Value)> for AdditionalProperties {
-    /// Later entries replace earlier ones with the same key.
     fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, entries: I) {
         for (key, value) in entries {
             self.insert(key, value);
@@ -292,9 +503,8 @@ impl<K: Into<String>> Extend<(K, Value)> for AdditionalProperties {
 }
 
 impl From<BTreeMap<String, Value>> for AdditionalProperties {
-    fn from(mut map: BTreeMap<String, Value>) -> Self {
-        let odata_type = map.remove(ODATA_TYPE);
-        Self { odata_type, others: map }
+    fn from(map: BTreeMap<String, Value>) -> Self {
+        map.into_iter().collect()
     }
 }
 
@@ -304,6 +514,15 @@ impl From<AdditionalProperties> for BTreeMap<String, Value> {
     }
 }
 
+impl PartialEq for AdditionalProperties {
+    /// The same entries (however they are stored).
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for AdditionalProperties {}
+
 impl Index<&str> for AdditionalProperties {
     type Output = Value;
 
@@ -311,8 +530,7 @@ impl Index<&str> for AdditionalProperties {
     ///
     /// # Panics
     ///
-    /// When `key` is not present (like `BTreeMap`); use [`get`](AdditionalProperties::get)
-    /// otherwise.
+    /// When `key` has no value.
     fn index(&self, key: &str) -> &Value {
         match self.get(key) {
             Some(value) => value,
@@ -322,14 +540,13 @@ impl Index<&str> for AdditionalProperties {
 }
 
 impl fmt::Debug for AdditionalProperties {
-    /// Like a `BTreeMap<String, Value>`: `{"@odata.type": String("...")}`.
+    /// Like the `BTreeMap`'s: `{"key": value, ...}` in key order.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
 impl Serialize for AdditionalProperties {
-    /// A JSON object, in key order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
         for (key, value) in self {
@@ -340,7 +557,6 @@ impl Serialize for AdditionalProperties {
 }
 
 impl<'de> Deserialize<'de> for AdditionalProperties {
-    /// A JSON object (like `BTreeMap`, a repeated key keeps its last value).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         BTreeMap::<String, Value>::deserialize(deserializer).map(Self::from)
     }
@@ -391,7 +607,7 @@ mod tests {
         assert_eq!(properties.insert("@odata.type", json!("#b")), Some(json!("#a")));
         assert_eq!(properties.len(), 1);
         assert!(!properties.is_empty());
-        assert!(properties.others.is_empty());
+        assert_eq!(properties.others.len(), 0);
         assert!(properties.contains_key("@odata.type"));
         assert_eq!(properties["@odata.type"], json!("#b"));
         *properties.get_mut("@odata.type").unwrap() = json!("#c");
@@ -438,5 +654,37 @@ mod tests {
         assert!(err.starts_with("$['@odata.type']: duplicate property `@odata.type`"), "{err}");
         let err = read(r#"{"a":1,"a":2}"#).unwrap_err().to_string();
         assert!(err.starts_with("$.a: duplicate property `a`"), "{err}");
+        // Usual `@odata.type` texts are shared; equal however stored.
+        let one = read(r##"{"@odata.type":"#microsoft.graph.x"}"##).unwrap();
+        let two = read(r##"{"@odata.type":"#microsoft.graph.x"}"##).unwrap();
+        assert!(
+            matches!((&one.odata_type, &two.odata_type), (Some(OdataType::Shared(a)), Some(OdataType::Shared(b))) if std::ptr::eq(*a, *b))
+        );
+        let mut owned = AdditionalProperties::new();
+        owned.insert("@odata.type", json!("#microsoft.graph.x"));
+        assert_eq!(owned, one);
+        let mut changed = one.clone();
+        *changed.get_mut("@odata.type").unwrap() = json!("#y");
+        assert_eq!(changed["@odata.type"], json!("#y"));
+        assert_eq!(one["@odata.type"], json!("#microsoft.graph.x"));
+        let odd = read(r##"{"@odata.type":{"a":[1,2.5,null,true]}}"##).unwrap();
+        assert_eq!(odd["@odata.type"], json!({"a": [1, 2.5, null, true]}));
+    }
+
+    #[test]
+    fn many_entries_move_to_a_map_and_keep_their_order() {
+        let mut properties = AdditionalProperties::new();
+        let keys: Vec<String> = (0..100).map(|i| format!("k{:03}", (i * 37) % 100)).collect();
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(properties.insert(key.clone(), json!(i)), None);
+        }
+        properties.insert("@odata.type", json!("#t"));
+        assert!(matches!(properties.others, Entries::Large(_)));
+        assert_eq!(properties.len(), 101);
+        let map: BTreeMap<String, Value> = properties.clone().into();
+        assert!(properties.iter().eq(map.iter().map(|(k, v)| (k.as_str(), v))));
+        assert_eq!(properties.insert("k050", json!("x")), Some(json!(keys.iter().position(|k| k == "k050").unwrap())));
+        assert_eq!(properties.remove("k050"), Some(json!("x")));
+        assert_eq!(properties.len(), 100);
     }
 }
