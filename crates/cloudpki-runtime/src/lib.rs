@@ -63,7 +63,7 @@ pub mod __private {
     pub use crate::schema::from_file as schema_from_file;
     #[cfg(feature = "schemars")]
     pub use crate::schemars_impl;
-    pub use crate::{enum_impls, serde_object};
+    pub use crate::{enum_impls, object, serde_object};
 
     /// The std names generated files use, imported with one glob (the code generator refuses
     /// spec types that would take one of them).

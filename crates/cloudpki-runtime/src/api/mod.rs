@@ -369,6 +369,12 @@ impl<T: serde::de::DeserializeOwned> ResponseBody for crate::SingleEntity<T> {
     }
 }
 
+impl<T: serde::de::DeserializeOwned> ResponseBody for crate::SingleValue<T> {
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        private::parse_json(body)
+    }
+}
+
 impl ResponseBody for () {
     /// A route that answers nothing (204, or 200 with a body that is ignored).
     fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
