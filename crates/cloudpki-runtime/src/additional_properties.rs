@@ -646,7 +646,8 @@ mod tests {
                 Ok(properties)
             }
         }
-        let read = |text: &str| serde_json::Deserializer::from_str(text).deserialize_map(Reader);
+        let read =
+            |text: &str| crate::path::scoped(|| serde_json::Deserializer::from_str(text).deserialize_map(Reader));
         let properties = read(r##"{"@odata.type":"#x","a":[1]}"##).unwrap();
         assert_eq!(properties.get("@odata.type"), Some(&json!("#x")));
         assert_eq!(properties.get("a"), Some(&json!([1])));

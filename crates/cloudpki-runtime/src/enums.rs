@@ -129,7 +129,7 @@ pub trait Enum: Sized {
 /// A value that is not a string.
 #[inline]
 pub fn deserialize_enum<'de, T: Enum, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_str(EnumVisitor::<T>(PhantomData)).map_err(path::at_root)
+    path::scoped(|| deserializer.deserialize_str(EnumVisitor::<T>(PhantomData)))
 }
 
 struct EnumVisitor<T>(PhantomData<fn() -> T>);

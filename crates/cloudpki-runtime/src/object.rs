@@ -268,7 +268,7 @@ pub fn serialize_object<T: Object, S: Serializer>(object: &T, serializer: S) -> 
 /// Anything that is not an object of `T`'s shape.
 #[inline]
 pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor::<T>(PhantomData)).map_err(path::at_root)
+    path::scoped(|| deserializer.deserialize_map(ObjectVisitor::<T>(PhantomData)))
 }
 
 /// A property name of `T`: the index of a modelled one, or any other (kept).
