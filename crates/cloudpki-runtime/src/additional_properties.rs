@@ -39,15 +39,16 @@ const MAX_SHARED: usize = 256;
 pub struct AdditionalProperties {
     /// `@odata.type`, when present.
     odata_type: Option<OdataType>,
-    /// Every other entry.
-    others: Entries,
+    /// Every other entry, when there is one (a pointer: every object of a payload has this
+    /// field, few have other entries).
+    others: Option<Box<Entries>>,
 }
 
 /// The value of `@odata.type`: a shared string (the usual case), or any value as sent.
 #[derive(Clone)]
 enum OdataType {
     Shared(&'static Value),
-    Owned(Value),
+    Owned(Box<Value>),
 }
 
 impl OdataType {
@@ -60,7 +61,7 @@ impl OdataType {
 
     fn get_mut(&mut self) -> &mut Value {
         if let OdataType::Shared(value) = *self {
-            *self = OdataType::Owned(value.clone());
+            *self = OdataType::Owned(Box::new(value.clone()));
         }
         match self {
             OdataType::Owned(value) => value,
@@ -71,7 +72,7 @@ impl OdataType {
     fn into_value(self) -> Value {
         match self {
             OdataType::Shared(value) => value.clone(),
-            OdataType::Owned(value) => value,
+            OdataType::Owned(value) => *value,
         }
     }
 
@@ -102,7 +103,7 @@ impl OdataType {
                 SEEN.with_borrow_mut(|seen| seen.push(value));
                 OdataType::Shared(value)
             }
-            None => OdataType::Owned(Value::String(text.to_owned())),
+            None => OdataType::Owned(Box::new(Value::String(text.to_owned()))),
         }
     }
 }
@@ -224,30 +225,38 @@ impl AdditionalProperties {
     /// An empty map.
     #[must_use]
     pub const fn new() -> Self {
-        Self { odata_type: None, others: Entries::Small(Vec::new()) }
+        Self { odata_type: None, others: None }
     }
 
     /// The number of entries.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.others.len() + usize::from(self.odata_type.is_some())
+        self.others.as_ref().map_or(0, |others| others.len()) + usize::from(self.odata_type.is_some())
     }
 
     /// Whether there are no entries.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.odata_type.is_none() && self.others.len() == 0
+        self.odata_type.is_none() && self.others.as_ref().is_none_or(|others| others.len() == 0)
     }
 
     /// The value of `key`.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        if key == ODATA_TYPE { self.odata_type.as_ref().map(OdataType::get) } else { self.others.get(key) }
+        if key == ODATA_TYPE {
+            self.odata_type.as_ref().map(OdataType::get)
+        } else {
+            self.others.as_ref().and_then(|others| others.get(key))
+        }
     }
 
     /// The value of `key`, to change it.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        if key == ODATA_TYPE { self.odata_type.as_mut().map(OdataType::get_mut) } else { self.others.get_mut(key) }
+        if key == ODATA_TYPE {
+            self.odata_type.as_mut().map(OdataType::get_mut)
+        } else {
+            self.others.as_mut().and_then(|others| others.get_mut(key))
+        }
     }
 
     /// Whether `key` has a value.
@@ -260,15 +269,19 @@ impl AdditionalProperties {
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
         let key = key.into();
         if key == ODATA_TYPE {
-            self.odata_type.replace(OdataType::Owned(value)).map(OdataType::into_value)
+            self.odata_type.replace(OdataType::Owned(Box::new(value))).map(OdataType::into_value)
         } else {
-            self.others.insert(key, value)
+            self.others.get_or_insert_default().insert(key, value)
         }
     }
 
     /// Removes `key`, giving back its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        if key == ODATA_TYPE { self.odata_type.take().map(OdataType::into_value) } else { self.others.remove(key) }
+        if key == ODATA_TYPE {
+            self.odata_type.take().map(OdataType::into_value)
+        } else {
+            self.others.as_mut().and_then(|others| others.remove(key))
+        }
     }
 
     /// Removes every entry.
@@ -280,7 +293,7 @@ impl AdditionalProperties {
     #[must_use]
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            others: self.others.iter().peekable(),
+            others: self.others.as_ref().map_or(EntriesIter::Small([].iter()), |others| others.iter()).peekable(),
             odata_type: self.odata_type.as_ref().map(OdataType::get),
             len: self.len(),
         }
@@ -299,9 +312,10 @@ impl AdditionalProperties {
     /// The entries as a `BTreeMap`.
     #[must_use]
     pub fn into_map(self) -> BTreeMap<String, Value> {
-        let mut map = match self.others {
-            Entries::Small(entries) => entries.into_iter().collect(),
-            Entries::Large(map) => map,
+        let mut map = match self.others.map(|others| *others) {
+            None => BTreeMap::new(),
+            Some(Entries::Small(entries)) => entries.into_iter().collect(),
+            Some(Entries::Large(map)) => map,
         };
         if let Some(value) = self.odata_type {
             map.insert(ODATA_TYPE.to_owned(), value.into_value());
@@ -327,12 +341,13 @@ impl AdditionalProperties {
                 self.odata_type = Some(value);
             }
             Some(name) => {
-                if self.others.get(&name).is_some() {
+                let others = self.others.get_or_insert_default();
+                if others.get(&name).is_some() {
                     return Err(crate::path::duplicate_key(&name));
                 }
                 let value = map.next_value::<Value>().map_err(|error| crate::path::with_key(error, &name))?;
                 // Not there (checked above): this inserts.
-                let _ = self.others.insert_new(name, value);
+                let _ = others.insert_new(name, value);
             }
         }
         Ok(())
@@ -404,35 +419,35 @@ impl<'de> Visitor<'de> for OdataTypeSeed {
     }
 
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<OdataType, E> {
-        Ok(OdataType::Owned(Value::Bool(value)))
+        Ok(OdataType::Owned(Box::new(Value::Bool(value))))
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<OdataType, E> {
-        Ok(OdataType::Owned(Value::from(value)))
+        Ok(OdataType::Owned(Box::new(Value::from(value))))
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<OdataType, E> {
-        Ok(OdataType::Owned(Value::from(value)))
+        Ok(OdataType::Owned(Box::new(Value::from(value))))
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<OdataType, E> {
-        Ok(OdataType::Owned(Value::from(value)))
+        Ok(OdataType::Owned(Box::new(Value::from(value))))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<OdataType, E> {
-        Ok(OdataType::Owned(Value::Null))
+        Ok(OdataType::Owned(Box::new(Value::Null)))
     }
 
     fn visit_none<E: de::Error>(self) -> Result<OdataType, E> {
-        Ok(OdataType::Owned(Value::Null))
+        Ok(OdataType::Owned(Box::new(Value::Null)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<OdataType, A::Error> {
-        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OdataType::Owned)
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(|value| OdataType::Owned(Box::new(value)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OdataType, A::Error> {
-        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(OdataType::Owned)
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(|value| OdataType::Owned(Box::new(value)))
     }
 }
 
@@ -601,13 +616,15 @@ mod tests {
 
     #[test]
     fn odata_type_has_its_own_slot() {
+        // A pointer and a tagged pointer: every object of a payload has one.
+        assert_eq!(std::mem::size_of::<AdditionalProperties>(), 24);
         let mut properties = AdditionalProperties::new();
         assert!(properties.is_empty());
         assert_eq!(properties.insert("@odata.type".to_owned(), json!("#a")), None);
         assert_eq!(properties.insert("@odata.type", json!("#b")), Some(json!("#a")));
         assert_eq!(properties.len(), 1);
         assert!(!properties.is_empty());
-        assert_eq!(properties.others.len(), 0);
+        assert!(properties.others.is_none());
         assert!(properties.contains_key("@odata.type"));
         assert_eq!(properties["@odata.type"], json!("#b"));
         *properties.get_mut("@odata.type").unwrap() = json!("#c");
@@ -680,7 +697,7 @@ mod tests {
             assert_eq!(properties.insert(key.clone(), json!(i)), None);
         }
         properties.insert("@odata.type", json!("#t"));
-        assert!(matches!(properties.others, Entries::Large(_)));
+        assert!(matches!(properties.others.as_deref(), Some(Entries::Large(_))));
         assert_eq!(properties.len(), 101);
         let map: BTreeMap<String, Value> = properties.clone().into();
         assert!(properties.iter().eq(map.iter().map(|(k, v)| (k.as_str(), v))));
