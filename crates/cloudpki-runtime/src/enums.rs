@@ -35,8 +35,7 @@ use crate::path;
 pub struct UnknownEnumMember(
     // A thin pointer, so that a generated enum is 16 bytes (not 24): members this version does
     // not know are rare, their extra allocation matters less than every field's size.
-    #[allow(clippy::box_collection)]
-    Box<String>,
+    #[allow(clippy::box_collection)] Box<String>,
 );
 
 impl UnknownEnumMember {
