@@ -343,6 +343,16 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "TimeOfDay",
     "UnknownEnumMember",
     "Self",
+    // The names `operations.rs` imports (from `crate::api` and `crate::__private`).
+    "Method",
+    "Operation",
+    "Permissions",
+    "QueryOptions",
+    "RequestError",
+    "Semantics",
+    "fill_path",
+    "json_body",
+    "query_options",
     // The std names every generated file imports (`crate::__private::prelude`).
     "Box",
     "Clone",

@@ -35,32 +35,13 @@ pub(crate) struct Query {
     pub(crate) carried: Vec<(String, String)>,
 }
 
-/// Decodes `%XX` (and `+` as a space) in a query component.
+/// Decodes `%XX` (and `+` as a space) in a query component, strictly (the runtime's
+/// `percent` module, the one place for percent-encoding).
 pub(crate) fn percent_decode(text: &str) -> Result<String, ApiError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'%' => {
-                let hex = bytes.get(index + 1..index + 3).and_then(|hex| std::str::from_utf8(hex).ok());
-                let byte = hex.and_then(|hex| u8::from_str_radix(hex, 16).ok());
-                out.push(
-                    byte.ok_or_else(|| ApiError::bad_request("The query string has an invalid percent-encoding."))?,
-                );
-                index += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                index += 1;
-            }
-            byte => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| ApiError::bad_request("The query string is not UTF-8."))
+    cloudpki_model::api::percent::decode_query_component(text).map_err(|error| match error {
+        cloudpki_model::api::percent::DecodeError::NotUtf8 => ApiError::bad_request("The query string is not UTF-8."),
+        _ => ApiError::bad_request("The query string has an invalid percent-encoding."),
+    })
 }
 
 impl Query {
@@ -483,6 +464,16 @@ mod tests {
 
     fn member(text: &str) -> bool {
         matches!(text, "active" | "revoked" | "expired")
+    }
+
+    #[test]
+    fn percent_escapes_are_strict() {
+        assert_eq!(percent_decode("%24filter=a+b%27").ok().as_deref(), Some("$filter=a b'"));
+        // `u8::from_str_radix("+A", 16)` accepts the sign: `%+A` must not become a newline.
+        for refused in ["%+A", "%-A", "%2", "%zz", "%FF"] {
+            assert!(percent_decode(refused).is_err(), "{refused}");
+        }
+        assert!(Query::parse(Some("%24top=%+A"), Accepts::Collection, None, 10).is_err());
     }
 
     #[test]

@@ -47,7 +47,7 @@ mod common;
 const LARGE: usize = 50 << 20;
 
 /// The longest error message the model makes, whatever the payload (long keys and messages are
-/// shortened; see `support::path`).
+/// shortened; see the runtime's `path` module).
 const MAX_ERROR_LEN: usize = 1024;
 
 /// Runs `test` on a thread with a 1 MiB stack, so that a stack overflow in debug builds would
@@ -185,7 +185,7 @@ fn a_50_mb_invalid_date_time_fails_with_a_short_error() {
 /// Found with the 50 MB payloads (not by the fuzzer, whose inputs are at most 4 KiB): errors
 /// quoted whole keys and strings, so one 50 MB key made a 50 MB error (100 MB for a duplicate)
 /// that was copied again at every level of the path, seconds of work in debug builds. Keys and
-/// messages are now shortened (`support::path`).
+/// messages are now shortened (the runtime's `path` module).
 #[test]
 fn errors_about_50_mb_keys_and_strings_are_short() {
     on_small_stack(|| {

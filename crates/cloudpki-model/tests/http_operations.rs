@@ -65,20 +65,7 @@ fn a_filter_value_cannot_add_a_parameter_or_leave_its_quotes() {
 }
 
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).expect("hex");
-            out.push(u8::from_str_radix(hex, 16).expect("hex"));
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).expect("UTF-8")
+    cloudpki_model::api::percent::decode_query_component(text).expect("percent-encoded UTF-8")
 }
 
 #[test]

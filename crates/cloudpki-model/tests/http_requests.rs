@@ -77,22 +77,9 @@ fn empty_ids_are_refused() {
     }
 }
 
-/// Decodes `%XX` escapes.
+/// Decodes `%XX` escapes (a path segment has no `+`: it is sent as `%2B`).
 fn percent_decode(segment: &str) -> Vec<u8> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ASCII");
-            out.push(u8::from_str_radix(hex, 16).expect("hex"));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
+    cloudpki_model::api::percent::decode_query_component(segment).expect("percent-encoded UTF-8").into_bytes()
 }
 
 fn hostile_id() -> impl Strategy<Value = String> {

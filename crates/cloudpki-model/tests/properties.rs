@@ -486,7 +486,7 @@ fn edm_values_round_trip<T: Serialize + DeserializeOwned + Display + Debug>(frag
 #[test]
 fn edm_strategies_give_texts_the_runtime_keeps() {
     use serde_json::json;
-    let date_time = cloudpki_model::support::date_time::DATE_TIME_PATTERN;
+    let date_time = cloudpki_model::DateTimeOffset::PATTERN;
     edm_values_round_trip::<DateTimeOffset>(json!({"type": "string", "format": "date-time", "pattern": date_time}));
     edm_values_round_trip::<Guid>(json!({"type": "string", "format": "uuid", "pattern": Guid::PATTERN}));
     edm_values_round_trip::<Binary>(json!({"type": "string", "contentEncoding": "base64", "pattern": Binary::PATTERN}));

@@ -31,7 +31,9 @@ pub enum ErrorCategory {
     Io,
 }
 
-/// A payload that could not be read as the expected type.
+/// A payload that could not be read as the expected type: serde_json's error as it was raised
+/// (its category, line and column), and the JSON path of the value, kept as data while the error
+/// came back up through the readers.
 #[derive(Debug)]
 pub struct DecodeError {
     path: String,
@@ -40,19 +42,17 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// Classifies `error`, an error of reading `input` as some type.
-    #[must_use]
-    pub fn new(error: serde_json::Error, input: &[u8]) -> Self {
-        let path = path_of(&error.to_string()).to_owned();
+    /// The error `error` of reading `input`, at `path`.
+    fn new(error: serde_json::Error, input: &[u8], path: Option<String>) -> Self {
         let category = match error.classify() {
             serde_json::error::Category::Io => ErrorCategory::Io,
             serde_json::error::Category::Syntax => ErrorCategory::Syntax,
             serde_json::error::Category::Eof => ErrorCategory::Eof,
-            // The typed models rebuild errors to add their path, which makes every one a data
-            // error to serde_json; a syntax error of the input is found again, at the same place,
-            // by reading it untyped.
+            // On its way up, an error is given the position of each enclosing value in turn
+            // (see `path::with_key`), which makes it a data error to serde_json: input that is
+            // not JSON is found again by reading it untyped, failing no later than the typed read.
             serde_json::error::Category::Data => match serde_json::from_slice::<IgnoredAny>(input) {
-                Err(untyped) if untyped.line() == error.line() && untyped.column() == error.column() => {
+                Err(untyped) if (untyped.line(), untyped.column()) <= (error.line(), error.column()) => {
                     match untyped.classify() {
                         serde_json::error::Category::Eof => ErrorCategory::Eof,
                         serde_json::error::Category::Syntax => ErrorCategory::Syntax,
@@ -62,7 +62,7 @@ impl DecodeError {
                 _ => ErrorCategory::Data,
             },
         };
-        DecodeError { path, category, error }
+        DecodeError { path: path.unwrap_or_else(|| "$".to_owned()), category, error }
     }
 
     /// The JSON path of the value that is wrong (`$` for the whole payload), e.g.
@@ -81,19 +81,19 @@ impl DecodeError {
     /// Whether the input ended too early (a truncated body).
     #[must_use]
     pub fn is_eof(&self) -> bool {
-        self.category == ErrorCategory::Eof
+        self.category() == ErrorCategory::Eof
     }
 
     /// Whether the input is not JSON.
     #[must_use]
     pub fn is_syntax(&self) -> bool {
-        self.category == ErrorCategory::Syntax
+        self.category() == ErrorCategory::Syntax
     }
 
     /// Whether the input is JSON of the wrong shape.
     #[must_use]
     pub fn is_data(&self) -> bool {
-        self.category == ErrorCategory::Data
+        self.category() == ErrorCategory::Data
     }
 
     /// The 1-based line of the input where the problem was found (0 when unknown).
@@ -108,12 +108,22 @@ impl DecodeError {
         self.error.column()
     }
 
-    /// The message without the path and the position.
+    /// ` at line L column C`, as serde_json writes it (empty when the position is unknown).
+    fn position(&self) -> String {
+        if self.error.line() == 0 {
+            String::new()
+        } else {
+            format!(" at line {} column {}", self.error.line(), self.error.column())
+        }
+    }
+
+    /// The message without the path and the position (a very long one shortened).
     #[must_use]
     pub fn message(&self) -> String {
         let text = self.error.to_string();
-        let rest = text.strip_prefix(self.path.as_str()).and_then(|rest| rest.strip_prefix(": ")).unwrap_or(&text);
-        crate::path::strip_position(rest).to_owned()
+        let message = text.strip_suffix(&self.position()).unwrap_or(&text);
+        let full = crate::path::with_path("", message, "");
+        full.strip_prefix(": ").unwrap_or(&full).to_owned()
     }
 
     /// The serde_json error.
@@ -127,7 +137,9 @@ impl fmt::Display for DecodeError {
     /// `<path>: <message> at line L column C`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.error.to_string();
-        if text.starts_with('$') { f.write_str(&text) } else { write!(f, "$: {text}") }
+        let position = self.position();
+        let message = text.strip_suffix(&position).unwrap_or(&text);
+        f.write_str(&crate::path::with_path(&self.path, message, &position))
     }
 }
 
@@ -137,39 +149,14 @@ impl std::error::Error for DecodeError {
     }
 }
 
-/// The path an error message starts with, `$` when it names none.
-fn path_of(message: &str) -> &str {
-    if !message.starts_with('$') {
-        return "$";
-    }
-    // The path ends at the first `: ` outside a quoted key (`$['a: b'].c: ...`).
-    let bytes = message.as_bytes();
-    let mut quoted = false;
-    let mut escaped = false;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if quoted {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'\'' => quoted = false,
-                _ => {}
-            }
-        } else if byte == b'\'' {
-            quoted = true;
-        } else if byte == b':' && bytes.get(index + 1) == Some(&b' ') {
-            return &message[..index];
-        }
-    }
-    "$"
-}
-
 /// Reads `input` as a `T`.
 ///
 /// # Errors
 ///
 /// Not JSON, or not a `T`: see [`DecodeError`].
 pub fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T, DecodeError> {
-    serde_json::from_slice(input).map_err(|error| DecodeError::new(error, input))
+    let (result, path) = crate::path::keeping_path(|| serde_json::from_slice(input));
+    result.map_err(|error| DecodeError::new(error, input, path))
 }
 
 /// Reads `input` as a `T`.
@@ -182,14 +169,27 @@ pub fn from_str<T: DeserializeOwned>(input: &str) -> Result<T, DecodeError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Panicking is how tests fail.
 mod tests {
     use super::*;
 
     #[test]
-    fn paths_end_at_the_first_separator_outside_quotes() {
-        assert_eq!(path_of("$.value[3].id: invalid type"), "$.value[3].id");
-        assert_eq!(path_of("$['a: b'].c: bad"), "$['a: b'].c");
-        assert_eq!(path_of("$: missing property `value`"), "$");
-        assert_eq!(path_of("expected value at line 1 column 1"), "$");
+    fn paths_are_data_and_positions_serde_json_s() {
+        let error = from_str::<crate::Page<i32>>("{\"value\":[1,\n \"two\"]}").unwrap_err();
+        assert_eq!(error.path(), "$.value[1]");
+        // The position serde_json gives as the error leaves the page (where it has always been).
+        assert_eq!((error.line(), error.column()), (2, 8));
+        assert_eq!(error.category(), ErrorCategory::Data);
+        assert_eq!(error.message(), "invalid type: string \"two\", expected i32");
+        assert_eq!(error.to_string(), "$.value[1]: invalid type: string \"two\", expected i32 at line 2 column 8");
+        // serde_json's own error, without the path.
+        assert_eq!(error.into_inner().to_string(), "invalid type: string \"two\", expected i32 at line 2 column 8");
+        let error = from_str::<crate::Page<i32>>(r#"{"value":[1,}"#).unwrap_err();
+        assert!(error.is_syntax(), "{error}");
+        assert_eq!(error.path(), "$.value[1]");
+        assert_eq!(from_str::<i32>("").unwrap_err().to_string(), "$: EOF while parsing a value at line 1 column 0");
+        assert_eq!(from_str::<i32>("1 2").unwrap_err().path(), "$");
+        // A second read on the same thread starts a fresh path.
+        assert_eq!(from_str::<crate::Page<i32>>(r#"{"value":[true]}"#).unwrap_err().path(), "$.value[0]");
     }
 }

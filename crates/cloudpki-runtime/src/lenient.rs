@@ -76,10 +76,11 @@ impl<T> Lenient<T> {
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let item = Value::deserialize(deserializer)?;
-        match T::deserialize(&item) {
+        // The item is read again on a path of its own: its error is kept here, with the item's path.
+        match crate::path::isolated(|| crate::path::scoped(|| T::deserialize(&item))) {
             Ok(valid) => Ok(Lenient::Valid(valid)),
             Err(error) => {
-                let message = crate::path::at_root(error).to_string();
+                let message = error.to_string();
                 Ok(Lenient::Invalid { item, message })
             }
         }

@@ -8,8 +8,8 @@
 //!   this version does not know).
 //! - Generic response shapes: [`Page<T>`] (a page of a collection, with its `@odata.*`
 //!   annotations) and [`SingleEntity<T>`] (one entity, bare or in the documented
-//!   `{"value": ...}` wrapper), and [`stream::PageReader`], a page read one item at a time in
-//!   bounded memory.
+//!   `{"value": ...}` wrapper), and (feature `stream`) `stream::PageReader`, a page read one
+//!   item at a time in bounded memory.
 //! - Errors that say where: [`decode`] gives a [`DecodeError`] with the JSON path and
 //!   serde_json's category as data; [`LenientPage<T>`] reads a page in which some items are
 //!   not valid without losing the others (or the odd ones).
@@ -18,33 +18,35 @@
 //! Generated code reaches its helpers through one hidden module, [`__private`]; nothing in it is
 //! part of the public API.
 
+pub mod additional_properties;
 #[cfg(feature = "http")]
 pub mod api;
 pub mod decode;
 pub mod edm;
 mod enums;
 pub mod lenient;
+pub mod nullable;
 mod object;
 pub mod page;
 pub(crate) mod path;
 #[cfg(feature = "schemars")]
 mod schema;
 pub mod single;
+#[cfg(feature = "stream")]
 pub mod stream;
 mod strict_value;
-pub mod support;
 
+pub use additional_properties::AdditionalProperties;
 pub use decode::{DecodeError, ErrorCategory, from_slice, from_str};
-pub use edm::{Binary, Date, Double, Duration, EdmParseError, Guid, TimeOfDay};
+pub use edm::{Binary, Date, DateTimeOffset, DateTimeParseError, Double, Duration, EdmParseError, Guid, TimeOfDay};
+pub use enums::{ParseEnumError, UnknownEnumMember};
 pub use lenient::{ItemError, Lenient};
 pub use page::Page;
 
 /// A page read leniently: every well-formed item is kept, valid or not (see [`lenient`]).
 pub type LenientPage<T> = Page<Lenient<T>>;
+pub use nullable::Nullable;
 pub use single::{SingleEntity, SingleValue};
-pub use support::{
-    AdditionalProperties, DateTimeOffset, DateTimeParseError, Nullable, ParseEnumError, UnknownEnumMember,
-};
 
 /// For generated code only: not part of the public API, may change in any release.
 #[doc(hidden)]
@@ -55,11 +57,13 @@ pub mod __private {
     pub use crate::object::{
         HasAdditionalProperties, Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object,
     };
+    #[cfg(feature = "http")]
+    pub use crate::query_options;
     #[cfg(feature = "schemars")]
     pub use crate::schema::from_file as schema_from_file;
     #[cfg(feature = "schemars")]
     pub use crate::schemars_impl;
-    pub use crate::{enum_impls, serde_object};
+    pub use crate::{enum_impls, object, serde_object};
 
     /// The std names generated files use, imported with one glob (the code generator refuses
     /// spec types that would take one of them).

@@ -17,9 +17,9 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::additional_properties::PropertyKey;
 use crate::path::{self, ElementsSeed, NullableSeed};
-use crate::support::additional_properties::PropertyKey;
-use crate::support::{AdditionalProperties, Nullable};
+use crate::{AdditionalProperties, Nullable};
 
 /// Where an object keeps the properties and annotations it does not model (generated types:
 /// their `additional_properties` field, implemented by [`serde_object!`](crate::serde_object)).
@@ -268,7 +268,7 @@ pub fn serialize_object<T: Object, S: Serializer>(object: &T, serializer: S) -> 
 /// Anything that is not an object of `T`'s shape.
 #[inline]
 pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor::<T>(PhantomData)).map_err(path::at_root)
+    path::scoped(|| deserializer.deserialize_map(ObjectVisitor::<T>(PhantomData)))
 }
 
 /// A property name of `T`: the index of a modelled one, or any other (kept).
@@ -331,6 +331,77 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
             None => Ok(object),
         }
     }
+}
+
+/// Everything a generated object type has besides its struct, `new` and setters, from its table
+/// of properties, one entry per property (for generated code only):
+///
+/// ```text
+/// object! {
+///     Type = "graphName" {
+///         field: "wireName" => value,   // or `list`: an array, whose bad element is named by index
+///     }
+/// }
+/// ```
+///
+/// gives `Type::PROPERTY_NAMES` (the wire names, in table order), the [`Object`] impl (each
+/// property's index is its place in the table, given by a hidden enum with one variant per
+/// field, so nothing is kept in step by hand) and [`serde_object!`](crate::serde_object).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! object {
+    ($type:ident = $graph_name:literal { $($field:ident: $wire:literal => $read:ident,)* }) => {
+        impl $type {
+            /// The wire names of the properties this type models, in wire order.
+            pub const PROPERTY_NAMES: &'static [&'static str] = &[$($wire),*];
+        }
+
+        const _: () = {
+            /// The modelled properties; a variant's discriminant is the property's index.
+            #[allow(non_camel_case_types, dead_code)]
+            enum Field {
+                $($field,)*
+            }
+
+            impl $crate::__private::Object for $type {
+                const GRAPH_NAME: &'static str = $graph_name;
+                const PROPERTY_NAMES: &'static [&'static str] = <$type>::PROPERTY_NAMES;
+
+                #[inline]
+                fn property_index(name: &str) -> ::core::option::Option<usize> {
+                    match name {
+                        $($wire => ::core::option::Option::Some(Field::$field as usize),)*
+                        _ => ::core::option::Option::None,
+                    }
+                }
+
+                #[inline]
+                fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+                    &mut self,
+                    index: usize,
+                    reader: $crate::__private::PropertyReader<'_, A>,
+                ) -> ::core::result::Result<(), A::Error> {
+                    $(if index == Field::$field as usize {
+                        return reader.$read(&mut self.$field);
+                    })*
+                    let _ = reader;
+                    ::core::result::Result::Ok(())
+                }
+
+                #[inline]
+                fn write_properties<W: $crate::__private::PropertyWriter>(
+                    &self,
+                    writer: &mut W,
+                ) -> ::core::result::Result<(), W::Error> {
+                    $(writer.property(Field::$field as usize, &self.$field)?;)*
+                    let _ = writer;
+                    ::core::result::Result::Ok(())
+                }
+            }
+        };
+
+        $crate::serde_object!($type);
+    };
 }
 
 /// `Serialize` and `Deserialize` for a generated [`Object`] type, through [`serialize_object`]

@@ -8,8 +8,8 @@ use std::fmt;
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::AdditionalProperties;
 use crate::object::{self, HasAdditionalProperties, Object, PropertyReader, PropertyWriter, Slot};
-use crate::support::AdditionalProperties;
 
 /// `@odata.context`: the page's context URL.
 pub const ODATA_CONTEXT: &str = "@odata.context";

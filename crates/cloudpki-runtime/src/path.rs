@@ -1,29 +1,36 @@
-//! JSONPath-prefixed deserialization errors.
+//! The JSON path of a deserialization error, kept as data while the error propagates.
 //!
-//! The generated deserializers wrap every error from a property or an array element with
-//! [`with_key`] or [`with_index`], so that the final message names where in the payload it
-//! happened:
+//! A value that fails is usually deep inside the payload (`$.value[3].certificateStatus`).
+//! As its error comes back up through the readers of the generated types, each level adds its
+//! segment (a property name or an array index, [`with_key`], [`with_index`]) to a per-thread
+//! path stack, the way `serde_path_to_error` keeps one: the error itself is passed on as it
+//! is. When the error leaves the outermost reader ([`Scope`], opened by every generated
+//! `Deserialize` impl), the path is complete, and either
+//!
+//! - kept as data for [`crate::decode`] (which then gives serde_json's error untouched, with
+//!   its category, line and column, and the path beside it), or
+//! - written once in front of the message, for callers of `serde_json::from_*` and of the HTTP
+//!   layer, whose errors are plain `serde_json::Error`s:
 //!
 //! ```text
 //! $.value[3].certificateStatus: invalid type: integer `5`, expected a string at line 4 column 28
 //! ```
 //!
-//! All string work happens on the error path only; the success path allocates nothing beyond
-//! the values themselves.
+//! All of this happens on the error path only; the success path costs two thread-local counter
+//! updates per object.
 //!
 //! Messages stay small whatever the payload: a key longer than 64 bytes is shown by its first
 //! 64 bytes and `…` (``$['aaaa…']``, ``duplicate property `aaaa…` ``), and a message longer
 //! than 512 bytes (serde's own `invalid type: string "..."` quotes the whole string) by its
-//! start and its end, with the number of bytes left out in between. Without that, one 50 MB
-//! key or string in a payload made a 50 to 100 MB error message, copied at every level of the
-//! path.
+//! start and its end, with the number of bytes left out in between.
 
+use std::cell::{Cell, RefCell};
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
-use crate::support::Nullable;
+use crate::Nullable;
 
 /// Elements preallocated at most from a size hint, whatever the hint says.
 const MAX_PREALLOCATED_ELEMENTS: usize = 4096;
@@ -45,39 +52,70 @@ const MAX_MESSAGE_SHOWN: usize = 512;
 /// Bytes kept at each end of a message longer than [`MAX_MESSAGE_SHOWN`].
 const MESSAGE_END_SHOWN: usize = 200;
 
-/// Prefixes `err` with the property `key`: `$.key: ...`, or `$.key.inner: ...` when `err`
-/// already carries a path.
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    /// A property (the key as sent, cut to what is shown).
+    Key(Box<str>),
+    /// An array element.
+    Index(usize),
+}
+
+thread_local! {
+    /// How many [`Scope`]s are open on this thread.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The path of the error coming back up, innermost segment first.
+    static SEGMENTS: RefCell<Vec<Segment>> = const { RefCell::new(Vec::new()) };
+    /// Whether the outermost scope keeps the path as data ([`keeping_path`]) rather than writing
+    /// it into the message.
+    static KEEP: Cell<bool> = const { Cell::new(false) };
+    /// The path kept by the outermost scope, in [`keeping_path`].
+    static KEPT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Records that `err` happened inside the property `key` (on its way up).
 #[must_use]
 pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
-    let mut segment = String::with_capacity(key.len().min(MAX_KEY_SHOWN) + 8);
-    push_key_segment(&mut segment, key);
-    prefix(err, &segment)
+    let (shown, cut) = shown_key(key);
+    let mut key = String::with_capacity(shown.len() + 3);
+    key.push_str(shown);
+    if cut {
+        key.push('…');
+    }
+    push(Segment::Key(key.into_boxed_str()));
+    unpositioned(err)
 }
 
-/// Prefixes `err` with the array `index`: `$[index]: ...`, or `$[index].inner: ...` when `err`
-/// already carries a path.
+/// Records that `err` happened inside the array element `index`.
 #[must_use]
 pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
-    let mut segment = String::with_capacity(8);
-    // Writing to a `String` cannot fail.
-    let _ = write!(segment, "[{index}]");
-    prefix(err, &segment)
+    push(Segment::Index(index));
+    unpositioned(err)
 }
 
-/// The error for a property that appears twice: ``$.key: duplicate property `key` ``.
+/// `err` without its position (and, if very long, its message shortened), so that serde_json
+/// gives it the position of the enclosing value as it leaves it: the position errors have
+/// always had (the snapshots hold them), the end of the outermost value that was being read.
+/// The path is not touched: it is data.
+fn unpositioned<E: de::Error>(err: E) -> E {
+    let text = err.to_string();
+    let message = strip_position(&text);
+    if message.len() == text.len() && message.len() <= MAX_MESSAGE_SHOWN {
+        return err;
+    }
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64));
+    push_shortened(&mut out, message);
+    E::custom(out)
+}
+
+fn push(segment: Segment) {
+    SEGMENTS.with_borrow_mut(|segments| segments.push(segment));
+}
+
+/// The error for a property that appears twice: ``duplicate property `key` ``, at `key`.
 #[must_use]
 pub fn duplicate_key<E: de::Error>(key: &str) -> E {
-    let (shown, cut) = shown_key(key);
-    let mut message = String::with_capacity(2 * shown.len() + 40);
-    message.push('$');
-    push_key_segment(&mut message, key);
-    message.push_str(": duplicate property `");
-    message.push_str(shown);
-    if cut {
-        message.push('…');
-    }
-    message.push('`');
-    E::custom(message)
+    with_key(unnamed_duplicate_key(key), key)
 }
 
 /// The error for a property that appears twice, deep inside a value whose path is named by the
@@ -88,49 +126,174 @@ pub fn unnamed_duplicate_key<E: de::Error>(key: &str) -> E {
     E::custom(format_args!("duplicate property `{shown}{}`", if cut { "…" } else { "" }))
 }
 
-/// The error for a required property that is missing: ``$: missing property `key` ``.
+/// The error for a required property that is missing: ``missing property `key` ``, at the
+/// object.
 #[must_use]
 pub fn missing_key<E: de::Error>(key: &str) -> E {
-    E::custom(format_args!("$: missing property `{key}`"))
+    E::custom(format_args!("missing property `{key}`"))
 }
 
-/// Marks an error raised for a whole value as `$: ...` (the path of the value itself), unless
-/// it already names a path. The generated `Deserialize` impls apply it to every error, so a
-/// top-level error names `$` like every other.
-#[must_use]
-pub fn at_root<E: de::Error>(err: E) -> E {
-    let text = err.to_string();
-    if text.strip_prefix('$').is_some_and(has_path) {
-        return err;
+/// An open reader of a value: the outermost one, when an error leaves it, finishes the error's
+/// path ([`Scope::finish`]). Every generated `Deserialize` impl opens one.
+#[derive(Debug)]
+pub struct Scope(());
+
+impl Scope {
+    /// Opens a scope (the outermost one starts a fresh path).
+    #[inline]
+    #[must_use]
+    pub fn enter() -> Scope {
+        let depth = DEPTH.get();
+        if depth == 0 {
+            SEGMENTS.with_borrow_mut(Vec::clear);
+        }
+        DEPTH.set(depth + 1);
+        Scope(())
     }
-    // Keep serde_json's ` at line N column M` at the very end, where `serde_json::Error::custom`
-    // reads it back into the error's line and column.
-    let message = strip_position(&text);
-    let position = text.get(message.len()..).unwrap_or_default();
-    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64) + position.len() + 3);
-    out.push_str("$: ");
+
+    /// The error leaving this scope: unchanged inside another scope (the path is not complete
+    /// yet); from the outermost one, with the path kept as data or written in front of the
+    /// message.
+    #[must_use]
+    pub fn finish<E: de::Error>(&self, err: E) -> E {
+        if DEPTH.get() > 1 {
+            return err;
+        }
+        let segments = SEGMENTS.with_borrow_mut(std::mem::take);
+        let mut path = String::from("$");
+        for segment in segments.iter().rev() {
+            match segment {
+                Segment::Key(key) => push_key_segment(&mut path, key),
+                // Writing to a `String` cannot fail.
+                Segment::Index(index) => drop(write!(path, "[{index}]")),
+            }
+        }
+        if KEEP.get() {
+            KEPT.set(Some(path));
+            return err;
+        }
+        let text = err.to_string();
+        if segments.is_empty() && text.strip_prefix('$').is_some_and(has_path) {
+            // Already finished (read on its own, then handed on).
+            return err;
+        }
+        // Keep serde_json's ` at line N column M` at the very end, where `serde_json::Error::custom`
+        // reads it back into the error's line and column.
+        let message = strip_position(&text);
+        let position = text.get(message.len()..).unwrap_or_default();
+        E::custom(with_path(&path, message, position))
+    }
+}
+
+impl Drop for Scope {
+    #[inline]
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get().saturating_sub(1));
+    }
+}
+
+/// `<path>: <message, shortened><position>`.
+pub(crate) fn with_path(path: &str, message: &str, position: &str) -> String {
+    let mut out = String::with_capacity(path.len() + message.len().min(MAX_MESSAGE_SHOWN + 64) + position.len() + 2);
+    out.push_str(path);
+    out.push_str(": ");
     push_shortened(&mut out, message);
     out.push_str(position);
-    E::custom(out)
+    out
 }
 
-/// Rebuilds `err` with `segment` added at the front of its path.
-fn prefix<E: de::Error>(err: E, segment: &str) -> E {
-    let text = err.to_string();
-    let message = strip_position(&text);
-    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64) + segment.len() + 3);
-    out.push('$');
-    out.push_str(segment);
-    match message.strip_prefix('$') {
-        // Produced by this module: `$<path>: <message>` (or `$: <message>`, from
-        // `missing_key`), already shortened. The new segment goes right after the `$`.
-        Some(rest) if has_path(rest) => out.push_str(rest),
-        _ => {
-            out.push_str(": ");
-            push_shortened(&mut out, message);
+/// Runs `read` as the outermost reader, with the path kept as data: the result, and the path of
+/// its error (`None` when it failed outside every [`Scope`], that is at `$`).
+pub(crate) fn keeping_path<R>(read: impl FnOnce() -> R) -> (R, Option<String>) {
+    isolated(|| {
+        KEEP.set(true);
+        let result = read();
+        (result, KEPT.take())
+    })
+}
+
+/// Runs `read` on a path of its own (a value read again, inside the reading of another, whose
+/// error is handled there): the state of the outer reading is set aside and put back.
+pub(crate) fn isolated<R>(read: impl FnOnce() -> R) -> R {
+    struct Restore(u32, Vec<Segment>, bool, Option<String>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DEPTH.set(self.0);
+            SEGMENTS.set(std::mem::take(&mut self.1));
+            KEEP.set(self.2);
+            KEPT.set(self.3.take());
         }
     }
-    E::custom(out)
+    let _restore = Restore(DEPTH.replace(0), SEGMENTS.take(), KEEP.replace(false), KEPT.take());
+    read()
+}
+
+/// Runs `read` in a [`Scope`], finishing its error.
+#[inline]
+pub(crate) fn scoped<T, E: de::Error>(read: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    let scope = Scope::enter();
+    read().map_err(|err| scope.finish(err))
+}
+
+/// Paths written into messages directly, for errors made outside any reader (the streaming
+/// page reader's).
+#[cfg(any(feature = "stream", test))]
+pub(crate) mod text {
+    use std::fmt::Write as _;
+
+    use serde::de;
+
+    use super::{has_path, push_key_segment, push_shortened, shown_key, strip_position};
+
+    /// Prefixes `err` with the property `key`: `$.key: ...`, or `$.key.inner: ...` when `err`
+    /// already carries a path.
+    #[must_use]
+    pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
+        let mut segment = String::with_capacity(key.len().min(super::MAX_KEY_SHOWN) + 8);
+        push_key_segment(&mut segment, key);
+        prefix(err, &segment)
+    }
+
+    /// Prefixes `err` with the array `index`.
+    #[must_use]
+    pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
+        let mut segment = String::with_capacity(8);
+        // Writing to a `String` cannot fail.
+        let _ = write!(segment, "[{index}]");
+        prefix(err, &segment)
+    }
+
+    /// ``$.key: duplicate property `key` ``.
+    #[must_use]
+    pub fn duplicate_key<E: de::Error>(key: &str) -> E {
+        let (shown, cut) = shown_key(key);
+        let mut message = String::from("$");
+        push_key_segment(&mut message, key);
+        E::custom(format_args!("{message}: duplicate property `{shown}{}`", if cut { "…" } else { "" }))
+    }
+
+    /// ``$: missing property `key` ``.
+    #[must_use]
+    pub fn missing_key<E: de::Error>(key: &str) -> E {
+        E::custom(format_args!("$: missing property `{key}`"))
+    }
+
+    /// Rebuilds `err` with `segment` added at the front of its path.
+    fn prefix<E: de::Error>(err: E, segment: &str) -> E {
+        let text = err.to_string();
+        let message = strip_position(&text);
+        let mut out = String::with_capacity(message.len().min(super::MAX_MESSAGE_SHOWN + 64) + segment.len() + 3);
+        out.push('$');
+        out.push_str(segment);
+        match message.strip_prefix('$') {
+            Some(rest) if has_path(rest) => out.push_str(rest),
+            _ => {
+                out.push_str(": ");
+                push_shortened(&mut out, message);
+            }
+        }
+        E::custom(out)
+    }
 }
 
 /// Appends `message`, or, when it is longer than [`MAX_MESSAGE_SHOWN`] bytes, its first and
@@ -245,7 +408,7 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ElementsSeed<T> {
     type Value = Vec<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
-        deserializer.deserialize_seq(ElementsVisitor(PhantomData))
+        scoped(|| deserializer.deserialize_seq(ElementsVisitor(PhantomData)))
     }
 }
 
@@ -333,8 +496,40 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for NullableVisitor<S> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Panicking is how tests fail.
 mod tests {
+    use super::text::{duplicate_key, missing_key, with_index, with_key};
     use super::*;
     use serde::de::{DeserializeSeed, Error as _};
+
+    /// The error as the outermost reader leaves it.
+    fn at_root<E: de::Error>(err: E) -> E {
+        Scope::enter().finish(err)
+    }
+
+    #[test]
+    fn the_path_is_kept_as_data_until_the_outermost_reader() {
+        // Three readers deep: only the outermost writes the path, once.
+        let outer = Scope::enter();
+        let inner = Scope::enter();
+        let err = super::with_key(JsonError::custom("invalid type: integer `5`"), "certificateStatus");
+        let err = inner.finish(err);
+        drop(inner);
+        assert_eq!(message(&err), "invalid type: integer `5`", "unchanged on its way up");
+        let err = outer.finish(super::with_key(super::with_index(err, 3), "value"));
+        assert_eq!(message(&err), "$.value[3].certificateStatus: invalid type: integer `5`");
+        drop(outer);
+        // Kept as data instead.
+        let (result, path) = keeping_path(|| scoped(|| Err::<(), _>(super::duplicate_key::<JsonError>("@odata.type"))));
+        assert_eq!(path.as_deref(), Some("$['@odata.type']"));
+        assert_eq!(message(&result.unwrap_err()), "duplicate property `@odata.type`");
+        let (result, path) = keeping_path(|| scoped(|| Err::<(), _>(super::missing_key::<JsonError>("id"))));
+        assert_eq!((path.as_deref(), message(&result.unwrap_err()).as_str()), (Some("$"), "missing property `id`"));
+        // Isolated reads leave the outer path alone.
+        let outer = Scope::enter();
+        let _ = super::with_key(JsonError::custom("x"), "a");
+        let inner = isolated(|| scoped(|| Err::<(), _>(super::with_key(JsonError::custom("boom"), "b"))));
+        assert_eq!(message(&inner.unwrap_err()), "$.b: boom");
+        assert_eq!(message(&outer.finish(JsonError::custom("x"))), "$.a: x");
+    }
 
     type JsonError = serde_json::Error;
 
@@ -495,7 +690,7 @@ mod tests {
 
         let mut de = serde_json::Deserializer::from_str(r#"{"a": 1}"#);
         let err = ElementsSeed::<String>::new().deserialize(&mut de).unwrap_err();
-        assert!(message(&err).starts_with("invalid type: map, expected an array at line 1 column"), "{err}");
+        assert!(message(&err).starts_with("$: invalid type: map, expected an array at line 1 column"), "{err}");
 
         // serde_json::Value as the deserializer, and a size hint.
         let value = serde_json::json!(["x", "y", "z"]);

@@ -6,9 +6,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::AdditionalProperties;
 use crate::path;
 use crate::strict_value;
-use crate::support::AdditionalProperties;
 
 /// A single-entity response: the documentation shows it wrapped as `{"value": {...}}`, the
 /// Microsoft SDKs read the bare entity; both are accepted and the shape is remembered, so nothing
@@ -74,14 +74,14 @@ impl<E: DeserializeOwned> SingleEntity<E> {
     ///
     /// Not an `E`.
     pub fn from_value(value: Value) -> Result<Self, serde_json::Error> {
-        match value {
+        path::scoped(|| match value {
             Value::Object(mut members) if is_wrapper(&members) => {
                 let inner = members.remove("value").unwrap_or_default();
                 let entity = E::deserialize(inner).map_err(|error| path::with_key(error, "value"))?;
                 Ok(SingleEntity { entity, wrapped: true, wrapper_properties: members.into_iter().collect() })
             }
             other => E::deserialize(other).map(SingleEntity::new),
-        }
+        })
     }
 }
 
@@ -95,8 +95,10 @@ impl<'de, E: DeserializeOwned> Deserialize<'de> for SingleEntity<E> {
     /// wrapper or the bare entity. Errors name their JSON path; those of the typed entity carry
     /// no line and column (it is typed from the whole body, not from the text).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = strict_value::BODY.deserialize(deserializer).map_err(path::at_root)?;
-        SingleEntity::from_value(value).map_err(D::Error::custom)
+        path::scoped(|| {
+            let value = strict_value::BODY.deserialize(deserializer)?;
+            SingleEntity::from_value(value).map_err(D::Error::custom)
+        })
     }
 }
 
@@ -136,15 +138,17 @@ impl<T> SingleValue<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for SingleValue<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = strict_value::BODY.deserialize(deserializer).map_err(path::at_root)?;
-        let Value::Object(mut members) = value else {
-            return Err(D::Error::custom("$: expected an object with a `value` member"));
-        };
-        let Some(inner) = members.remove("value") else {
-            return Err(path::missing_key("value"));
-        };
-        let value = T::deserialize(inner).map_err(|error| D::Error::custom(path::with_key(error, "value")))?;
-        Ok(SingleValue { value, additional_properties: members.into_iter().collect() })
+        path::scoped(|| {
+            let value = strict_value::BODY.deserialize(deserializer)?;
+            let Value::Object(mut members) = value else {
+                return Err(D::Error::custom("expected an object with a `value` member"));
+            };
+            let Some(inner) = members.remove("value") else {
+                return Err(path::missing_key("value"));
+            };
+            let value = T::deserialize(inner).map_err(|error| D::Error::custom(path::with_key(error, "value")))?;
+            Ok(SingleValue { value, additional_properties: members.into_iter().collect() })
+        })
     }
 }
 

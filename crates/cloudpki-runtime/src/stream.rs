@@ -54,9 +54,9 @@ use std::sync::Arc;
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny};
 use serde_json::error::Category;
 
+use crate::AdditionalProperties;
 use crate::page::{self, VALUE};
 use crate::path;
-use crate::support::AdditionalProperties;
 
 /// Largest item accepted by default, in bytes (a certificate is about 1 KB).
 pub const DEFAULT_MAX_ITEM_LEN: usize = 16 * 1024 * 1024;
@@ -85,7 +85,7 @@ impl fmt::Display for At<'_> {
             At::Item(index) => write!(f, "$.value[{index}]"),
             At::Property(key) => {
                 // `$.key` or `$['@odata.count']`, as the generated types write it.
-                let text = path::with_key(serde_json::Error::custom("-"), key).to_string();
+                let text = path::text::with_key(serde_json::Error::custom("-"), key).to_string();
                 f.write_str(text.strip_suffix(": -").unwrap_or("$"))
             }
         }
@@ -291,7 +291,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
                     let bytes = self.input.slice(range);
                     let wrap = |err: serde_json::Error| {
                         StreamError::from_json(err, bytes, start, |err| {
-                            path::with_key(path::with_index(err, index), VALUE)
+                            path::text::with_key(path::text::with_index(err, index), VALUE)
                         })
                         .in_item(index)
                     };
@@ -331,7 +331,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
     /// At the value of `value`: checks it is an array and enters it.
     fn start_value(&mut self) -> Result<(), StreamError> {
         if self.seen_value {
-            let err: serde_json::Error = path::duplicate_key(VALUE);
+            let err: serde_json::Error = path::text::duplicate_key(VALUE);
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), self.input.offset()));
         }
         self.seen_value = true;
@@ -350,7 +350,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
             Ok(_) => serde_json::Error::io(io::Error::other("an array that is not an array")),
             Err(err) => err,
         };
-        Err(StreamError::from_json(err, bytes, start, |err| path::with_key(err, VALUE)))
+        Err(StreamError::from_json(err, bytes, start, |err| path::text::with_key(err, VALUE)))
     }
 
     /// Reads the value of the page property `key` (anything but `value`) into the page info.
@@ -368,7 +368,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
             _ => info.additional_properties.contains_key(&key),
         };
         if duplicate {
-            let err: serde_json::Error = path::duplicate_key(&key);
+            let err: serde_json::Error = path::text::duplicate_key(&key);
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), start));
         }
         let result = match index {
@@ -379,7 +379,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
                 info.additional_properties.insert(key.as_str(), value);
             }),
         };
-        result.map_err(|err| StreamError::from_json(err, bytes, start, |err| path::with_key(err, &key)))
+        result.map_err(|err| StreamError::from_json(err, bytes, start, |err| path::text::with_key(err, &key)))
     }
 
     /// After the closing `}`: only whitespace may follow, and `value` must have been there.
@@ -389,7 +389,7 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
             return Err(self.input.unexpected(byte, "the end of the input after the page", At::Page));
         }
         if !self.seen_value {
-            let err: serde_json::Error = path::missing_key(VALUE);
+            let err: serde_json::Error = path::text::missing_key(VALUE);
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), self.input.offset()));
         }
         Ok(())

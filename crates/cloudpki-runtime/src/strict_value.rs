@@ -107,7 +107,7 @@ mod tests {
 
     fn read(text: &str) -> Result<Value, serde_json::Error> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        BODY.deserialize(&mut deserializer)
+        crate::path::scoped(|| BODY.deserialize(&mut deserializer))
     }
 
     #[test]

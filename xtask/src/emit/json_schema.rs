@@ -240,7 +240,7 @@ pub fn primitive_schema(primitive: Primitive) -> Value {
         Primitive::TimeOfDay => json!({"type": "string", "pattern": rt::TimeOfDay::PATTERN}),
         Primitive::Duration => json!({"type": "string", "format": "duration", "pattern": rt::Duration::PATTERN}),
         Primitive::DateTimeOffset => {
-            json!({"type": "string", "format": "date-time", "pattern": rt::support::date_time::DATE_TIME_PATTERN})
+            json!({"type": "string", "format": "date-time", "pattern": rt::DateTimeOffset::PATTERN})
         }
     }
 }

@@ -8,18 +8,30 @@ use quote::{format_ident, quote};
 use super::rust::{docs, ident, lit, shape_type, value_type};
 use crate::ir::{Model, OperationDef, ResponseDef, Segment, SemanticsDef, ValueType};
 use crate::names::pascal_case;
-use crate::spec::model::{HttpMethod, QueryOption};
+use crate::spec::model::HttpMethod;
 
 /// The items of `operations.rs`.
 pub fn emit(model: &Model) -> TokenStream {
     let base_url = lit(&model.base_url);
-    let operations = model.operations.values().map(|operation| operation_items(model, operation));
+    // Operations with the same documented permissions share them: the first one (in the order of
+    // this file) declares them, the others name it.
+    let mut declared: Vec<(&OperationDef, &str)> = Vec::new();
+    let mut operations = Vec::new();
+    for operation in model.operations.values() {
+        let same = declared.iter().find(|(other, _)| same_permissions(other, operation)).map(|(_, name)| *name);
+        if same.is_none() {
+            declared.push((operation, &operation.rust_name));
+        }
+        operations.push(operation_items(model, operation, same));
+    }
     quote! {
         //! Every operation of `specs/` as a sans-IO HTTP exchange: build an `http::Request` with
         //! [`Operation::to_request`](crate::api::Operation::to_request), send it with any client,
         //! and read the answer with [`Operation::parse_response`](crate::api::Operation::parse_response).
         #[allow(unused_imports)]
         use crate::__private::prelude::*;
+        use crate::__private::{fill_path, json_body, query_options};
+        use crate::api::{Method, Operation, Permissions, QueryOptions, RequestError, Semantics};
 
         /// The default service root, from the spec; national clouds are other hosts with the same paths.
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -29,10 +41,22 @@ pub fn emit(model: &Model) -> TokenStream {
 
 fn method_tokens(method: HttpMethod) -> TokenStream {
     let variant = format_ident!("{}", pascal_case(&method.as_str().to_ascii_lowercase()));
-    quote!(crate::api::Method::#variant)
+    quote!(Method::#variant)
 }
 
-fn permissions_docs(operation: &OperationDef) -> String {
+/// Whether two operations document the same permissions (and the same note on them).
+fn same_permissions(one: &OperationDef, other: &OperationDef) -> bool {
+    let (a, b) = (&one.permissions, &other.permissions);
+    a.delegated_work == b.delegated_work
+        && a.delegated_personal == b.delegated_personal
+        && a.application == b.application
+        && one.permissions_note == other.permissions_note
+}
+
+fn permissions_docs(operation: &OperationDef, same: Option<&str>) -> String {
+    if let Some(same) = same {
+        return format!("# Permissions\n\nThe same as [`{same}`]({same}#permissions).");
+    }
     let list = |names: &[String]| if names.is_empty() { "Not supported.".to_owned() } else { names.join(", ") };
     let mut text = format!(
         "# Permissions\n\nAs documented, least to most privileged:\n\n\
@@ -50,86 +74,18 @@ fn permissions_docs(operation: &OperationDef) -> String {
     text
 }
 
-/// The setter of one query option.
-fn query_setter(option: QueryOption) -> TokenStream {
-    match option {
-        QueryOption::Select => quote! {
-            /// `$select`: return only these properties (wire names).
-            pub fn select<S: Into<String>>(mut self, properties: impl ::core::iter::IntoIterator<Item = S>) -> Self {
-                self.query.select = properties.into_iter().map(Into::into).collect();
-                self
-            }
-        },
-        QueryOption::Expand => quote! {
-            /// `$expand`: include these navigation properties (wire names).
-            pub fn expand<S: Into<String>>(mut self, properties: impl ::core::iter::IntoIterator<Item = S>) -> Self {
-                self.query.expand = properties.into_iter().map(Into::into).collect();
-                self
-            }
-        },
-        QueryOption::Filter => quote! {
-            /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-            pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-                self.query.filter = Some(filter);
-                self
-            }
-        },
-        QueryOption::Top => quote! {
-            /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
-            pub fn top(mut self, count: u32) -> Self {
-                self.query.top = Some(count);
-                self
-            }
-        },
-        QueryOption::Skip => quote! {
-            /// `$skip`: skip this many items.
-            pub fn skip(mut self, count: u32) -> Self {
-                self.query.skip = Some(count);
-                self
-            }
-        },
-        QueryOption::Orderby => quote! {
-            /// `$orderby`: `property` or `property desc`, in order.
-            pub fn orderby<S: Into<String>>(mut self, keys: impl ::core::iter::IntoIterator<Item = S>) -> Self {
-                self.query.orderby = keys.into_iter().map(Into::into).collect();
-                self
-            }
-        },
-        QueryOption::Search => quote! {
-            /// `$search` (sent with `ConsistencyLevel: eventual`).
-            pub fn search(mut self, text: impl Into<String>) -> Self {
-                self.query.search = Some(text.into());
-                self
-            }
-        },
-        QueryOption::Count => quote! {
-            /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
-            pub fn count(mut self, count: bool) -> Self {
-                self.query.count = count;
-                self
-            }
-        },
-    }
-}
-
-fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
+fn operation_items(model: &Model, operation: &OperationDef, same_permissions: Option<&str>) -> TokenStream {
     let type_ident = ident(&operation.rust_name);
-    let options: Vec<String> = operation.query_options.iter().map(|o| format!("`${}`", o.name())).collect();
-    let query_docs = if options.is_empty() {
-        String::new()
-    } else {
-        format!("\n\n# Query options\n\nAccepts {}.", options.join(", "))
-    };
     let description = docs(&format!(
-        "{}\n\n`{} {}`\n\n{}{query_docs}",
+        "{}\n\n`{} {}`\n\n{}",
         operation.description,
         operation.method.as_str(),
         operation.path_template,
-        permissions_docs(operation)
+        permissions_docs(operation, same_permissions)
     ));
     let parameter_fields = operation.path_parameters.iter().map(|parameter| {
         let name = ident(&parameter.rust_name);
-        let docs = docs(&format!("{}\n\nPath parameter `{{{}}}`.", parameter.description, parameter.wire_name));
+        let docs = docs(&format!("{} Path parameter `{{{}}}`.", parameter.description, parameter.wire_name));
         quote! { #docs pub #name: String, }
     });
     let body_type = operation.body.as_ref().map(|body| value_type(model, &ValueType::Type(body.type_id.clone())));
@@ -141,7 +97,7 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
     let query_field = has_query.then(|| {
         quote! {
             /// The query options, set with the setters.
-            query: crate::api::QueryOptions,
+            query: QueryOptions,
         }
     });
     let arguments = operation.path_parameters.iter().map(|parameter| {
@@ -155,36 +111,30 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
         quote!(#name: #name.into())
     });
     let body_initializer = body_type.as_ref().map(|_| quote!(body));
-    let query_initializer = has_query.then(|| quote!(query: crate::api::QueryOptions::default()));
+    let query_initializer = has_query.then(|| quote!(query: QueryOptions::default()));
     let initializers: Vec<TokenStream> = initializers.chain(body_initializer).chain(query_initializer).collect();
-    let setters = operation.query_options.iter().map(|option| query_setter(*option));
+    let setters = has_query.then(|| {
+        let options = operation.query_options.iter().map(|option| format_ident!("{}", option.name()));
+        quote! { query_options!(#type_ident: #(#options),*); }
+    });
     let new_doc = lit(&format!(" The `{}` operation.", operation.name));
 
-    let (output, output_doc, parse) = match &operation.response {
-        ResponseDef::None { description } => {
-            (quote!(()), format!("Nothing: {description}"), quote!(crate::__private::parse_nothing(body)))
-        }
-        ResponseDef::Count { description } => {
-            (quote!(u64), description.clone(), quote!(crate::__private::parse_count(body)))
-        }
-        ResponseDef::Shape { shape, description } => {
-            (shape_type(model, shape), description.clone(), quote!(crate::__private::parse_json(body)))
-        }
+    // The output type decides how the answer is read and what `Accept` asks for
+    // (`api::ResponseBody`).
+    let (output, output_doc) = match &operation.response {
+        ResponseDef::None { description } => (quote!(()), format!("Nothing: {description}")),
+        ResponseDef::Count { description } => (quote!(u64), description.clone()),
+        ResponseDef::Shape { shape, description } => (shape_type(model, shape), description.clone()),
     };
     let output_doc = docs(&output_doc);
     let semantics = match &operation.semantics {
-        SemanticsDef::ReadOnly => quote!(crate::api::Semantics::ReadOnly),
-        SemanticsDef::Idempotent => quote!(crate::api::Semantics::Idempotent),
+        SemanticsDef::ReadOnly => quote!(Semantics::ReadOnly),
+        SemanticsDef::Idempotent => quote!(Semantics::Idempotent),
         SemanticsDef::Write { observed_by, effect } => {
             let (observed_by, effect) = (lit(observed_by), lit(effect));
-            quote!(crate::api::Semantics::Write { observed_by: #observed_by, effect: #effect })
+            quote!(Semantics::Write { observed_by: #observed_by, effect: #effect })
         }
     };
-    let accept = matches!(operation.response, ResponseDef::Count { .. }).then(|| {
-        quote!(
-            const ACCEPT: &'static str = "text/plain";
-        )
-    });
     let operation_id = lit(&operation.name);
     let method = method_tokens(operation.method);
     let template = lit(&operation.path_template);
@@ -192,48 +142,56 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
         let names = names.iter().map(|name| lit(name));
         quote!(&[#(#names),*])
     };
-    let delegated_work = permission_list(&operation.permissions.delegated_work);
-    let delegated_personal = permission_list(&operation.permissions.delegated_personal);
-    let application = permission_list(&operation.permissions.application);
-    let note = match &operation.permissions_note {
-        Some(note) => {
-            let note = lit(note);
-            quote!(Some(#note))
+    let permissions = match same_permissions {
+        Some(same) => {
+            let same = ident(same);
+            quote!(<#same as Operation>::PERMISSIONS)
         }
-        None => quote!(None),
+        None => {
+            let delegated_work = permission_list(&operation.permissions.delegated_work);
+            let delegated_personal = permission_list(&operation.permissions.delegated_personal);
+            let application = permission_list(&operation.permissions.application);
+            let note = match &operation.permissions_note {
+                Some(note) => {
+                    let note = lit(note);
+                    quote!(Some(#note))
+                }
+                None => quote!(None),
+            };
+            quote!(Permissions::new(#delegated_work, #delegated_personal, #application, #note))
+        }
     };
-    let path_steps = operation.segments.iter().map(|segment| match segment {
-        Segment::Literal(text) => {
-            let text = lit(&format!("/{text}"));
-            quote! { path.push_str(#text); }
-        }
+    let path_parameters = operation.segments.iter().filter_map(|segment| match segment {
+        Segment::Literal(_) => None,
         Segment::Parameter(index) => {
-            let parameter = &operation.path_parameters[*index];
-            let name = ident(&parameter.rust_name);
-            let wire = lit(&parameter.wire_name);
-            quote! { crate::__private::push_path_parameter(&mut path, #wire, &self.#name)?; }
+            let name = ident(&operation.path_parameters[*index].rust_name);
+            Some(quote!(&self.#name))
         }
     });
     let query_method = has_query.then(|| {
         quote! {
-            fn query(&self) -> Option<&crate::api::QueryOptions> {
+            fn query(&self) -> Option<&QueryOptions> {
                 Some(&self.query)
             }
         }
     });
-    let body = if body_type.is_some() { quote!(crate::__private::json_body(&self.body)) } else { quote!(Ok(None)) };
-    let default = arguments.is_empty().then(|| {
+    let body_method = body_type.is_some().then(|| {
         quote! {
-            impl ::core::default::Default for #type_ident {
-                fn default() -> Self {
-                    Self::new()
-                }
+            fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+                json_body(&self.body)
             }
         }
     });
+    // Without arguments, `new()` is the default (and `Default` derived).
+    let new_body = if arguments.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#initializers),* }) };
+    let derives = if arguments.is_empty() {
+        quote!(#[derive(Clone, Debug, PartialEq, Default)])
+    } else {
+        quote!(#[derive(Clone, Debug, PartialEq)])
+    };
     quote! {
         #description
-        #[derive(Clone, Debug, PartialEq)]
+        #derives
         #[non_exhaustive]
         pub struct #type_ident {
             #(#parameter_fields)*
@@ -244,40 +202,28 @@ fn operation_items(model: &Model, operation: &OperationDef) -> TokenStream {
         impl #type_ident {
             #[doc = #new_doc]
             pub fn new(#(#arguments),*) -> Self {
-                Self { #(#initializers),* }
+                #new_body
             }
-            #(#setters)*
         }
 
-        #default
+        #setters
 
-        impl crate::api::Operation for #type_ident {
+        impl Operation for #type_ident {
             #output_doc
             type Output = #output;
             const OPERATION_ID: &'static str = #operation_id;
-            const METHOD: crate::api::Method = #method;
+            const METHOD: Method = #method;
             const PATH_TEMPLATE: &'static str = #template;
-            const PERMISSIONS: crate::api::Permissions =
-                crate::api::Permissions::new(#delegated_work, #delegated_personal, #application, #note);
-            const SEMANTICS: crate::api::Semantics = #semantics;
+            const PERMISSIONS: Permissions = #permissions;
+            const SEMANTICS: Semantics = #semantics;
 
-            fn path(&self) -> Result<String, crate::api::RequestError> {
-                let mut path = String::new();
-                #(#path_steps)*
-                Ok(path)
+            fn path(&self) -> Result<String, RequestError> {
+                fill_path(Self::PATH_TEMPLATE, &[#(#path_parameters),*])
             }
 
             #query_method
 
-            fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-                #body
-            }
-
-            #accept
-
-            fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-                #parse
-            }
+            #body_method
         }
     }
 }

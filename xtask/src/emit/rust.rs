@@ -48,7 +48,11 @@ pub fn emit(model: &Model) -> Result<Vec<RustFile>, String> {
             TypeDef::Object(object) => object_items(model, object),
             TypeDef::Enum(enum_def) => enum_items(enum_def),
         };
-        files.push(render(&format!("{}.rs", type_def.module()), quote! { #IMPORTS #items }));
+        let mut file = render(&format!("{}.rs", type_def.module()), quote! { #IMPORTS #items })?;
+        if let TypeDef::Object(object) = type_def {
+            file.text = with_property_table(&file.text, object)?;
+        }
+        files.push(Ok(file));
     }
     let aliases = model.aliases.iter().map(|(name, alias)| {
         let name = ident(name);
@@ -64,10 +68,11 @@ pub fn emit(model: &Model) -> Result<Vec<RustFile>, String> {
         pub use ::cloudpki_runtime::{
             AdditionalProperties, Binary, Date, DateTimeOffset, DateTimeParseError, DecodeError, Double, Duration,
             EdmParseError, ErrorCategory, Guid, ItemError, Lenient, LenientPage, Nullable, Page, ParseEnumError,
-            SingleEntity, SingleValue, TimeOfDay, UnknownEnumMember, decode, edm, from_slice, from_str, lenient, page,
-            single, stream, support,
+            SingleEntity, SingleValue, TimeOfDay, UnknownEnumMember, additional_properties, decode, edm, from_slice,
+            from_str, lenient, nullable, page, single,
         };
-        pub use ::cloudpki_runtime::stream::{PageInfo, PageReader, StreamError};
+        #[cfg(feature = "stream")]
+        pub use ::cloudpki_runtime::stream::{self, PageInfo, PageReader, StreamError};
         #[cfg(feature = "http")]
         pub use ::cloudpki_runtime::api;
         #[doc(hidden)]
@@ -97,6 +102,36 @@ impl quote::ToTokens for Imports {
             use crate::__private::prelude::*;
         });
     }
+}
+
+/// The property table of `object`, one named entry per line, in place of the one-line
+/// `crate::__private::object!();` that `object_items` leaves for it (prettyplease would
+/// write the entries of a macro call as one paragraph):
+///
+/// ```text
+/// crate::__private::object! {
+///     CloudCertificationAuthorityLeafCertificate = "cloudCertificationAuthorityLeafCertificate" {
+///         id: "id" => value,
+///         key_usages: "keyUsages" => list,
+///     }
+/// }
+/// ```
+/// Where `object_items` leaves the property table (filled in by [`with_property_table`]).
+const PROPERTY_TABLE: &str = "crate::__private::object!();";
+
+fn with_property_table(text: &str, object: &ObjectDef) -> Result<String, String> {
+    let placeholder = format!("{PROPERTY_TABLE}\n");
+    let mut table = format!("crate::__private::object! {{\n    {} = {:?} {{\n", object.rust_name, object.graph_name);
+    for field in &object.fields {
+        let reader = if field.collection { "list" } else { "value" };
+        table.push_str(&format!("        {}: {:?} => {reader},\n", ident(&field.rust_name), field.wire_name));
+    }
+    table.push_str("    }\n}\n");
+    if text.matches(&placeholder).count() != 1 {
+        let found = text.lines().filter(|line| line.contains("__private::object!")).collect::<Vec<_>>().join(" | ");
+        return Err(format!("the property table of {} has no single place in its file ({found})", object.rust_name));
+    }
+    Ok(text.replacen(&placeholder, &table, 1))
 }
 
 /// Parses generated tokens as a file and prints it; a failure is a generator bug, reported
@@ -267,11 +302,6 @@ fn object_items(model: &Model, object: &ObjectDef) -> TokenStream {
         }
     });
     let constructor = constructor(model, object);
-    let names: Vec<Literal> = object.fields.iter().map(|f| lit(&f.wire_name)).collect();
-    let indexes: Vec<Literal> = (0..object.fields.len()).map(Literal::usize_unsuffixed).collect();
-    let field_idents: Vec<Ident> = object.fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let readers = object.fields.iter().map(|field| if field.collection { quote!(list) } else { quote!(value) });
-    let graph_name = lit(&object.graph_name);
     let odata_type = match &object.kind {
         ObjectKind::Entity { odata_type, .. } => {
             let odata_type = lit(odata_type);
@@ -295,43 +325,14 @@ fn object_items(model: &Model, object: &ObjectDef) -> TokenStream {
         }
 
         impl #type_ident {
-            /// The wire names of the properties this type models, in wire order.
-            pub const PROPERTY_NAMES: &'static [&'static str] = &[#(#names),*];
             #odata_type
             #constructor
             #(#setters)*
         }
 
-        impl crate::__private::Object for #type_ident {
-            const GRAPH_NAME: &'static str = #graph_name;
-            const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-
-            fn property_index(name: &str) -> Option<usize> {
-                match name {
-                    #(#names => Some(#indexes),)*
-                    _ => None,
-                }
-            }
-
-            fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                index: usize,
-                reader: crate::__private::PropertyReader<'_, A>,
-            ) -> Result<(), A::Error> {
-                match index {
-                    #(#indexes => reader.#readers(&mut self.#field_idents),)*
-                    _ => Ok(()),
-                }
-            }
-
-            fn write_properties<W: crate::__private::PropertyWriter>(&self, writer: &mut W) -> Result<(), W::Error> {
-                #(writer.property(#indexes, &self.#field_idents)?;)*
-                Ok(())
-            }
-
-        }
-
-        crate::__private::serde_object!(#type_ident);
+        // The modelled properties, one entry each: field, wire name, how it is read. The table
+        // gives `PROPERTY_NAMES`, the `Object` impl and serde (`cloudpki_runtime::object!`).
+        crate::__private::object!();
 
         #schema
     }
@@ -499,18 +500,6 @@ fn enum_items(enum_def: &EnumDef) -> TokenStream {
                     Self::Other(_) => Result::Err(crate::__private::parse_error(Self::GRAPH_NAME, text, Self::MEMBERS)),
                     known => Ok(known),
                 }
-            }
-
-            /// The lenient parse under its first name.
-            #[deprecated(note = "named `parse_lenient` now, so it is not mistaken for the strict parse")]
-            pub fn from_wire(text: &str) -> Self {
-                Self::parse_lenient(text)
-            }
-
-            /// The strict parse under its first name.
-            #[deprecated(note = "named `parse_strict` now, so it is not mistaken for the lenient parse")]
-            pub fn try_parse(text: &str) -> Result<Self, crate::ParseEnumError> {
-                Self::parse_strict(text)
             }
 
             /// The member's numeric value in the Graph metadata; `None` for [`Other`](Self::Other)

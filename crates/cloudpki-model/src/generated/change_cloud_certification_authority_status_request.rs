@@ -19,11 +19,6 @@ pub struct ChangeCloudCertificationAuthorityStatusRequest {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl ChangeCloudCertificationAuthorityStatusRequest {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "certificationAuthorityStatus",
-        "certificationAuthorityVersion",
-    ];
     /// The body with `certificationAuthorityStatus`, `certificationAuthorityVersion` set.
     pub fn new(
         certification_authority_status: impl Into<
@@ -58,37 +53,12 @@ impl ChangeCloudCertificationAuthorityStatusRequest {
         self
     }
 }
-impl crate::__private::Object for ChangeCloudCertificationAuthorityStatusRequest {
-    const GRAPH_NAME: &'static str = "changeCloudCertificationAuthorityStatus request body";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "certificationAuthorityStatus" => Some(0),
-            "certificationAuthorityVersion" => Some(1),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.certification_authority_status),
-            1 => reader.value(&mut self.certification_authority_version),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.certification_authority_status)?;
-        writer.property(1, &self.certification_authority_version)?;
-        Ok(())
+crate::__private::object! {
+    ChangeCloudCertificationAuthorityStatusRequest = "changeCloudCertificationAuthorityStatus request body" {
+        certification_authority_status: "certificationAuthorityStatus" => value,
+        certification_authority_version: "certificationAuthorityVersion" => value,
     }
 }
-crate::__private::serde_object!(ChangeCloudCertificationAuthorityStatusRequest);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     ChangeCloudCertificationAuthorityStatusRequest,

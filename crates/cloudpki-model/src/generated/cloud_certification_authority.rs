@@ -124,48 +124,6 @@ pub struct CloudCertificationAuthority {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl CloudCertificationAuthority {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "id",
-        "displayName",
-        "description",
-        "scepServerUrl",
-        "certificateRevocationListUrl",
-        "certificateDownloadUrl",
-        "certificationAuthorityIssuerUri",
-        "ocspResponderUri",
-        "certificationAuthorityStatus",
-        "eTag",
-        "lastModifiedDateTime",
-        "roleScopeTagIds",
-        "createdDateTime",
-        "certificationAuthorityIssuerId",
-        "issuerCommonName",
-        "cloudCertificationAuthorityType",
-        "validityPeriodInYears",
-        "validityStartDateTime",
-        "validityEndDateTime",
-        "organizationName",
-        "organizationUnit",
-        "countryName",
-        "stateName",
-        "localityName",
-        "certificateKeySize",
-        "cloudCertificationAuthorityHashingAlgorithm",
-        "thumbprint",
-        "serialNumber",
-        "subjectName",
-        "commonName",
-        "certificateSigningRequest",
-        "extendedKeyUsages",
-        "versionNumber",
-        "rootCertificateCommonName",
-        "keyPlatform",
-        "geographicRegion",
-        "cloudCertificationAuthorityLeafCertificate",
-        "activeVersion",
-        "versions",
-    ];
     /// The `@odata.type` annotation of this entity type.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudCertificationAuthority";
     /// A value with every property absent; set them with the `with_*` setters.
@@ -421,148 +379,49 @@ impl CloudCertificationAuthority {
         self
     }
 }
-impl crate::__private::Object for CloudCertificationAuthority {
-    const GRAPH_NAME: &'static str = "cloudCertificationAuthority";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "id" => Some(0),
-            "displayName" => Some(1),
-            "description" => Some(2),
-            "scepServerUrl" => Some(3),
-            "certificateRevocationListUrl" => Some(4),
-            "certificateDownloadUrl" => Some(5),
-            "certificationAuthorityIssuerUri" => Some(6),
-            "ocspResponderUri" => Some(7),
-            "certificationAuthorityStatus" => Some(8),
-            "eTag" => Some(9),
-            "lastModifiedDateTime" => Some(10),
-            "roleScopeTagIds" => Some(11),
-            "createdDateTime" => Some(12),
-            "certificationAuthorityIssuerId" => Some(13),
-            "issuerCommonName" => Some(14),
-            "cloudCertificationAuthorityType" => Some(15),
-            "validityPeriodInYears" => Some(16),
-            "validityStartDateTime" => Some(17),
-            "validityEndDateTime" => Some(18),
-            "organizationName" => Some(19),
-            "organizationUnit" => Some(20),
-            "countryName" => Some(21),
-            "stateName" => Some(22),
-            "localityName" => Some(23),
-            "certificateKeySize" => Some(24),
-            "cloudCertificationAuthorityHashingAlgorithm" => Some(25),
-            "thumbprint" => Some(26),
-            "serialNumber" => Some(27),
-            "subjectName" => Some(28),
-            "commonName" => Some(29),
-            "certificateSigningRequest" => Some(30),
-            "extendedKeyUsages" => Some(31),
-            "versionNumber" => Some(32),
-            "rootCertificateCommonName" => Some(33),
-            "keyPlatform" => Some(34),
-            "geographicRegion" => Some(35),
-            "cloudCertificationAuthorityLeafCertificate" => Some(36),
-            "activeVersion" => Some(37),
-            "versions" => Some(38),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.id),
-            1 => reader.value(&mut self.display_name),
-            2 => reader.value(&mut self.description),
-            3 => reader.value(&mut self.scep_server_url),
-            4 => reader.value(&mut self.certificate_revocation_list_url),
-            5 => reader.value(&mut self.certificate_download_url),
-            6 => reader.value(&mut self.certification_authority_issuer_uri),
-            7 => reader.value(&mut self.ocsp_responder_uri),
-            8 => reader.value(&mut self.certification_authority_status),
-            9 => reader.value(&mut self.e_tag),
-            10 => reader.value(&mut self.last_modified_date_time),
-            11 => reader.list(&mut self.role_scope_tag_ids),
-            12 => reader.value(&mut self.created_date_time),
-            13 => reader.value(&mut self.certification_authority_issuer_id),
-            14 => reader.value(&mut self.issuer_common_name),
-            15 => reader.value(&mut self.cloud_certification_authority_type),
-            16 => reader.value(&mut self.validity_period_in_years),
-            17 => reader.value(&mut self.validity_start_date_time),
-            18 => reader.value(&mut self.validity_end_date_time),
-            19 => reader.value(&mut self.organization_name),
-            20 => reader.value(&mut self.organization_unit),
-            21 => reader.value(&mut self.country_name),
-            22 => reader.value(&mut self.state_name),
-            23 => reader.value(&mut self.locality_name),
-            24 => reader.value(&mut self.certificate_key_size),
-            25 => reader.value(&mut self.cloud_certification_authority_hashing_algorithm),
-            26 => reader.value(&mut self.thumbprint),
-            27 => reader.value(&mut self.serial_number),
-            28 => reader.value(&mut self.subject_name),
-            29 => reader.value(&mut self.common_name),
-            30 => reader.value(&mut self.certificate_signing_request),
-            31 => reader.list(&mut self.extended_key_usages),
-            32 => reader.value(&mut self.version_number),
-            33 => reader.value(&mut self.root_certificate_common_name),
-            34 => reader.value(&mut self.key_platform),
-            35 => reader.value(&mut self.geographic_region),
-            36 => reader.list(&mut self.cloud_certification_authority_leaf_certificate),
-            37 => reader.value(&mut self.active_version),
-            38 => reader.list(&mut self.versions),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.id)?;
-        writer.property(1, &self.display_name)?;
-        writer.property(2, &self.description)?;
-        writer.property(3, &self.scep_server_url)?;
-        writer.property(4, &self.certificate_revocation_list_url)?;
-        writer.property(5, &self.certificate_download_url)?;
-        writer.property(6, &self.certification_authority_issuer_uri)?;
-        writer.property(7, &self.ocsp_responder_uri)?;
-        writer.property(8, &self.certification_authority_status)?;
-        writer.property(9, &self.e_tag)?;
-        writer.property(10, &self.last_modified_date_time)?;
-        writer.property(11, &self.role_scope_tag_ids)?;
-        writer.property(12, &self.created_date_time)?;
-        writer.property(13, &self.certification_authority_issuer_id)?;
-        writer.property(14, &self.issuer_common_name)?;
-        writer.property(15, &self.cloud_certification_authority_type)?;
-        writer.property(16, &self.validity_period_in_years)?;
-        writer.property(17, &self.validity_start_date_time)?;
-        writer.property(18, &self.validity_end_date_time)?;
-        writer.property(19, &self.organization_name)?;
-        writer.property(20, &self.organization_unit)?;
-        writer.property(21, &self.country_name)?;
-        writer.property(22, &self.state_name)?;
-        writer.property(23, &self.locality_name)?;
-        writer.property(24, &self.certificate_key_size)?;
-        writer.property(25, &self.cloud_certification_authority_hashing_algorithm)?;
-        writer.property(26, &self.thumbprint)?;
-        writer.property(27, &self.serial_number)?;
-        writer.property(28, &self.subject_name)?;
-        writer.property(29, &self.common_name)?;
-        writer.property(30, &self.certificate_signing_request)?;
-        writer.property(31, &self.extended_key_usages)?;
-        writer.property(32, &self.version_number)?;
-        writer.property(33, &self.root_certificate_common_name)?;
-        writer.property(34, &self.key_platform)?;
-        writer.property(35, &self.geographic_region)?;
-        writer.property(36, &self.cloud_certification_authority_leaf_certificate)?;
-        writer.property(37, &self.active_version)?;
-        writer.property(38, &self.versions)?;
-        Ok(())
+crate::__private::object! {
+    CloudCertificationAuthority = "cloudCertificationAuthority" {
+        id: "id" => value,
+        display_name: "displayName" => value,
+        description: "description" => value,
+        scep_server_url: "scepServerUrl" => value,
+        certificate_revocation_list_url: "certificateRevocationListUrl" => value,
+        certificate_download_url: "certificateDownloadUrl" => value,
+        certification_authority_issuer_uri: "certificationAuthorityIssuerUri" => value,
+        ocsp_responder_uri: "ocspResponderUri" => value,
+        certification_authority_status: "certificationAuthorityStatus" => value,
+        e_tag: "eTag" => value,
+        last_modified_date_time: "lastModifiedDateTime" => value,
+        role_scope_tag_ids: "roleScopeTagIds" => list,
+        created_date_time: "createdDateTime" => value,
+        certification_authority_issuer_id: "certificationAuthorityIssuerId" => value,
+        issuer_common_name: "issuerCommonName" => value,
+        cloud_certification_authority_type: "cloudCertificationAuthorityType" => value,
+        validity_period_in_years: "validityPeriodInYears" => value,
+        validity_start_date_time: "validityStartDateTime" => value,
+        validity_end_date_time: "validityEndDateTime" => value,
+        organization_name: "organizationName" => value,
+        organization_unit: "organizationUnit" => value,
+        country_name: "countryName" => value,
+        state_name: "stateName" => value,
+        locality_name: "localityName" => value,
+        certificate_key_size: "certificateKeySize" => value,
+        cloud_certification_authority_hashing_algorithm: "cloudCertificationAuthorityHashingAlgorithm" => value,
+        thumbprint: "thumbprint" => value,
+        serial_number: "serialNumber" => value,
+        subject_name: "subjectName" => value,
+        common_name: "commonName" => value,
+        certificate_signing_request: "certificateSigningRequest" => value,
+        extended_key_usages: "extendedKeyUsages" => list,
+        version_number: "versionNumber" => value,
+        root_certificate_common_name: "rootCertificateCommonName" => value,
+        key_platform: "keyPlatform" => value,
+        geographic_region: "geographicRegion" => value,
+        cloud_certification_authority_leaf_certificate: "cloudCertificationAuthorityLeafCertificate" => list,
+        active_version: "activeVersion" => value,
+        versions: "versions" => list,
     }
 }
-crate::__private::serde_object!(CloudCertificationAuthority);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     CloudCertificationAuthority, "CloudCertificationAuthority",

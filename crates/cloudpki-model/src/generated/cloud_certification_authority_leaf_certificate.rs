@@ -75,31 +75,6 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl CloudCertificationAuthorityLeafCertificate {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "id",
-        "subjectName",
-        "issuerId",
-        "issuerName",
-        "certificateStatus",
-        "validityStartDateTime",
-        "validityEndDateTime",
-        "crlDistributionPointUrl",
-        "certificationAuthorityIssuerUri",
-        "ocspResponderUri",
-        "thumbprint",
-        "serialNumber",
-        "revocationDateTime",
-        "deviceName",
-        "userPrincipalName",
-        "deviceId",
-        "userId",
-        "devicePlatform",
-        "keyUsages",
-        "extendedKeyUsages",
-        "certificationAuthorityVersionNumber",
-        "cloudCertificationAuthorityVersion",
-    ];
     /// The `@odata.type` annotation of this entity type.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudCertificationAuthorityLeafCertificate";
     /// A value with every property absent; set them with the `with_*` setters.
@@ -242,97 +217,32 @@ impl CloudCertificationAuthorityLeafCertificate {
         self
     }
 }
-impl crate::__private::Object for CloudCertificationAuthorityLeafCertificate {
-    const GRAPH_NAME: &'static str = "cloudCertificationAuthorityLeafCertificate";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "id" => Some(0),
-            "subjectName" => Some(1),
-            "issuerId" => Some(2),
-            "issuerName" => Some(3),
-            "certificateStatus" => Some(4),
-            "validityStartDateTime" => Some(5),
-            "validityEndDateTime" => Some(6),
-            "crlDistributionPointUrl" => Some(7),
-            "certificationAuthorityIssuerUri" => Some(8),
-            "ocspResponderUri" => Some(9),
-            "thumbprint" => Some(10),
-            "serialNumber" => Some(11),
-            "revocationDateTime" => Some(12),
-            "deviceName" => Some(13),
-            "userPrincipalName" => Some(14),
-            "deviceId" => Some(15),
-            "userId" => Some(16),
-            "devicePlatform" => Some(17),
-            "keyUsages" => Some(18),
-            "extendedKeyUsages" => Some(19),
-            "certificationAuthorityVersionNumber" => Some(20),
-            "cloudCertificationAuthorityVersion" => Some(21),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.id),
-            1 => reader.value(&mut self.subject_name),
-            2 => reader.value(&mut self.issuer_id),
-            3 => reader.value(&mut self.issuer_name),
-            4 => reader.value(&mut self.certificate_status),
-            5 => reader.value(&mut self.validity_start_date_time),
-            6 => reader.value(&mut self.validity_end_date_time),
-            7 => reader.value(&mut self.crl_distribution_point_url),
-            8 => reader.value(&mut self.certification_authority_issuer_uri),
-            9 => reader.value(&mut self.ocsp_responder_uri),
-            10 => reader.value(&mut self.thumbprint),
-            11 => reader.value(&mut self.serial_number),
-            12 => reader.value(&mut self.revocation_date_time),
-            13 => reader.value(&mut self.device_name),
-            14 => reader.value(&mut self.user_principal_name),
-            15 => reader.value(&mut self.device_id),
-            16 => reader.value(&mut self.user_id),
-            17 => reader.value(&mut self.device_platform),
-            18 => reader.list(&mut self.key_usages),
-            19 => reader.list(&mut self.extended_key_usages),
-            20 => reader.value(&mut self.certification_authority_version_number),
-            21 => reader.value(&mut self.cloud_certification_authority_version),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.id)?;
-        writer.property(1, &self.subject_name)?;
-        writer.property(2, &self.issuer_id)?;
-        writer.property(3, &self.issuer_name)?;
-        writer.property(4, &self.certificate_status)?;
-        writer.property(5, &self.validity_start_date_time)?;
-        writer.property(6, &self.validity_end_date_time)?;
-        writer.property(7, &self.crl_distribution_point_url)?;
-        writer.property(8, &self.certification_authority_issuer_uri)?;
-        writer.property(9, &self.ocsp_responder_uri)?;
-        writer.property(10, &self.thumbprint)?;
-        writer.property(11, &self.serial_number)?;
-        writer.property(12, &self.revocation_date_time)?;
-        writer.property(13, &self.device_name)?;
-        writer.property(14, &self.user_principal_name)?;
-        writer.property(15, &self.device_id)?;
-        writer.property(16, &self.user_id)?;
-        writer.property(17, &self.device_platform)?;
-        writer.property(18, &self.key_usages)?;
-        writer.property(19, &self.extended_key_usages)?;
-        writer.property(20, &self.certification_authority_version_number)?;
-        writer.property(21, &self.cloud_certification_authority_version)?;
-        Ok(())
+crate::__private::object! {
+    CloudCertificationAuthorityLeafCertificate = "cloudCertificationAuthorityLeafCertificate" {
+        id: "id" => value,
+        subject_name: "subjectName" => value,
+        issuer_id: "issuerId" => value,
+        issuer_name: "issuerName" => value,
+        certificate_status: "certificateStatus" => value,
+        validity_start_date_time: "validityStartDateTime" => value,
+        validity_end_date_time: "validityEndDateTime" => value,
+        crl_distribution_point_url: "crlDistributionPointUrl" => value,
+        certification_authority_issuer_uri: "certificationAuthorityIssuerUri" => value,
+        ocsp_responder_uri: "ocspResponderUri" => value,
+        thumbprint: "thumbprint" => value,
+        serial_number: "serialNumber" => value,
+        revocation_date_time: "revocationDateTime" => value,
+        device_name: "deviceName" => value,
+        user_principal_name: "userPrincipalName" => value,
+        device_id: "deviceId" => value,
+        user_id: "userId" => value,
+        device_platform: "devicePlatform" => value,
+        key_usages: "keyUsages" => list,
+        extended_key_usages: "extendedKeyUsages" => list,
+        certification_authority_version_number: "certificationAuthorityVersionNumber" => value,
+        cloud_certification_authority_version: "cloudCertificationAuthorityVersion" => value,
     }
 }
-crate::__private::serde_object!(CloudCertificationAuthorityLeafCertificate);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     CloudCertificationAuthorityLeafCertificate,

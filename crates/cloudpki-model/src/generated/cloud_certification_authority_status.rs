@@ -115,20 +115,6 @@ impl CloudCertificationAuthorityStatus {
             known => Ok(known),
         }
     }
-    /// The lenient parse under its first name.
-    #[deprecated(
-        note = "named `parse_lenient` now, so it is not mistaken for the strict parse"
-    )]
-    pub fn from_wire(text: &str) -> Self {
-        Self::parse_lenient(text)
-    }
-    /// The strict parse under its first name.
-    #[deprecated(
-        note = "named `parse_strict` now, so it is not mistaken for the lenient parse"
-    )]
-    pub fn try_parse(text: &str) -> Result<Self, crate::ParseEnumError> {
-        Self::parse_strict(text)
-    }
     /// The member's numeric value in the Graph metadata; `None` for [`Other`](Self::Other)
     /// and for members whose value is not published.
     pub fn numeric_value(&self) -> Option<i32> {

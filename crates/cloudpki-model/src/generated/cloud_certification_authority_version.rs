@@ -72,28 +72,6 @@ pub struct CloudCertificationAuthorityVersion {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl CloudCertificationAuthorityVersion {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "id",
-        "certificateDownloadUrl",
-        "certificateRevocationListUrl",
-        "certificateSigningRequest",
-        "certificationAuthorityId",
-        "certificationAuthorityIssuerUri",
-        "certificationAuthorityVersionStatus",
-        "decommissionDateTime",
-        "keyPlatform",
-        "lastModifiedDateTime",
-        "ocspResponderUri",
-        "scepServerUrl",
-        "serialNumber",
-        "subjectName",
-        "thumbprint",
-        "usage",
-        "validityEndDateTime",
-        "validityStartDateTime",
-        "versionNumber",
-    ];
     /// The `@odata.type` annotation of this entity type.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudCertificationAuthorityVersion";
     /// A value with every property absent; set them with the `with_*` setters.
@@ -225,88 +203,29 @@ impl CloudCertificationAuthorityVersion {
         self
     }
 }
-impl crate::__private::Object for CloudCertificationAuthorityVersion {
-    const GRAPH_NAME: &'static str = "cloudCertificationAuthorityVersion";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "id" => Some(0),
-            "certificateDownloadUrl" => Some(1),
-            "certificateRevocationListUrl" => Some(2),
-            "certificateSigningRequest" => Some(3),
-            "certificationAuthorityId" => Some(4),
-            "certificationAuthorityIssuerUri" => Some(5),
-            "certificationAuthorityVersionStatus" => Some(6),
-            "decommissionDateTime" => Some(7),
-            "keyPlatform" => Some(8),
-            "lastModifiedDateTime" => Some(9),
-            "ocspResponderUri" => Some(10),
-            "scepServerUrl" => Some(11),
-            "serialNumber" => Some(12),
-            "subjectName" => Some(13),
-            "thumbprint" => Some(14),
-            "usage" => Some(15),
-            "validityEndDateTime" => Some(16),
-            "validityStartDateTime" => Some(17),
-            "versionNumber" => Some(18),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.id),
-            1 => reader.value(&mut self.certificate_download_url),
-            2 => reader.value(&mut self.certificate_revocation_list_url),
-            3 => reader.value(&mut self.certificate_signing_request),
-            4 => reader.value(&mut self.certification_authority_id),
-            5 => reader.value(&mut self.certification_authority_issuer_uri),
-            6 => reader.value(&mut self.certification_authority_version_status),
-            7 => reader.value(&mut self.decommission_date_time),
-            8 => reader.value(&mut self.key_platform),
-            9 => reader.value(&mut self.last_modified_date_time),
-            10 => reader.value(&mut self.ocsp_responder_uri),
-            11 => reader.value(&mut self.scep_server_url),
-            12 => reader.value(&mut self.serial_number),
-            13 => reader.value(&mut self.subject_name),
-            14 => reader.value(&mut self.thumbprint),
-            15 => reader.value(&mut self.usage),
-            16 => reader.value(&mut self.validity_end_date_time),
-            17 => reader.value(&mut self.validity_start_date_time),
-            18 => reader.value(&mut self.version_number),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.id)?;
-        writer.property(1, &self.certificate_download_url)?;
-        writer.property(2, &self.certificate_revocation_list_url)?;
-        writer.property(3, &self.certificate_signing_request)?;
-        writer.property(4, &self.certification_authority_id)?;
-        writer.property(5, &self.certification_authority_issuer_uri)?;
-        writer.property(6, &self.certification_authority_version_status)?;
-        writer.property(7, &self.decommission_date_time)?;
-        writer.property(8, &self.key_platform)?;
-        writer.property(9, &self.last_modified_date_time)?;
-        writer.property(10, &self.ocsp_responder_uri)?;
-        writer.property(11, &self.scep_server_url)?;
-        writer.property(12, &self.serial_number)?;
-        writer.property(13, &self.subject_name)?;
-        writer.property(14, &self.thumbprint)?;
-        writer.property(15, &self.usage)?;
-        writer.property(16, &self.validity_end_date_time)?;
-        writer.property(17, &self.validity_start_date_time)?;
-        writer.property(18, &self.version_number)?;
-        Ok(())
+crate::__private::object! {
+    CloudCertificationAuthorityVersion = "cloudCertificationAuthorityVersion" {
+        id: "id" => value,
+        certificate_download_url: "certificateDownloadUrl" => value,
+        certificate_revocation_list_url: "certificateRevocationListUrl" => value,
+        certificate_signing_request: "certificateSigningRequest" => value,
+        certification_authority_id: "certificationAuthorityId" => value,
+        certification_authority_issuer_uri: "certificationAuthorityIssuerUri" => value,
+        certification_authority_version_status: "certificationAuthorityVersionStatus" => value,
+        decommission_date_time: "decommissionDateTime" => value,
+        key_platform: "keyPlatform" => value,
+        last_modified_date_time: "lastModifiedDateTime" => value,
+        ocsp_responder_uri: "ocspResponderUri" => value,
+        scep_server_url: "scepServerUrl" => value,
+        serial_number: "serialNumber" => value,
+        subject_name: "subjectName" => value,
+        thumbprint: "thumbprint" => value,
+        usage: "usage" => value,
+        validity_end_date_time: "validityEndDateTime" => value,
+        validity_start_date_time: "validityStartDateTime" => value,
+        version_number: "versionNumber" => value,
     }
 }
-crate::__private::serde_object!(CloudCertificationAuthorityVersion);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     CloudCertificationAuthorityVersion, "CloudCertificationAuthorityVersion",

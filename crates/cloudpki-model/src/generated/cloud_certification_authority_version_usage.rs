@@ -15,10 +15,6 @@ pub struct CloudCertificationAuthorityVersionUsage {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl CloudCertificationAuthorityVersionUsage {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "issuedStagedLeafCertificateCount",
-    ];
     /// A value with every property absent; set them with the `with_*` setters.
     pub fn new() -> Self {
         Self::default()
@@ -32,34 +28,11 @@ impl CloudCertificationAuthorityVersionUsage {
         self
     }
 }
-impl crate::__private::Object for CloudCertificationAuthorityVersionUsage {
-    const GRAPH_NAME: &'static str = "cloudCertificationAuthorityVersionUsage";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "issuedStagedLeafCertificateCount" => Some(0),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.issued_staged_leaf_certificate_count),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.issued_staged_leaf_certificate_count)?;
-        Ok(())
+crate::__private::object! {
+    CloudCertificationAuthorityVersionUsage = "cloudCertificationAuthorityVersionUsage" {
+        issued_staged_leaf_certificate_count: "issuedStagedLeafCertificateCount" => value,
     }
 }
-crate::__private::serde_object!(CloudCertificationAuthorityVersionUsage);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     CloudCertificationAuthorityVersionUsage, "CloudCertificationAuthorityVersionUsage",

@@ -19,8 +19,6 @@ pub struct ExtendedKeyUsage {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl ExtendedKeyUsage {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &["name", "objectIdentifier"];
     /// A value with every property absent; set them with the `with_*` setters.
     pub fn new() -> Self {
         Self::default()
@@ -36,37 +34,12 @@ impl ExtendedKeyUsage {
         self
     }
 }
-impl crate::__private::Object for ExtendedKeyUsage {
-    const GRAPH_NAME: &'static str = "extendedKeyUsage";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "name" => Some(0),
-            "objectIdentifier" => Some(1),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.name),
-            1 => reader.value(&mut self.object_identifier),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.name)?;
-        writer.property(1, &self.object_identifier)?;
-        Ok(())
+crate::__private::object! {
+    ExtendedKeyUsage = "extendedKeyUsage" {
+        name: "name" => value,
+        object_identifier: "objectIdentifier" => value,
     }
 }
-crate::__private::serde_object!(ExtendedKeyUsage);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     ExtendedKeyUsage, "ExtendedKeyUsage",

@@ -45,10 +45,11 @@ pub use ::cloudpki_runtime::{
     AdditionalProperties, Binary, Date, DateTimeOffset, DateTimeParseError, DecodeError,
     Double, Duration, EdmParseError, ErrorCategory, Guid, ItemError, Lenient,
     LenientPage, Nullable, Page, ParseEnumError, SingleEntity, SingleValue, TimeOfDay,
-    UnknownEnumMember, decode, edm, from_slice, from_str, lenient, page, single, stream,
-    support,
+    UnknownEnumMember, additional_properties, decode, edm, from_slice, from_str, lenient,
+    nullable, page, single,
 };
-pub use ::cloudpki_runtime::stream::{PageInfo, PageReader, StreamError};
+#[cfg(feature = "stream")]
+pub use ::cloudpki_runtime::stream::{self, PageInfo, PageReader, StreamError};
 #[cfg(feature = "http")]
 pub use ::cloudpki_runtime::api;
 #[doc(hidden)]

@@ -5,6 +5,8 @@
 //! and read the answer with [`Operation::parse_response`](crate::api::Operation::parse_response).
 #[allow(unused_imports)]
 use crate::__private::prelude::*;
+use crate::__private::{fill_path, json_body, query_options};
+use crate::api::{Method, Operation, Permissions, QueryOptions, RequestError, Semantics};
 /// The default service root, from the spec; national clouds are other hosts with the same paths.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
 /// Activate a version of a cloud certification authority (added in 2026-04). Bound to one
@@ -28,9 +30,8 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Activate {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the activate action.
     pub body: crate::ActivateRequest,
@@ -47,14 +48,14 @@ impl Activate {
         }
     }
 }
-impl crate::api::Operation for Activate {
+impl Operation for Activate {
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "activate";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &["DeviceManagementConfiguration.ReadWrite.All"],
         &[],
         &["DeviceManagementConfiguration.ReadWrite.All"],
@@ -62,27 +63,15 @@ impl crate::api::Operation for Activate {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "versionNumber is the version asked for",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/activate");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Change the status of a cloud certification authority (for example pause it). Bound to one
@@ -106,9 +95,8 @@ impl crate::api::Operation for Activate {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeCloudCertificationAuthorityStatus {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the changeCloudCertificationAuthorityStatus action.
     pub body: crate::ChangeCloudCertificationAuthorityStatusRequest,
@@ -125,14 +113,14 @@ impl ChangeCloudCertificationAuthorityStatus {
         }
     }
 }
-impl crate::api::Operation for ChangeCloudCertificationAuthorityStatus {
+impl Operation for ChangeCloudCertificationAuthorityStatus {
     /// The certification authority with its new status. The documentation shows it wrapped as
     /// `{"value": {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "changeCloudCertificationAuthorityStatus";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/changeCloudCertificationAuthorityStatus";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &["DeviceManagementConfiguration.Read.All"],
         &[],
         &["DeviceManagementConfiguration.Read.All"],
@@ -140,27 +128,15 @@ impl crate::api::Operation for ChangeCloudCertificationAuthorityStatus {
             "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
         ),
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "certificationAuthorityStatus is the status asked for",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/changeCloudCertificationAuthorityStatus");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Count the cloud certification authorities of the tenant (`$count` of the collection, as in
@@ -180,46 +156,26 @@ impl crate::api::Operation for ChangeCloudCertificationAuthorityStatus {
 ///
 /// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
 /// those of the collection they count.
-///
-/// # Query options
-///
-/// Accepts `$filter`, `$search`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CountCloudCertificationAuthorities {
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl CountCloudCertificationAuthorities {
     /// The `countCloudCertificationAuthorities` operation.
     pub fn new() -> Self {
-        Self {
-            query: crate::api::QueryOptions::default(),
-        }
-    }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
+        Self::default()
     }
 }
-impl ::core::default::Default for CountCloudCertificationAuthorities {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl crate::api::Operation for CountCloudCertificationAuthorities {
+query_options!(CountCloudCertificationAuthorities : filter, search);
+impl Operation for CountCloudCertificationAuthorities {
     /// The number of certification authorities, a bare integer as `text/plain`.
     type Output = u64;
     const OPERATION_ID: &'static str = "countCloudCertificationAuthorities";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/$count";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &[
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
@@ -233,23 +189,12 @@ impl crate::api::Operation for CountCloudCertificationAuthorities {
             "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
         ),
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        path.push_str("/$count");
-        Ok(path)
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    const ACCEPT: &'static str = "text/plain";
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_count(body)
     }
 }
 /// Count the leaf certificates of one cloud certification authority (`$count` of the navigation),
@@ -259,92 +204,40 @@ impl crate::api::Operation for CountCloudCertificationAuthorities {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
-/// those of the collection they count.
-///
-/// # Query options
-///
-/// Accepts `$filter`, `$search`.
+/// The same as
+/// [`CountCloudCertificationAuthorities`](CountCloudCertificationAuthorities#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CountCloudCertificationAuthorityLeafCertificates {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl CountCloudCertificationAuthorityLeafCertificates {
     /// The `countCloudCertificationAuthorityLeafCertificates` operation.
     pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
         Self {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
-    }
 }
-impl crate::api::Operation for CountCloudCertificationAuthorityLeafCertificates {
+query_options!(CountCloudCertificationAuthorityLeafCertificates : filter, search);
+impl Operation for CountCloudCertificationAuthorityLeafCertificates {
     /// The number of leaf certificates, a bare integer as `text/plain`.
     type Output = u64;
     const OPERATION_ID: &'static str = "countCloudCertificationAuthorityLeafCertificates";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/$count";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        path.push_str("/$count");
-        Ok(path)
+    const PERMISSIONS: Permissions = <CountCloudCertificationAuthorities as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    const ACCEPT: &'static str = "text/plain";
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_count(body)
     }
 }
 /// Count the versions of a cloud certification authority (`$count` of the `versions` navigation),
@@ -354,92 +247,40 @@ impl crate::api::Operation for CountCloudCertificationAuthorityLeafCertificates 
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
-/// those of the collection they count.
-///
-/// # Query options
-///
-/// Accepts `$filter`, `$search`.
+/// The same as
+/// [`CountCloudCertificationAuthorities`](CountCloudCertificationAuthorities#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CountCloudCertificationAuthorityVersions {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl CountCloudCertificationAuthorityVersions {
     /// The `countCloudCertificationAuthorityVersions` operation.
     pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
         Self {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
-    }
 }
-impl crate::api::Operation for CountCloudCertificationAuthorityVersions {
+query_options!(CountCloudCertificationAuthorityVersions : filter, search);
+impl Operation for CountCloudCertificationAuthorityVersions {
     /// The number of versions, a bare integer as `text/plain`.
     type Output = u64;
     const OPERATION_ID: &'static str = "countCloudCertificationAuthorityVersions";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/$count";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/versions");
-        path.push_str("/$count");
-        Ok(path)
+    const PERMISSIONS: Permissions = <CountCloudCertificationAuthorities as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    const ACCEPT: &'static str = "text/plain";
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_count(body)
     }
 }
 /// Count the leaf certificates of the top-level collection, optionally those matching `$filter` or
@@ -449,87 +290,34 @@ impl crate::api::Operation for CountCloudCertificationAuthorityVersions {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
-/// those of the collection they count.
-///
-/// # Query options
-///
-/// Accepts `$filter`, `$search`.
-#[derive(Clone, Debug, PartialEq)]
+/// The same as
+/// [`CountCloudCertificationAuthorities`](CountCloudCertificationAuthorities#permissions).
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CountTenantCloudCertificationAuthorityLeafCertificates {
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl CountTenantCloudCertificationAuthorityLeafCertificates {
     /// The `countTenantCloudCertificationAuthorityLeafCertificates` operation.
     pub fn new() -> Self {
-        Self {
-            query: crate::api::QueryOptions::default(),
-        }
-    }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
+        Self::default()
     }
 }
-impl ::core::default::Default
-for CountTenantCloudCertificationAuthorityLeafCertificates {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl crate::api::Operation for CountTenantCloudCertificationAuthorityLeafCertificates {
+query_options!(CountTenantCloudCertificationAuthorityLeafCertificates : filter, search);
+impl Operation for CountTenantCloudCertificationAuthorityLeafCertificates {
     /// The number of leaf certificates, a bare integer as `text/plain`.
     type Output = u64;
     const OPERATION_ID: &'static str = "countTenantCloudCertificationAuthorityLeafCertificates";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/$count";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        path.push_str("/$count");
-        Ok(path)
+    const PERMISSIONS: Permissions = <CountCloudCertificationAuthorities as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    const ACCEPT: &'static str = "text/plain";
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_count(body)
     }
 }
 /// Create a cloud certification authority.
@@ -557,33 +345,27 @@ impl CreateCloudCertificationAuthority {
         Self { body }
     }
 }
-impl crate::api::Operation for CreateCloudCertificationAuthority {
+impl Operation for CreateCloudCertificationAuthority {
     /// The created certification authority (201 Created; the documentation shows the bare entity).
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "createCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &["DeviceManagementConfiguration.ReadWrite.All"],
         &[],
         &["DeviceManagementConfiguration.ReadWrite.All"],
         None,
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "listCloudCertificationAuthorities",
         effect: "a certification authority with the body's displayName is listed",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Create a leaf certificate in the top-level collection (declared in the metadata and in
@@ -594,13 +376,8 @@ impl crate::api::Operation for CreateCloudCertificationAuthority {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTenantCloudCertificationAuthorityLeafCertificate {
@@ -613,33 +390,22 @@ impl CreateTenantCloudCertificationAuthorityLeafCertificate {
         Self { body }
     }
 }
-impl crate::api::Operation for CreateTenantCloudCertificationAuthorityLeafCertificate {
+impl Operation for CreateTenantCloudCertificationAuthorityLeafCertificate {
     /// The created leaf certificate (201 Created).
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "createTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "listTenantCloudCertificationAuthorityLeafCertificates",
         effect: "a leaf certificate with the body's subjectName and issuerId is listed",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Delete a cloud certification authority (a root cannot go while issuing certification authorities
@@ -649,19 +415,13 @@ impl crate::api::Operation for CreateTenantCloudCertificationAuthorityLeafCertif
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl DeleteCloudCertificationAuthority {
@@ -672,35 +432,16 @@ impl DeleteCloudCertificationAuthority {
         }
     }
 }
-impl crate::api::Operation for DeleteCloudCertificationAuthority {
+impl Operation for DeleteCloudCertificationAuthority {
     /// Nothing: The service answers 204 No Content.
     type Output = ();
     const OPERATION_ID: &'static str = "deleteCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Delete;
+    const METHOD: Method = Method::Delete;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_nothing(body)
+    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Idempotent;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Delete a leaf certificate from the top-level collection (live tenants answer 404 on this
@@ -710,19 +451,13 @@ impl crate::api::Operation for DeleteCloudCertificationAuthority {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTenantCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the leaf certificate.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    /// The unique identifier of the leaf certificate. Path parameter
+    /// `{cloudCertificationAuthorityLeafCertificateId}`.
     pub cloud_certification_authority_leaf_certificate_id: String,
 }
 impl DeleteTenantCloudCertificationAuthorityLeafCertificate {
@@ -736,35 +471,19 @@ impl DeleteTenantCloudCertificationAuthorityLeafCertificate {
         }
     }
 }
-impl crate::api::Operation for DeleteTenantCloudCertificationAuthorityLeafCertificate {
+impl Operation for DeleteTenantCloudCertificationAuthorityLeafCertificate {
     /// Nothing: No content (204).
     type Output = ();
     const OPERATION_ID: &'static str = "deleteTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Delete;
+    const METHOD: Method = Method::Delete;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityLeafCertificateId",
-            &self.cloud_certification_authority_leaf_certificate_id,
-        )?;
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_nothing(body)
+    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Idempotent;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(
+            Self::PATH_TEMPLATE,
+            &[&self.cloud_certification_authority_leaf_certificate_id],
+        )
     }
 }
 /// List cloud certification authorities through an action bound to one of them (documented; the
@@ -784,9 +503,8 @@ impl crate::api::Operation for DeleteTenantCloudCertificationAuthorityLeafCertif
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetAllCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl GetAllCloudCertificationAuthority {
@@ -797,13 +515,13 @@ impl GetAllCloudCertificationAuthority {
         }
     }
 }
-impl crate::api::Operation for GetAllCloudCertificationAuthority {
+impl Operation for GetAllCloudCertificationAuthority {
     /// One page of certification authorities.
     type Output = crate::Page<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "getAllCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthority";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &[
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
@@ -815,24 +533,9 @@ impl crate::api::Operation for GetAllCloudCertificationAuthority {
         ],
         None,
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/getAllCloudCertificationAuthority");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// List the leaf certificates issued by a cloud certification authority, one page at a time. Bound
@@ -842,19 +545,13 @@ impl crate::api::Operation for GetAllCloudCertificationAuthority {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetAllCloudCertificationAuthorityLeafCertificates {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl GetAllCloudCertificationAuthorityLeafCertificates {
@@ -865,42 +562,16 @@ impl GetAllCloudCertificationAuthorityLeafCertificates {
         }
     }
 }
-impl crate::api::Operation for GetAllCloudCertificationAuthorityLeafCertificates {
+impl Operation for GetAllCloudCertificationAuthorityLeafCertificates {
     /// One page of leaf certificates. Follow `@odata.nextLink`, when present, for the next page.
     type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "getAllCloudCertificationAuthorityLeafCertificates";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthorityLeafCertificates";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/getAllCloudCertificationAuthorityLeafCertificates");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Read a cloud certification authority through an action bound to it (documented; the plain get
@@ -910,19 +581,13 @@ impl crate::api::Operation for GetAllCloudCertificationAuthorityLeafCertificates
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl GetCloudCertificationAuthority {
@@ -933,43 +598,17 @@ impl GetCloudCertificationAuthority {
         }
     }
 }
-impl crate::api::Operation for GetCloudCertificationAuthority {
+impl Operation for GetCloudCertificationAuthority {
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthority";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/getCloudCertificationAuthority");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Read the active version of a cloud certification authority (the `activeVersion` navigation
@@ -990,53 +629,33 @@ impl crate::api::Operation for GetCloudCertificationAuthority {
 /// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
 /// the permissions are those of the documented operations of the same kind. The dedicated scopes
 /// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthorityActiveVersion {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl GetCloudCertificationAuthorityActiveVersion {
     /// The `getCloudCertificationAuthorityActiveVersion` operation.
     pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
         Self {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
 }
-impl crate::api::Operation for GetCloudCertificationAuthorityActiveVersion {
+query_options!(GetCloudCertificationAuthorityActiveVersion : select, expand);
+impl Operation for GetCloudCertificationAuthorityActiveVersion {
     /// The active version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs
     /// read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthorityActiveVersion";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activeVersion";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &[
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
@@ -1050,27 +669,12 @@ impl crate::api::Operation for GetCloudCertificationAuthorityActiveVersion {
             "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
         ),
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/activeVersion");
-        Ok(path)
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// Read one cloud certification authority.
@@ -1079,91 +683,41 @@ impl crate::api::Operation for GetCloudCertificationAuthorityActiveVersion {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`.
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthorityById {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl GetCloudCertificationAuthorityById {
     /// The `getCloudCertificationAuthorityById` operation.
     pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
         Self {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
 }
-impl crate::api::Operation for GetCloudCertificationAuthorityById {
+query_options!(GetCloudCertificationAuthorityById : select, expand);
+impl Operation for GetCloudCertificationAuthorityById {
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthorityById";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// Read one leaf certificate of a cloud certification authority.
@@ -1172,30 +726,19 @@ impl crate::api::Operation for GetCloudCertificationAuthorityById {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`.
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
-    /// The unique identifier of the leaf certificate.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    /// The unique identifier of the leaf certificate. Path parameter
+    /// `{cloudCertificationAuthorityLeafCertificateId}`.
     pub cloud_certification_authority_leaf_certificate_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl GetCloudCertificationAuthorityLeafCertificate {
     /// The `getCloudCertificationAuthorityLeafCertificate` operation.
@@ -1207,71 +750,31 @@ impl GetCloudCertificationAuthorityLeafCertificate {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
             cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                 .into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
 }
-impl crate::api::Operation for GetCloudCertificationAuthorityLeafCertificate {
+query_options!(GetCloudCertificationAuthorityLeafCertificate : select, expand);
+impl Operation for GetCloudCertificationAuthorityLeafCertificate {
     /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
     /// SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthorityLeafCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityLeafCertificateId",
-            &self.cloud_certification_authority_leaf_certificate_id,
-        )?;
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(
+            Self::PATH_TEMPLATE,
+            &[
+                &self.cloud_certification_authority_id,
+                &self.cloud_certification_authority_leaf_certificate_id,
+            ],
+        )
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// Read the current version of a cloud certification authority through an action bound to it (added
@@ -1281,23 +784,13 @@ impl crate::api::Operation for GetCloudCertificationAuthorityLeafCertificate {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+/// The same as
+/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthorityVersion {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl GetCloudCertificationAuthorityVersion {
@@ -1308,45 +801,17 @@ impl GetCloudCertificationAuthorityVersion {
         }
     }
 }
-impl crate::api::Operation for GetCloudCertificationAuthorityVersion {
+impl Operation for GetCloudCertificationAuthorityVersion {
     /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs read
     /// the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersion";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersion";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/getCloudCertificationAuthorityVersion");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Read one version of a cloud certification authority (added in 2026-04).
@@ -1355,34 +820,18 @@ impl crate::api::Operation for GetCloudCertificationAuthorityVersion {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`.
+/// The same as
+/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthorityVersionById {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
-    /// The unique identifier of the version.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityVersionId}`.
+    /// The unique identifier of the version. Path parameter `{cloudCertificationAuthorityVersionId}`.
     pub cloud_certification_authority_version_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl GetCloudCertificationAuthorityVersionById {
     /// The `getCloudCertificationAuthorityVersionById` operation.
@@ -1394,73 +843,31 @@ impl GetCloudCertificationAuthorityVersionById {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
             cloud_certification_authority_version_id: cloud_certification_authority_version_id
                 .into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
 }
-impl crate::api::Operation for GetCloudCertificationAuthorityVersionById {
+query_options!(GetCloudCertificationAuthorityVersionById : select, expand);
+impl Operation for GetCloudCertificationAuthorityVersionById {
     /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs read
     /// the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersionById";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/{cloudCertificationAuthorityVersionId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/versions");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityVersionId",
-            &self.cloud_certification_authority_version_id,
-        )?;
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(
+            Self::PATH_TEMPLATE,
+            &[
+                &self.cloud_certification_authority_id,
+                &self.cloud_certification_authority_version_id,
+            ],
+        )
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// List the versions of a cloud certification authority through an action bound to it (added in
@@ -1470,23 +877,13 @@ impl crate::api::Operation for GetCloudCertificationAuthorityVersionById {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+/// The same as
+/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetCloudCertificationAuthorityVersions {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl GetCloudCertificationAuthorityVersions {
@@ -1497,44 +894,16 @@ impl GetCloudCertificationAuthorityVersions {
         }
     }
 }
-impl crate::api::Operation for GetCloudCertificationAuthorityVersions {
+impl Operation for GetCloudCertificationAuthorityVersions {
     /// One page of versions.
     type Output = crate::Page<crate::CloudCertificationAuthorityVersion>;
     const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersions";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersions";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/getCloudCertificationAuthorityVersions");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Read one leaf certificate from the top-level collection (live tenants answer 404; read it per
@@ -1544,26 +913,16 @@ impl crate::api::Operation for GetCloudCertificationAuthorityVersions {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`.
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetTenantCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the leaf certificate.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    /// The unique identifier of the leaf certificate. Path parameter
+    /// `{cloudCertificationAuthorityLeafCertificateId}`.
     pub cloud_certification_authority_leaf_certificate_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl GetTenantCloudCertificationAuthorityLeafCertificate {
     /// The `getTenantCloudCertificationAuthorityLeafCertificate` operation.
@@ -1573,65 +932,28 @@ impl GetTenantCloudCertificationAuthorityLeafCertificate {
         Self {
             cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                 .into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
 }
-impl crate::api::Operation for GetTenantCloudCertificationAuthorityLeafCertificate {
+query_options!(GetTenantCloudCertificationAuthorityLeafCertificate : select, expand);
+impl Operation for GetTenantCloudCertificationAuthorityLeafCertificate {
     /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
     /// SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "getTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityLeafCertificateId",
-            &self.cloud_certification_authority_leaf_certificate_id,
-        )?;
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(
+            Self::PATH_TEMPLATE,
+            &[&self.cloud_certification_authority_leaf_certificate_id],
+        )
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// Read the certification authority version that issued a leaf certificate of the top-level
@@ -1642,26 +964,16 @@ impl crate::api::Operation for GetTenantCloudCertificationAuthorityLeafCertifica
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`.
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetTenantCloudCertificationAuthorityLeafCertificateVersion {
-    /// The unique identifier of the leaf certificate.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    /// The unique identifier of the leaf certificate. Path parameter
+    /// `{cloudCertificationAuthorityLeafCertificateId}`.
     pub cloud_certification_authority_leaf_certificate_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl GetTenantCloudCertificationAuthorityLeafCertificateVersion {
     /// The `getTenantCloudCertificationAuthorityLeafCertificateVersion` operation.
@@ -1671,67 +983,30 @@ impl GetTenantCloudCertificationAuthorityLeafCertificateVersion {
         Self {
             cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                 .into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
 }
-impl crate::api::Operation
-for GetTenantCloudCertificationAuthorityLeafCertificateVersion {
+query_options!(
+    GetTenantCloudCertificationAuthorityLeafCertificateVersion : select, expand
+);
+impl Operation for GetTenantCloudCertificationAuthorityLeafCertificateVersion {
     /// The version that issued the certificate. Graph sends it bare, with `@odata.context`; the
     /// `{"value": {...}}` wrapper of the doc pages is accepted too.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
     const OPERATION_ID: &'static str = "getTenantCloudCertificationAuthorityLeafCertificateVersion";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}/cloudCertificationAuthorityVersion";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityLeafCertificateId",
-            &self.cloud_certification_authority_leaf_certificate_id,
-        )?;
-        path.push_str("/cloudCertificationAuthorityVersion");
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(
+            Self::PATH_TEMPLATE,
+            &[&self.cloud_certification_authority_leaf_certificate_id],
+        )
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// List the cloud certification authorities of the tenant, one page at a time.
@@ -1740,119 +1015,38 @@ for GetTenantCloudCertificationAuthorityLeafCertificateVersion {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
-#[derive(Clone, Debug, PartialEq)]
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListCloudCertificationAuthorities {
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl ListCloudCertificationAuthorities {
     /// The `listCloudCertificationAuthorities` operation.
     pub fn new() -> Self {
-        Self {
-            query: crate::api::QueryOptions::default(),
-        }
-    }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
-    pub fn top(mut self, count: u32) -> Self {
-        self.query.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.query.skip = Some(count);
-        self
-    }
-    /// `$orderby`: `property` or `property desc`, in order.
-    pub fn orderby<S: Into<String>>(
-        mut self,
-        keys: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.orderby = keys.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
-    }
-    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.query.count = count;
-        self
+        Self::default()
     }
 }
-impl ::core::default::Default for ListCloudCertificationAuthorities {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl crate::api::Operation for ListCloudCertificationAuthorities {
+query_options!(
+    ListCloudCertificationAuthorities : select, expand, filter, top, skip, orderby,
+    search, count
+);
+impl Operation for ListCloudCertificationAuthorities {
     /// One page of certification authorities. Follow `@odata.nextLink`, when present, for the next
     /// page.
     type Output = crate::Page<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "listCloudCertificationAuthorities";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// List the leaf certificates of one cloud certification authority (the navigation property), one
@@ -1862,124 +1056,43 @@ impl crate::api::Operation for ListCloudCertificationAuthorities {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListCloudCertificationAuthorityLeafCertificates {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl ListCloudCertificationAuthorityLeafCertificates {
     /// The `listCloudCertificationAuthorityLeafCertificates` operation.
     pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
         Self {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
-    pub fn top(mut self, count: u32) -> Self {
-        self.query.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.query.skip = Some(count);
-        self
-    }
-    /// `$orderby`: `property` or `property desc`, in order.
-    pub fn orderby<S: Into<String>>(
-        mut self,
-        keys: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.orderby = keys.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
-    }
-    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.query.count = count;
-        self
-    }
 }
-impl crate::api::Operation for ListCloudCertificationAuthorityLeafCertificates {
+query_options!(
+    ListCloudCertificationAuthorityLeafCertificates : select, expand, filter, top, skip,
+    orderby, search, count
+);
+impl Operation for ListCloudCertificationAuthorityLeafCertificates {
     /// One page of leaf certificates. Follow `@odata.nextLink`, when present, for the next page.
     type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "listCloudCertificationAuthorityLeafCertificates";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// List the versions of a cloud certification authority (the `versions` navigation property, added
@@ -1989,130 +1102,43 @@ impl crate::api::Operation for ListCloudCertificationAuthorityLeafCertificates {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
+/// The same as
+/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListCloudCertificationAuthorityVersions {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl ListCloudCertificationAuthorityVersions {
     /// The `listCloudCertificationAuthorityVersions` operation.
     pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
         Self {
             cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: crate::api::QueryOptions::default(),
+            query: QueryOptions::default(),
         }
     }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
-    pub fn top(mut self, count: u32) -> Self {
-        self.query.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.query.skip = Some(count);
-        self
-    }
-    /// `$orderby`: `property` or `property desc`, in order.
-    pub fn orderby<S: Into<String>>(
-        mut self,
-        keys: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.orderby = keys.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
-    }
-    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.query.count = count;
-        self
-    }
 }
-impl crate::api::Operation for ListCloudCertificationAuthorityVersions {
+query_options!(
+    ListCloudCertificationAuthorityVersions : select, expand, filter, top, skip, orderby,
+    search, count
+);
+impl Operation for ListCloudCertificationAuthorityVersions {
     /// One page of versions.
     type Output = crate::Page<crate::CloudCertificationAuthorityVersion>;
     const OPERATION_ID: &'static str = "listCloudCertificationAuthorityVersions";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/versions");
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// List the leaf certificates of the tenant (the top-level
@@ -2123,118 +1149,37 @@ impl crate::api::Operation for ListCloudCertificationAuthorityVersions {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// # Query options
-///
-/// Accepts `$select`, `$expand`, `$filter`, `$top`, `$skip`, `$orderby`, `$search`, `$count`.
-#[derive(Clone, Debug, PartialEq)]
+/// The same as
+/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTenantCloudCertificationAuthorityLeafCertificates {
     /// The query options, set with the setters.
-    query: crate::api::QueryOptions,
+    query: QueryOptions,
 }
 impl ListTenantCloudCertificationAuthorityLeafCertificates {
     /// The `listTenantCloudCertificationAuthorityLeafCertificates` operation.
     pub fn new() -> Self {
-        Self {
-            query: crate::api::QueryOptions::default(),
-        }
-    }
-    /// `$select`: return only these properties (wire names).
-    pub fn select<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these navigation properties (wire names).
-    pub fn expand<S: Into<String>>(
-        mut self,
-        properties: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$filter`: see [`Filter`](crate::api::Filter), whose literals cannot leave their quotes.
-    pub fn filter(mut self, filter: crate::api::Filter) -> Self {
-        self.query.filter = Some(filter);
-        self
-    }
-    /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
-    pub fn top(mut self, count: u32) -> Self {
-        self.query.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.query.skip = Some(count);
-        self
-    }
-    /// `$orderby`: `property` or `property desc`, in order.
-    pub fn orderby<S: Into<String>>(
-        mut self,
-        keys: impl ::core::iter::IntoIterator<Item = S>,
-    ) -> Self {
-        self.query.orderby = keys.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$search` (sent with `ConsistencyLevel: eventual`).
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.query.search = Some(text.into());
-        self
-    }
-    /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.query.count = count;
-        self
+        Self::default()
     }
 }
-impl ::core::default::Default for ListTenantCloudCertificationAuthorityLeafCertificates {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-impl crate::api::Operation for ListTenantCloudCertificationAuthorityLeafCertificates {
+query_options!(
+    ListTenantCloudCertificationAuthorityLeafCertificates : select, expand, filter, top,
+    skip, orderby, search, count
+);
+impl Operation for ListTenantCloudCertificationAuthorityLeafCertificates {
     /// One page of leaf certificates.
     type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "listTenantCloudCertificationAuthorityLeafCertificates";
-    const METHOD: crate::api::Method = crate::api::Method::Get;
+    const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        Ok(path)
+    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[])
     }
-    fn query(&self) -> Option<&crate::api::QueryOptions> {
+    fn query(&self) -> Option<&QueryOptions> {
         Some(&self.query)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
     }
 }
 /// Update a cloud certification authority through an action bound to it (documented without a
@@ -2244,23 +1189,13 @@ impl crate::api::Operation for ListTenantCloudCertificationAuthorityLeafCertific
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+/// The same as
+/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl PatchCloudCertificationAuthority {
@@ -2271,39 +1206,17 @@ impl PatchCloudCertificationAuthority {
         }
     }
 }
-impl crate::api::Operation for PatchCloudCertificationAuthority {
+impl Operation for PatchCloudCertificationAuthority {
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "patchCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/patchCloudCertificationAuthority";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/patchCloudCertificationAuthority");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Idempotent;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Create cloud certification authorities through an action bound to one (documented without a
@@ -2313,23 +1226,13 @@ impl crate::api::Operation for PatchCloudCertificationAuthority {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+/// The same as
+/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PostCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl PostCloudCertificationAuthority {
@@ -2340,38 +1243,16 @@ impl PostCloudCertificationAuthority {
         }
     }
 }
-impl crate::api::Operation for PostCloudCertificationAuthority {
+impl Operation for PostCloudCertificationAuthority {
     /// One page of certification authorities.
     type Output = crate::Page<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "postCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/postCloudCertificationAuthority";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/postCloudCertificationAuthority");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Idempotent;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Renew a cloud certification authority: the service makes a new version (added in 2026-04). Bound
@@ -2381,23 +1262,12 @@ impl crate::api::Operation for PostCloudCertificationAuthority {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
+/// The same as [`Activate`](Activate#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Renew {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
 }
 impl Renew {
@@ -2408,41 +1278,19 @@ impl Renew {
         }
     }
 }
-impl crate::api::Operation for Renew {
+impl Operation for Renew {
     /// Nothing: The service answers 204 No Content.
     type Output = ();
     const OPERATION_ID: &'static str = "renew";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/renew";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const PERMISSIONS: Permissions = <Activate as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "listCloudCertificationAuthorityVersions",
         effect: "a new version, staged, is listed",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/renew");
-        Ok(path)
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        Ok(None)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_nothing(body)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
 /// Revoke the certificate of a cloud certification authority (the last step of retiring it). Bound
@@ -2452,23 +1300,13 @@ impl crate::api::Operation for Renew {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+/// The same as
+/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeCloudCertificationAuthorityCertificate {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the revokeCloudCertificationAuthorityCertificate action.
     pub body: crate::RevokeCloudCertificationAuthorityCertificateRequest,
@@ -2485,42 +1323,23 @@ impl RevokeCloudCertificationAuthorityCertificate {
         }
     }
 }
-impl crate::api::Operation for RevokeCloudCertificationAuthorityCertificate {
+impl Operation for RevokeCloudCertificationAuthorityCertificate {
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "revokeCloudCertificationAuthorityCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeCloudCertificationAuthorityCertificate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "certificationAuthorityStatus is revoked",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/revokeCloudCertificationAuthorityCertificate");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Revoke a leaf certificate issued by a cloud certification authority. Bound to one
@@ -2530,23 +1349,13 @@ impl crate::api::Operation for RevokeCloudCertificationAuthorityCertificate {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+/// The same as
+/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeLeafCertificate {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the revokeLeafCertificate action.
     pub body: crate::RevokeLeafCertificateRequest,
@@ -2563,42 +1372,23 @@ impl RevokeLeafCertificate {
         }
     }
 }
-impl crate::api::Operation for RevokeLeafCertificate {
+impl Operation for RevokeLeafCertificate {
     /// The revoked leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "revokeLeafCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "getCloudCertificationAuthorityLeafCertificate",
         effect: "certificateStatus is revoked",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/revokeLeafCertificate");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Revoke a leaf certificate, found by its serial number, issued by a cloud certification
@@ -2608,23 +1398,13 @@ impl crate::api::Operation for RevokeLeafCertificate {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+/// The same as
+/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeLeafCertificateBySerialNumber {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the revokeLeafCertificateBySerialNumber action.
     pub body: crate::RevokeLeafCertificateBySerialNumberRequest,
@@ -2641,42 +1421,23 @@ impl RevokeLeafCertificateBySerialNumber {
         }
     }
 }
-impl crate::api::Operation for RevokeLeafCertificateBySerialNumber {
+impl Operation for RevokeLeafCertificateBySerialNumber {
     /// The revoked leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "revokeLeafCertificateBySerialNumber";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificateBySerialNumber";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
         effect: "certificateStatus is revoked",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/revokeLeafCertificateBySerialNumber");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Find a leaf certificate issued by a cloud certification authority by its serial number. Bound to
@@ -2696,9 +1457,8 @@ impl crate::api::Operation for RevokeLeafCertificateBySerialNumber {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the searchCloudCertificationAuthorityLeafCertificateBySerialNumber action.
     pub body: crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
@@ -2715,38 +1475,25 @@ impl SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
         }
     }
 }
-impl crate::api::Operation
-for SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
+impl Operation for SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
     /// The leaf certificate with that serial number. The documentation shows it wrapped as `{"value":
     /// {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
     const OPERATION_ID: &'static str = "searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
+    const PERMISSIONS: Permissions = Permissions::new(
         &["DeviceManagementConfiguration.Read.All"],
         &[],
         &["DeviceManagementConfiguration.Read.All"],
         None,
     );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::ReadOnly;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/searchCloudCertificationAuthorityLeafCertificateBySerialNumber");
-        Ok(path)
+    const SEMANTICS: Semantics = Semantics::ReadOnly;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Update the writable properties of a cloud certification authority (absent properties are left as
@@ -2756,19 +1503,13 @@ for SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The properties to change.
     pub body: crate::CloudCertificationAuthority,
@@ -2785,35 +1526,19 @@ impl UpdateCloudCertificationAuthority {
         }
     }
 }
-impl crate::api::Operation for UpdateCloudCertificationAuthority {
+impl Operation for UpdateCloudCertificationAuthority {
     /// Nothing: The service answers 204 No Content (or 200 with the entity, which is not read).
     type Output = ();
     const OPERATION_ID: &'static str = "updateCloudCertificationAuthority";
-    const METHOD: crate::api::Method = crate::api::Method::Patch;
+    const METHOD: Method = Method::Patch;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        Ok(path)
+    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Idempotent;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_nothing(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Update a leaf certificate of the top-level collection (live tenants answer 404 on this
@@ -2823,19 +1548,13 @@ impl crate::api::Operation for UpdateCloudCertificationAuthority {
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
+/// The same as
+/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTenantCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the leaf certificate.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityLeafCertificateId}`.
+    /// The unique identifier of the leaf certificate. Path parameter
+    /// `{cloudCertificationAuthorityLeafCertificateId}`.
     pub cloud_certification_authority_leaf_certificate_id: String,
     /// The properties to change; absent ones are left alone, `null` clears one.
     pub body: crate::CloudCertificationAuthorityLeafCertificate,
@@ -2853,35 +1572,22 @@ impl UpdateTenantCloudCertificationAuthorityLeafCertificate {
         }
     }
 }
-impl crate::api::Operation for UpdateTenantCloudCertificationAuthorityLeafCertificate {
+impl Operation for UpdateTenantCloudCertificationAuthorityLeafCertificate {
     /// Nothing: No content (204).
     type Output = ();
     const OPERATION_ID: &'static str = "updateTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Patch;
+    const METHOD: Method = Method::Patch;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        None,
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Idempotent;
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthorityLeafCertificate");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityLeafCertificateId",
-            &self.cloud_certification_authority_leaf_certificate_id,
-        )?;
-        Ok(path)
+    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Idempotent;
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(
+            Self::PATH_TEMPLATE,
+            &[&self.cloud_certification_authority_leaf_certificate_id],
+        )
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_nothing(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }
 /// Upload the certificate an external root signed for an issuing certification authority, with its
@@ -2891,23 +1597,13 @@ impl crate::api::Operation for UpdateTenantCloudCertificationAuthorityLeafCertif
 ///
 /// # Permissions
 ///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
+/// The same as
+/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UploadExternallySignedCertificationAuthorityCertificate {
-    /// The unique identifier of the cloud certification authority.
-    ///
-    /// Path parameter `{cloudCertificationAuthorityId}`.
+    /// The unique identifier of the cloud certification authority. Path parameter
+    /// `{cloudCertificationAuthorityId}`.
     pub cloud_certification_authority_id: String,
     /// The parameters of the uploadExternallySignedCertificationAuthorityCertificate action.
     pub body: crate::UploadExternallySignedCertificationAuthorityCertificateRequest,
@@ -2924,41 +1620,22 @@ impl UploadExternallySignedCertificationAuthorityCertificate {
         }
     }
 }
-impl crate::api::Operation for UploadExternallySignedCertificationAuthorityCertificate {
+impl Operation for UploadExternallySignedCertificationAuthorityCertificate {
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
     const OPERATION_ID: &'static str = "uploadExternallySignedCertificationAuthorityCertificate";
-    const METHOD: crate::api::Method = crate::api::Method::Post;
+    const METHOD: Method = Method::Post;
     const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/uploadExternallySignedCertificationAuthorityCertificate";
-    const PERMISSIONS: crate::api::Permissions = crate::api::Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: crate::api::Semantics = crate::api::Semantics::Write {
+    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
+    const SEMANTICS: Semantics = Semantics::Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "certificationAuthorityStatus is no longer signingPending and certificateDownloadUrl holds the uploaded certificate",
     };
-    fn path(&self) -> Result<String, crate::api::RequestError> {
-        let mut path = String::new();
-        path.push_str("/deviceManagement");
-        path.push_str("/cloudCertificationAuthority");
-        crate::__private::push_path_parameter(
-            &mut path,
-            "cloudCertificationAuthorityId",
-            &self.cloud_certification_authority_id,
-        )?;
-        path.push_str("/uploadExternallySignedCertificationAuthorityCertificate");
-        Ok(path)
+    fn path(&self) -> Result<String, RequestError> {
+        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, crate::api::RequestError> {
-        crate::__private::json_body(&self.body)
-    }
-    fn parse_body(body: &[u8]) -> Result<Self::Output, ::serde_json::Error> {
-        crate::__private::parse_json(body)
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        json_body(&self.body)
     }
 }

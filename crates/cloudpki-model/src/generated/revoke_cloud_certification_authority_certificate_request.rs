@@ -15,10 +15,6 @@ pub struct RevokeCloudCertificationAuthorityCertificateRequest {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl RevokeCloudCertificationAuthorityCertificateRequest {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "certificationAuthorityVersion",
-    ];
     /// The body with `certificationAuthorityVersion` set.
     pub fn new(certification_authority_version: impl Into<i32>) -> Self {
         Self {
@@ -37,34 +33,11 @@ impl RevokeCloudCertificationAuthorityCertificateRequest {
         self
     }
 }
-impl crate::__private::Object for RevokeCloudCertificationAuthorityCertificateRequest {
-    const GRAPH_NAME: &'static str = "revokeCloudCertificationAuthorityCertificate request body";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "certificationAuthorityVersion" => Some(0),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.certification_authority_version),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.certification_authority_version)?;
-        Ok(())
+crate::__private::object! {
+    RevokeCloudCertificationAuthorityCertificateRequest = "revokeCloudCertificationAuthorityCertificate request body" {
+        certification_authority_version: "certificationAuthorityVersion" => value,
     }
 }
-crate::__private::serde_object!(RevokeCloudCertificationAuthorityCertificateRequest);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     RevokeCloudCertificationAuthorityCertificateRequest,

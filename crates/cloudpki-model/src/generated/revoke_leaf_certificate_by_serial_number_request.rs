@@ -15,8 +15,6 @@ pub struct RevokeLeafCertificateBySerialNumberRequest {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl RevokeLeafCertificateBySerialNumberRequest {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &["certificateSerialNumber"];
     /// The body with `certificateSerialNumber` set.
     pub fn new(certificate_serial_number: impl Into<String>) -> Self {
         Self {
@@ -32,34 +30,11 @@ impl RevokeLeafCertificateBySerialNumberRequest {
         self
     }
 }
-impl crate::__private::Object for RevokeLeafCertificateBySerialNumberRequest {
-    const GRAPH_NAME: &'static str = "revokeLeafCertificateBySerialNumber request body";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "certificateSerialNumber" => Some(0),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.certificate_serial_number),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.certificate_serial_number)?;
-        Ok(())
+crate::__private::object! {
+    RevokeLeafCertificateBySerialNumberRequest = "revokeLeafCertificateBySerialNumber request body" {
+        certificate_serial_number: "certificateSerialNumber" => value,
     }
 }
-crate::__private::serde_object!(RevokeLeafCertificateBySerialNumberRequest);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     RevokeLeafCertificateBySerialNumberRequest,

@@ -16,8 +16,6 @@ pub struct RevokeLeafCertificateRequest {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl RevokeLeafCertificateRequest {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &["leafCertificateId"];
     /// The body with `leafCertificateId` set.
     pub fn new(leaf_certificate_id: impl Into<String>) -> Self {
         Self {
@@ -31,34 +29,11 @@ impl RevokeLeafCertificateRequest {
         self
     }
 }
-impl crate::__private::Object for RevokeLeafCertificateRequest {
-    const GRAPH_NAME: &'static str = "revokeLeafCertificate request body";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "leafCertificateId" => Some(0),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.leaf_certificate_id),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.leaf_certificate_id)?;
-        Ok(())
+crate::__private::object! {
+    RevokeLeafCertificateRequest = "revokeLeafCertificate request body" {
+        leaf_certificate_id: "leafCertificateId" => value,
     }
 }
-crate::__private::serde_object!(RevokeLeafCertificateRequest);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     RevokeLeafCertificateRequest, "RevokeLeafCertificateRequest",

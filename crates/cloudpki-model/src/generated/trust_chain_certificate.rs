@@ -19,8 +19,6 @@ pub struct TrustChainCertificate {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl TrustChainCertificate {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &["certificate", "displayName"];
     /// A value with every property absent; set them with the `with_*` setters.
     pub fn new() -> Self {
         Self::default()
@@ -36,37 +34,12 @@ impl TrustChainCertificate {
         self
     }
 }
-impl crate::__private::Object for TrustChainCertificate {
-    const GRAPH_NAME: &'static str = "trustChainCertificate";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "certificate" => Some(0),
-            "displayName" => Some(1),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.certificate),
-            1 => reader.value(&mut self.display_name),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.certificate)?;
-        writer.property(1, &self.display_name)?;
-        Ok(())
+crate::__private::object! {
+    TrustChainCertificate = "trustChainCertificate" {
+        certificate: "certificate" => value,
+        display_name: "displayName" => value,
     }
 }
-crate::__private::serde_object!(TrustChainCertificate);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     TrustChainCertificate, "TrustChainCertificate",

@@ -19,12 +19,6 @@ pub struct UploadExternallySignedCertificationAuthorityCertificateRequest {
     pub additional_properties: crate::AdditionalProperties,
 }
 impl UploadExternallySignedCertificationAuthorityCertificateRequest {
-    /// The wire names of the properties this type models, in wire order.
-    pub const PROPERTY_NAMES: &'static [&'static str] = &[
-        "signedCertificate",
-        "trustChainCertificates",
-        "certificationAuthorityVersion",
-    ];
     /// The body with `signedCertificate`, `trustChainCertificates`, `certificationAuthorityVersion` set.
     pub fn new(
         signed_certificate: impl Into<String>,
@@ -64,43 +58,13 @@ impl UploadExternallySignedCertificationAuthorityCertificateRequest {
         self
     }
 }
-impl crate::__private::Object
-for UploadExternallySignedCertificationAuthorityCertificateRequest {
-    const GRAPH_NAME: &'static str = "uploadExternallySignedCertificationAuthorityCertificate request body";
-    const PROPERTY_NAMES: &'static [&'static str] = Self::PROPERTY_NAMES;
-    fn property_index(name: &str) -> Option<usize> {
-        match name {
-            "signedCertificate" => Some(0),
-            "trustChainCertificates" => Some(1),
-            "certificationAuthorityVersion" => Some(2),
-            _ => None,
-        }
-    }
-    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        reader: crate::__private::PropertyReader<'_, A>,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => reader.value(&mut self.signed_certificate),
-            1 => reader.list(&mut self.trust_chain_certificates),
-            2 => reader.value(&mut self.certification_authority_version),
-            _ => Ok(()),
-        }
-    }
-    fn write_properties<W: crate::__private::PropertyWriter>(
-        &self,
-        writer: &mut W,
-    ) -> Result<(), W::Error> {
-        writer.property(0, &self.signed_certificate)?;
-        writer.property(1, &self.trust_chain_certificates)?;
-        writer.property(2, &self.certification_authority_version)?;
-        Ok(())
+crate::__private::object! {
+    UploadExternallySignedCertificationAuthorityCertificateRequest = "uploadExternallySignedCertificationAuthorityCertificate request body" {
+        signed_certificate: "signedCertificate" => value,
+        trust_chain_certificates: "trustChainCertificates" => list,
+        certification_authority_version: "certificationAuthorityVersion" => value,
     }
 }
-crate::__private::serde_object!(
-    UploadExternallySignedCertificationAuthorityCertificateRequest
-);
 #[cfg(feature = "schemars")]
 crate::__private::schemars_impl!(
     UploadExternallySignedCertificationAuthorityCertificateRequest,

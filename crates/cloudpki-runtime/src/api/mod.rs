@@ -10,11 +10,91 @@
 //! The client adds `Authorization: Bearer {token}` itself; nothing here sees the token.
 
 mod error;
+pub mod percent;
 mod query;
 mod url;
 
 pub use error::{GraphError, InnerError, RequestError, ResponseError};
 pub use query::{Filter, Literal, QueryOptions};
+
+/// The setters of the query options an operation accepts, on the operation's type (for
+/// generated code only): `query_options!(ListThings: select, expand, filter)` gives `ListThings`
+/// (which has a `query: QueryOptions` field) the methods `select`, `expand` and `filter`, and
+/// no others, so each operation offers exactly the options its route accepts.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! query_options {
+    ($type:ty: $($option:ident),+ $(,)?) => {
+        impl $type {
+            $($crate::query_options!(@setter $option);)+
+        }
+    };
+    (@setter select) => {
+        /// `$select`: return only these properties (wire names).
+        pub fn select<S: ::core::convert::Into<::std::string::String>>(
+            mut self,
+            properties: impl ::core::iter::IntoIterator<Item = S>,
+        ) -> Self {
+            self.query.select = properties.into_iter().map(::core::convert::Into::into).collect();
+            self
+        }
+    };
+    (@setter expand) => {
+        /// `$expand`: include these navigation properties (wire names).
+        pub fn expand<S: ::core::convert::Into<::std::string::String>>(
+            mut self,
+            properties: impl ::core::iter::IntoIterator<Item = S>,
+        ) -> Self {
+            self.query.expand = properties.into_iter().map(::core::convert::Into::into).collect();
+            self
+        }
+    };
+    (@setter filter) => {
+        /// `$filter`: see [`Filter`]($crate::api::Filter), whose literals cannot leave their quotes.
+        pub fn filter(mut self, filter: $crate::api::Filter) -> Self {
+            self.query.filter = ::core::option::Option::Some(filter);
+            self
+        }
+    };
+    (@setter top) => {
+        /// `$top`: at most this many items in all (prefer `Prefer: odata.maxpagesize` to size pages).
+        pub fn top(mut self, count: u32) -> Self {
+            self.query.top = ::core::option::Option::Some(count);
+            self
+        }
+    };
+    (@setter skip) => {
+        /// `$skip`: skip this many items.
+        pub fn skip(mut self, count: u32) -> Self {
+            self.query.skip = ::core::option::Option::Some(count);
+            self
+        }
+    };
+    (@setter orderby) => {
+        /// `$orderby`: `property` or `property desc`, in order.
+        pub fn orderby<S: ::core::convert::Into<::std::string::String>>(
+            mut self,
+            keys: impl ::core::iter::IntoIterator<Item = S>,
+        ) -> Self {
+            self.query.orderby = keys.into_iter().map(::core::convert::Into::into).collect();
+            self
+        }
+    };
+    (@setter search) => {
+        /// `$search` (sent with `ConsistencyLevel: eventual`).
+        pub fn search(mut self, text: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.query.search = ::core::option::Option::Some(text.into());
+            self
+        }
+    };
+    (@setter count) => {
+        /// `$count=true`: ask for `@odata.count` (sent with `ConsistencyLevel: eventual`).
+        pub fn count(mut self, count: bool) -> Self {
+            self.query.count = count;
+            self
+        }
+    };
+}
 pub use url::{BaseUrl, GRAPH_BETA_ROOT};
 
 /// Options for every request.
@@ -180,7 +260,7 @@ impl Semantics {
 /// the generated [`operations`](https://docs.rs/cloudpki-model/latest/cloudpki_model/operations/).
 pub trait Operation {
     /// The typed result of a successful call (`()` for a route that answers nothing).
-    type Output;
+    type Output: ResponseBody;
     /// The operation's name (the OpenAPI `operationId`).
     const OPERATION_ID: &'static str;
     /// The HTTP method.
@@ -191,8 +271,9 @@ pub trait Operation {
     const PERMISSIONS: Permissions;
     /// Whether it reads, is idempotent, or is a write observed by another operation.
     const SEMANTICS: Semantics;
-    /// The media type of a successful answer, sent as `Accept` (`text/plain` for `$count`).
-    const ACCEPT: &'static str = "application/json";
+    /// The media type of a successful answer, sent as `Accept` (`text/plain` for `$count`):
+    /// the output's.
+    const ACCEPT: &'static str = <Self::Output as ResponseBody>::ACCEPT;
 
     /// The path below the base URL, every parameter percent-encoded as one segment.
     ///
@@ -206,19 +287,23 @@ pub trait Operation {
         None
     }
 
-    /// The JSON body, if the operation has one.
+    /// The JSON body, if the operation has one (none, by default).
     ///
     /// # Errors
     ///
     /// The body cannot be serialized.
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError>;
+    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
+        Ok(None)
+    }
 
-    /// Reads a successful response body.
+    /// Reads a successful response body (as its output type reads itself, by default).
     ///
     /// # Errors
     ///
     /// The body is not the documented shape.
-    fn parse_body(body: &[u8]) -> Result<Self::Output, serde_json::Error>;
+    fn parse_body(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
+        <Self::Output as ResponseBody>::parse(body)
+    }
 
     /// The request for `base`: method, URL with the query options, `Accept: application/json`,
     /// `Content-Type` when there is a body, `ConsistencyLevel: eventual` for `$count` and
@@ -258,6 +343,54 @@ pub trait Operation {
     }
 }
 
+/// What a successful answer is read as: a JSON page or entity, nothing (`()`), or a `$count`
+/// (`u64`, a bare integer as `text/plain`).
+pub trait ResponseBody: Sized {
+    /// The media type asked for with `Accept`.
+    const ACCEPT: &'static str = "application/json";
+
+    /// Reads a successful response body.
+    ///
+    /// # Errors
+    ///
+    /// The body is not of this shape.
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error>;
+}
+
+impl<T: serde::de::DeserializeOwned> ResponseBody for crate::Page<T> {
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        private::parse_json(body)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> ResponseBody for crate::SingleEntity<T> {
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        private::parse_json(body)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> ResponseBody for crate::SingleValue<T> {
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        private::parse_json(body)
+    }
+}
+
+impl ResponseBody for () {
+    /// A route that answers nothing (204, or 200 with a body that is ignored).
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        private::parse_nothing(body)
+    }
+}
+
+impl ResponseBody for u64 {
+    const ACCEPT: &'static str = "text/plain";
+
+    /// A `$count` answer.
+    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        private::parse_count(body)
+    }
+}
+
 fn build_request(
     method: ::http::Method,
     url: &str,
@@ -293,7 +426,7 @@ impl<T> CollectionPage for crate::Page<T> {
 
 /// For generated code only.
 pub(crate) mod private {
-    pub use super::url::push_path_parameter;
+    pub use super::url::{fill_path, push_path_parameter};
 
     /// Reads a JSON body as `T`.
     ///

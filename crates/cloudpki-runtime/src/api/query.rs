@@ -49,7 +49,7 @@ impl QueryOptions {
             out.push(if out.is_empty() { '?' } else { '&' });
             out.push_str(name);
             out.push('=');
-            push_encoded(&mut out, value);
+            super::percent::push_query_value(&mut out, value);
         };
         if !self.select.is_empty() {
             push("%24select", &self.select.join(","));
@@ -89,20 +89,6 @@ impl QueryOptions {
     }
 }
 
-/// Appends `value` percent-encoded: everything but ASCII letters, digits and `-._~`.
-fn push_encoded(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
-}
-
 /// A `$filter` expression.
 ///
 /// Built from comparisons whose values are typed [`Literal`]s, string literals are quoted the
@@ -110,21 +96,118 @@ fn push_encoded(out: &mut String, value: &str) {
 /// expression; [`Filter::raw`] takes an expression as written, for what the builders do not
 /// cover (it is still percent-encoded in the URL).
 ///
+/// A filter is a small expression tree; it is written with parentheses where OData's precedence
+/// (`not` before `and` before `or`) would otherwise read it differently, and nowhere else.
+///
 /// ```
 /// use cloudpki_runtime::api::{Filter, Literal};
 ///
 /// let filter = Filter::eq("certificateStatus", Literal::enum_member("active"))
 ///     .and(Filter::eq("subjectName", "O'Brien"));
 /// assert_eq!(filter.as_str(), "certificateStatus eq 'active' and subjectName eq 'O''Brien'");
+/// let either = Filter::eq("a", 1).or(Filter::eq("b", 2)).and(Filter::eq("c", 3).not());
+/// assert_eq!(either.as_str(), "(a eq 1 or b eq 2) and not (c eq 3)");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Filter(String);
+pub struct Filter {
+    node: Node,
+    /// `node` written out (kept, so that [`Filter::as_str`] can lend it).
+    text: String,
+}
+
+/// How tightly an expression binds: an operand whose level is below what its operator needs is
+/// put in parentheses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    /// A raw expression whose shape is not known (`a eq 1 or b eq 2`): always parenthesized
+    /// inside another expression.
+    Unknown,
+    /// `a or b`.
+    Or,
+    /// `a and b`.
+    And,
+    /// `not a`.
+    Not,
+    /// `a eq 1`.
+    Comparison,
+    /// `startswith(a,'b')`, `(...)`, a bare name: never parenthesized.
+    Primary,
+}
+
+/// A `$filter` expression tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Node {
+    /// An expression written out, with the level of its outermost operator.
+    Leaf(String, Level),
+    /// `a and b and ...` (at least two operands, none of them an `And`).
+    And(Vec<Node>),
+    /// `a or b or ...` (at least two operands, none of them an `Or`).
+    Or(Vec<Node>),
+    /// `not a`.
+    Not(Box<Node>),
+    /// `(a)`, kept as written by [`Filter::any_of`].
+    Group(Box<Node>),
+}
+
+impl Node {
+    fn level(&self) -> Level {
+        match self {
+            Node::Leaf(_, level) => *level,
+            Node::And(_) => Level::And,
+            Node::Or(_) => Level::Or,
+            Node::Not(_) => Level::Not,
+            Node::Group(_) => Level::Primary,
+        }
+    }
+
+    /// Writes the node, in parentheses when its level is below `needed`.
+    fn write(&self, out: &mut String, needed: Level) {
+        if self.level() < needed {
+            out.push('(');
+            self.write(out, Level::Unknown);
+            out.push(')');
+            return;
+        }
+        match self {
+            Node::Leaf(text, _) => out.push_str(text),
+            Node::And(operands) | Node::Or(operands) => {
+                let (separator, needed) =
+                    if matches!(self, Node::And(_)) { (" and ", Level::And) } else { (" or ", Level::Or) };
+                for (index, operand) in operands.iter().enumerate() {
+                    if index > 0 {
+                        out.push_str(separator);
+                    }
+                    operand.write(out, needed);
+                }
+            }
+            Node::Not(operand) => {
+                out.push_str("not ");
+                operand.write(out, Level::Primary);
+            }
+            Node::Group(inner) => {
+                out.push('(');
+                inner.write(out, Level::Unknown);
+                out.push(')');
+            }
+        }
+    }
+}
 
 impl Filter {
-    /// An expression as written, e.g. `startswith(subjectName,'CN=kiosk')`.
+    fn from_node(node: Node) -> Self {
+        let mut text = String::new();
+        node.write(&mut text, Level::Unknown);
+        Filter { node, text }
+    }
+
+    /// An expression as written, e.g. `startswith(subjectName,'CN=kiosk')`. Combined with
+    /// others, it is put in parentheses unless it is plainly one comparison, one call or one
+    /// parenthesized group.
     #[must_use]
     pub fn raw(expression: impl Into<String>) -> Self {
-        Filter(expression.into())
+        let text = expression.into();
+        let level = raw_level(&text);
+        Filter::from_node(Node::Leaf(text, level))
     }
 
     /// `property eq literal`.
@@ -154,59 +237,129 @@ impl Filter {
     /// `startswith(property,'prefix')`.
     #[must_use]
     pub fn starts_with(property: &str, prefix: &str) -> Self {
-        Filter(format!("startswith({},{})", property_path(property), Literal::from(prefix)))
+        let text = format!("startswith({},{})", property_path(property), Literal::from(prefix));
+        Filter::from_node(Node::Leaf(text, Level::Primary))
     }
 
-    /// `(self) and (other)`, without parentheses around plain comparisons.
+    /// `self and other`, with parentheses around an `or` on either side.
     #[must_use]
     pub fn and(self, other: Filter) -> Self {
-        Filter::join(self, "and", other)
+        Filter::from_node(Filter::combine(self.node, other.node, true))
     }
 
-    /// `(self) or (other)`.
+    /// `self or other`.
     #[must_use]
     pub fn or(self, other: Filter) -> Self {
-        Filter::join(self, "or", other)
+        Filter::from_node(Filter::combine(self.node, other.node, false))
+    }
+
+    /// `not self`, with parentheses around anything but a call or a group.
+    #[must_use]
+    #[allow(clippy::should_implement_trait)] // It is implemented too (`!filter`); this reads as OData does.
+    pub fn not(self) -> Self {
+        Filter::from_node(Node::Not(Box::new(self.node)))
     }
 
     /// `property eq a or property eq b ...` (one of `values`), in parentheses when more than one.
     #[must_use]
     pub fn any_of<L: Into<Literal>>(property: &str, values: impl IntoIterator<Item = L>) -> Option<Self> {
-        let mut filters = values.into_iter().map(|value| Filter::eq(property, value));
-        let first = filters.next()?;
-        let mut count = 1;
-        let joined = filters.fold(first, |all, next| {
-            count += 1;
-            Filter(format!("{} or {}", all.0, next.0))
-        });
-        Some(if count > 1 { Filter(format!("({})", joined.0)) } else { joined })
+        let mut operands: Vec<Node> = values.into_iter().map(|value| Filter::eq(property, value).node).collect();
+        Some(Filter::from_node(match operands.len() {
+            0 => return None,
+            1 => operands.swap_remove(0),
+            _ => Node::Group(Box::new(Node::Or(operands))),
+        }))
     }
 
     /// The expression.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     fn compare(property: &str, operator: &str, value: Literal) -> Self {
-        Filter(format!("{} {operator} {value}", property_path(property)))
+        Filter::from_node(Node::Leaf(format!("{} {operator} {value}", property_path(property)), Level::Comparison))
     }
 
-    fn join(left: Filter, operator: &str, right: Filter) -> Self {
-        let wrap = |filter: Filter| {
-            if filter.0.contains(" and ") || filter.0.contains(" or ") {
-                if filter.0.starts_with('(') && filter.0.ends_with(')') { filter.0 } else { format!("({})", filter.0) }
-            } else {
-                filter.0
+    fn combine(left: Node, right: Node, and: bool) -> Node {
+        let mut operands = Vec::new();
+        for node in [left, right] {
+            match node {
+                Node::And(inner) if and => operands.extend(inner),
+                Node::Or(inner) if !and => operands.extend(inner),
+                other => operands.push(other),
             }
-        };
-        Filter(format!("{} {operator} {}", wrap(left), wrap(right)))
+        }
+        if and { Node::And(operands) } else { Node::Or(operands) }
+    }
+}
+
+impl std::ops::Not for Filter {
+    type Output = Filter;
+
+    /// [`Filter::not`].
+    fn not(self) -> Filter {
+        Filter::not(self)
     }
 }
 
 impl fmt::Display for Filter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
+    }
+}
+
+/// The level of a raw expression, from its top level (outside string literals and
+/// parentheses): one group or a word without spaces is primary; `not ...` is a negation; words
+/// with no `and` or `or` between them a comparison; anything else (or unbalanced text) unknown.
+fn raw_level(text: &str) -> Level {
+    let text = text.trim();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut spaced = false;
+    let mut enclosed = text.starts_with('(');
+    let mut words = Vec::new();
+    let mut word_start = Some(0);
+    for (index, c) in text.char_indices() {
+        if quoted {
+            // `''` inside a literal ends it and opens it again: the same as staying inside.
+            quoted = c != '\'';
+            continue;
+        }
+        match c {
+            '\'' => quoted = true,
+            '(' => depth += 1,
+            ')' => {
+                let Some(outer) = depth.checked_sub(1) else { return Level::Unknown };
+                depth = outer;
+                if depth == 0 && index + 1 < text.len() {
+                    enclosed = false;
+                }
+            }
+            c if c.is_whitespace() && depth == 0 => {
+                spaced = true;
+                if let Some(start) = word_start.take() {
+                    words.push(&text[start..index]);
+                }
+            }
+            _ if depth == 0 && word_start.is_none() => word_start = Some(index),
+            _ => {}
+        }
+    }
+    if quoted || depth != 0 || text.is_empty() {
+        return Level::Unknown;
+    }
+    if let Some(start) = word_start {
+        words.push(&text[start..]);
+    }
+    if enclosed || !spaced {
+        Level::Primary
+    } else if words.iter().any(|word| word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or")) {
+        Level::Unknown
+    } else if words.first().is_some_and(|word| word.eq_ignore_ascii_case("not")) {
+        Level::Not
+    } else {
+        Level::Comparison
     }
 }
 
@@ -331,5 +484,188 @@ mod tests {
             "(certificateStatus eq 'active' or certificateStatus eq 'revoked') and startswith(subjectName,'CN=kiosk')"
         );
         assert_eq!(Filter::eq("a) or (b", 1).as_str(), "aorb eq 1");
+        assert_eq!(Filter::any_of("a", [1]).map(|f| f.to_string()).as_deref(), Some("a eq 1"));
+        assert!(Filter::any_of::<i32>("a", []).is_none());
+    }
+
+    #[test]
+    fn groups_of_or_inside_and_keep_their_meaning() {
+        // The named bug: `(…) or (…) and c` reads as `(…) or ((…) and c)` in OData.
+        let a = Filter::any_of("a", [1, 2]).expect("two values");
+        let b = Filter::any_of("b", [1, 2]).expect("two values");
+        let filter = a.or(b).and(Filter::eq("c", 3));
+        assert_eq!(filter.as_str(), "((a eq 1 or a eq 2) or (b eq 1 or b eq 2)) and c eq 3");
+        let raw = Filter::raw("(x eq 1) or (y eq 1)").and(Filter::eq("c", 3));
+        assert_eq!(raw.as_str(), "((x eq 1) or (y eq 1)) and c eq 3");
+        assert_eq!((!Filter::starts_with("s", "x")).as_str(), "not startswith(s,'x')");
+        assert_eq!(Filter::eq("a", 1).not().as_str(), "not (a eq 1)");
+        assert_eq!(Filter::raw("(a eq 1)").not().as_str(), "not (a eq 1)");
+        assert_eq!(Filter::raw("a eq 'x or y'").and(Filter::eq("b", 1)).as_str(), "a eq 'x or y' and b eq 1");
+        assert_eq!(Filter::raw("a eq ')'").or(Filter::eq("b", 1)).as_str(), "a eq ')' or b eq 1");
+    }
+
+    /// An expression of the exhaustive check, evaluated directly.
+    #[derive(Clone, Debug)]
+    enum Expr {
+        Comparison,
+        Call,
+        RawOr,
+        AnyOf,
+        Not(Box<Expr>),
+        And(Box<Expr>, Box<Expr>),
+        Or(Box<Expr>, Box<Expr>),
+    }
+
+    /// The atoms, each a variable of the truth table.
+    const ATOMS: [&str; 6] = ["v eq true", "startswith(s,'x')", "r0 eq true", "r1 eq true", "k eq 1", "k eq 2"];
+
+    fn atom(name: &str, row: u32) -> bool {
+        let index = ATOMS.iter().position(|a| *a == name).unwrap_or_else(|| panic!("unknown atom {name}"));
+        row & (1 << index) != 0
+    }
+
+    impl Expr {
+        fn filter(&self) -> Filter {
+            match self {
+                Expr::Comparison => Filter::eq("v", true),
+                Expr::Call => Filter::starts_with("s", "x"),
+                Expr::RawOr => Filter::raw("r0 eq true or r1 eq true"),
+                Expr::AnyOf => Filter::any_of("k", [1, 2]).expect("two values"),
+                Expr::Not(inner) => inner.filter().not(),
+                Expr::And(left, right) => left.filter().and(right.filter()),
+                Expr::Or(left, right) => left.filter().or(right.filter()),
+            }
+        }
+
+        fn eval(&self, row: u32) -> bool {
+            match self {
+                Expr::Comparison => atom("v eq true", row),
+                Expr::Call => atom("startswith(s,'x')", row),
+                Expr::RawOr => atom("r0 eq true", row) || atom("r1 eq true", row),
+                Expr::AnyOf => atom("k eq 1", row) || atom("k eq 2", row),
+                Expr::Not(inner) => !inner.eval(row),
+                Expr::And(left, right) => left.eval(row) && right.eval(row),
+                Expr::Or(left, right) => left.eval(row) || right.eval(row),
+            }
+        }
+    }
+
+    /// Reads `text` the way OData does (`not` binds tighter than `and`, `and` than `or`) and
+    /// evaluates it for `row`.
+    struct Reader<'a> {
+        tokens: Vec<&'a str>,
+        at: usize,
+        row: u32,
+    }
+
+    impl<'a> Reader<'a> {
+        fn tokens(text: &'a str) -> Vec<&'a str> {
+            let mut tokens = Vec::new();
+            for mut chunk in text.split(' ') {
+                while let Some(rest) = chunk.strip_prefix('(') {
+                    tokens.push("(");
+                    chunk = rest;
+                }
+                let end = match chunk.strip_prefix("startswith(") {
+                    Some(rest) => chunk.len() - rest.len() + rest.find(')').expect("a closed call") + 1,
+                    None => chunk.trim_end_matches(')').len(),
+                };
+                tokens.push(&chunk[..end]);
+                tokens.extend(std::iter::repeat_n(")", chunk.len() - end));
+            }
+            tokens
+        }
+
+        fn next(&mut self) -> &'a str {
+            let token = self.tokens.get(self.at).copied().unwrap_or_default();
+            self.at += 1;
+            token
+        }
+
+        fn peek(&self) -> &'a str {
+            self.tokens.get(self.at).copied().unwrap_or_default()
+        }
+
+        fn or(&mut self) -> bool {
+            let mut value = self.and();
+            while self.peek() == "or" {
+                self.next();
+                value |= self.and();
+            }
+            value
+        }
+
+        fn and(&mut self) -> bool {
+            let mut value = self.not();
+            while self.peek() == "and" {
+                self.next();
+                value &= self.not();
+            }
+            value
+        }
+
+        fn not(&mut self) -> bool {
+            if self.peek() == "not" {
+                self.next();
+                return !self.not();
+            }
+            self.primary()
+        }
+
+        fn primary(&mut self) -> bool {
+            let token = self.next();
+            if token == "(" {
+                let value = self.or();
+                assert_eq!(self.next(), ")", "{:?}", self.tokens);
+                return value;
+            }
+            if token.starts_with("startswith(") {
+                return atom(token, self.row);
+            }
+            let (operator, literal) = (self.next(), self.next());
+            atom(&format!("{token} {operator} {literal}"), self.row)
+        }
+    }
+
+    fn read(text: &str, row: u32) -> bool {
+        let mut reader = Reader { tokens: Reader::tokens(text), at: 0, row };
+        let value = reader.or();
+        assert_eq!(reader.at, reader.tokens.len(), "all of {text} is read");
+        value
+    }
+
+    #[test]
+    fn every_combination_of_and_or_not_reads_as_built() {
+        let leaves = vec![Expr::Comparison, Expr::Call, Expr::RawOr, Expr::AnyOf];
+        let grow = |level: &[Expr]| {
+            let mut next = level.to_vec();
+            next.extend(level.iter().map(|e| Expr::Not(Box::new(e.clone()))));
+            for left in level {
+                for right in level {
+                    next.push(Expr::And(Box::new(left.clone()), Box::new(right.clone())));
+                    next.push(Expr::Or(Box::new(left.clone()), Box::new(right.clone())));
+                }
+            }
+            next
+        };
+        let two = grow(&grow(&leaves));
+        // Three levels of `not` on every two-level tree, and `and`/`or` of a two-level tree with a
+        // one-level one on either side.
+        let one = grow(&leaves);
+        let mut all = two.clone();
+        for expr in &two {
+            all.push(Expr::Not(Box::new(Expr::Not(Box::new(expr.clone())))));
+            for small in &one[..4] {
+                all.push(Expr::And(Box::new(expr.clone()), Box::new(small.clone())));
+                all.push(Expr::Or(Box::new(small.clone()), Box::new(expr.clone())));
+            }
+        }
+        assert!(all.len() > 25_000, "{}", all.len());
+        for expr in &all {
+            let text = expr.filter().to_string();
+            for row in 0..(1 << ATOMS.len()) {
+                assert_eq!(read(&text, row), expr.eval(row), "{text} for row {row:06b} ({expr:?})");
+            }
+        }
     }
 }

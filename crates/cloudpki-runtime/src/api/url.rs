@@ -128,17 +128,26 @@ pub fn push_path_parameter(path: &mut String, name: &'static str, value: &str) -
         return Err(RequestError::EmptyPathParameter { name });
     }
     path.push('/');
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'~') {
-            path.push(char::from(byte));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            path.push('%');
-            path.push(char::from(HEX[usize::from(byte >> 4)]));
-            path.push(char::from(HEX[usize::from(byte & 0xF)]));
-        }
-    }
+    super::percent::push_path_segment(path, value);
     Ok(())
+}
+
+/// The path of `template` (`/a/{x}/b/{y}`) with its parameters, in order, each percent-encoded
+/// as one segment ([`push_path_parameter`]); the rest of the template is copied as it is.
+pub fn fill_path(template: &'static str, parameters: &[&str]) -> Result<String, RequestError> {
+    let mut path = String::with_capacity(template.len() + parameters.iter().map(|p| 3 * p.len()).sum::<usize>());
+    let mut rest = template;
+    let mut parameters = parameters.iter();
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map_or(rest.len(), |close| open + close);
+        // The template puts each parameter right after a `/`, which `push_path_parameter` adds.
+        path.push_str(rest[..open].strip_suffix('/').unwrap_or(&rest[..open]));
+        let name = rest.get(open + 1..close).unwrap_or_default();
+        push_path_parameter(&mut path, name, parameters.next().copied().unwrap_or_default())?;
+        rest = rest.get(close + 1..).unwrap_or_default();
+    }
+    path.push_str(rest);
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -185,5 +194,8 @@ mod tests {
         push_path_parameter(&mut path, "id", "a/b?c#d%e ..ü").expect("non-empty");
         assert_eq!(path, "/a%2Fb%3Fc%23d%25e%20%2E%2E%C3%BC");
         assert!(push_path_parameter(&mut String::new(), "id", "").is_err());
+        assert_eq!(fill_path("/a/{x}/b/{y}/$count", &["1/2", "é"]).ok().as_deref(), Some("/a/1%2F2/b/%C3%A9/$count"));
+        assert_eq!(fill_path("/a/b", &[]).ok().as_deref(), Some("/a/b"));
+        assert!(matches!(fill_path("/a/{x}", &[""]), Err(RequestError::EmptyPathParameter { name: "x" })));
     }
 }

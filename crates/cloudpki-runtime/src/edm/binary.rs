@@ -190,6 +190,8 @@ fn validate(text: &str) -> Result<(), String> {
 }
 
 impl EdmText for Binary {
+    type Error = EdmParseError;
+
     const EXPECTING: &'static str = "an Edm.Binary (base64 or base64url text)";
 
     fn parse_text(text: &str) -> Result<Self, EdmParseError> {

@@ -97,6 +97,8 @@ impl Date {
 }
 
 impl EdmText for Date {
+    type Error = EdmParseError;
+
     const EXPECTING: &'static str = "an Edm.Date (YYYY-MM-DD)";
 
     fn parse_text(text: &str) -> Result<Self, EdmParseError> {

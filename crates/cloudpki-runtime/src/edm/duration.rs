@@ -260,6 +260,8 @@ fn check(text: &str) -> Result<(), EdmParseError> {
 }
 
 impl EdmText for Duration {
+    type Error = EdmParseError;
+
     const EXPECTING: &'static str = "an Edm.Duration (ISO 8601 day-time duration such as P1DT2H3M4.5S)";
 
     fn parse_text(text: &str) -> Result<Self, EdmParseError> {

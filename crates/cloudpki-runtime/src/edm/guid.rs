@@ -113,6 +113,8 @@ impl Guid {
 }
 
 impl EdmText for Guid {
+    type Error = EdmParseError;
+
     const EXPECTING: &'static str = "an Edm.Guid (8-4-4-4-12 hexadecimal digits)";
 
     fn parse_text(text: &str) -> Result<Self, EdmParseError> {

@@ -38,6 +38,7 @@ use serde::de::{self, Visitor};
 
 pub mod binary;
 pub mod date;
+pub mod date_time_offset;
 pub mod double;
 pub mod duration;
 pub mod error;
@@ -46,6 +47,7 @@ pub mod time_of_day;
 
 pub use binary::Binary;
 pub use date::Date;
+pub use date_time_offset::{DateTimeOffset, DateTimeParseError};
 pub use double::Double;
 pub use duration::Duration;
 pub use error::EdmParseError;
@@ -58,37 +60,55 @@ trait EdmText: Sized {
     /// `an Edm.Guid (8-4-4-4-12 hexadecimal digits)`.
     const EXPECTING: &'static str;
 
+    /// Why a text is refused.
+    type Error: fmt::Display;
+
     /// Parses the text strictly.
-    fn parse_text(text: &str) -> Result<Self, EdmParseError>;
+    fn parse_text(text: &str) -> Result<Self, Self::Error>;
 
     /// Parses an owned text, reusing its allocation where the type keeps a [`String`].
-    fn parse_owned(text: String) -> Result<Self, EdmParseError> {
+    fn parse_owned(text: String) -> Result<Self, Self::Error> {
         Self::parse_text(&text)
+    }
+
+    /// Reads a JSON string: the parse, its error as the deserializer's.
+    fn deserialize_str<E: de::Error>(text: &str) -> Result<Self, E> {
+        Self::parse_text(text).map_err(E::custom)
+    }
+
+    /// Reads an owned JSON string.
+    fn deserialize_string<E: de::Error>(text: String) -> Result<Self, E> {
+        Self::parse_owned(text).map_err(E::custom)
     }
 }
 
 /// `Display` (the exact text), `Debug` (`Type("text")`), `Serialize` (the exact text as a
 /// string) and `Deserialize` (a string only, parsed strictly) of a text type of this module.
+/// The text is `self.as_str()`, or `self.$text().as_ref()` for a type that writes its text
+/// out when asked (`DateTimeOffset`, which keeps the value and the spelling, not the text).
 macro_rules! text_type_impls {
     ($type:ident) => {
+        super::text_type_impls!($type, as_str);
+    };
+    ($type:ident, $text:ident) => {
         impl ::std::fmt::Display for $type {
             /// Writes the exact text.
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.pad(self.as_str())
+                f.pad(::core::convert::AsRef::<str>::as_ref(&self.$text()))
             }
         }
 
         impl ::std::fmt::Debug for $type {
             #[doc = concat!("Writes `", stringify!($type), "(\"...\")` with the exact text.")]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_tuple(stringify!($type)).field(&self.as_str()).finish()
+                f.debug_tuple(stringify!($type)).field(&::core::convert::AsRef::<str>::as_ref(&self.$text())).finish()
             }
         }
 
         impl ::serde::Serialize for $type {
             /// Writes the exact text as a string.
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                serializer.serialize_str(::core::convert::AsRef::<str>::as_ref(&self.$text()))
             }
         }
 
@@ -118,12 +138,13 @@ impl<T: EdmText> Visitor<'_> for TextVisitor<T> {
         f.write_str(T::EXPECTING)
     }
 
+    #[inline]
     fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
-        T::parse_text(text).map_err(E::custom)
+        T::deserialize_str(text)
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<T, E> {
-        T::parse_owned(text).map_err(E::custom)
+        T::deserialize_string(text)
     }
 }
 

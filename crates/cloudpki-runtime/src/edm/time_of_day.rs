@@ -152,6 +152,8 @@ impl TimeOfDay {
 }
 
 impl EdmText for TimeOfDay {
+    type Error = EdmParseError;
+
     const EXPECTING: &'static str = "an Edm.TimeOfDay (hh:mm, hh:mm:ss or hh:mm:ss.f with 1 to 12 fractional digits)";
 
     fn parse_text(text: &str) -> Result<Self, EdmParseError> {

@@ -14,8 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc};
-use serde::de::{self, Unexpected, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::de::{self, Unexpected};
 
 /// The ECMA-262 regular expression that matches the text grammar accepted by
 /// [`DateTimeOffset::parse`].
@@ -91,6 +90,10 @@ enum OffsetSpelling {
 }
 
 impl DateTimeOffset {
+    /// The ECMA-262 regular expression of the accepted texts ([`DATE_TIME_PATTERN`]), like the
+    /// `PATTERN` of the other EDM text types.
+    pub const PATTERN: &'static str = DATE_TIME_PATTERN;
+
     /// Parses an `Edm.DateTimeOffset`, remembering its exact spelling.
     ///
     /// # Errors
@@ -359,20 +362,6 @@ impl FromStr for DateTimeOffset {
     }
 }
 
-impl fmt::Display for DateTimeOffset {
-    /// Writes the exact text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.render().as_str())
-    }
-}
-
-impl fmt::Debug for DateTimeOffset {
-    /// Writes `DateTimeOffset("2016-12-31T23:59:36.3292251-08:00")`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("DateTimeOffset").field(&self.render().as_str()).finish()
-    }
-}
-
 impl PartialEq for DateTimeOffset {
     /// Whether the texts are equal (not just the instants).
     fn eq(&self, other: &Self) -> bool {
@@ -409,42 +398,28 @@ impl Ord for DateTimeOffset {
     }
 }
 
-impl Serialize for DateTimeOffset {
-    /// Writes the exact text as a string.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.render().as_str())
+impl super::EdmText for DateTimeOffset {
+    const EXPECTING: &'static str = EXPECTING;
+
+    type Error = DateTimeParseError;
+
+    #[inline]
+    fn parse_text(text: &str) -> Result<Self, DateTimeParseError> {
+        Self::parse(text)
+    }
+
+    /// `invalid value: string "...", expected an Edm.DateTimeOffset (...), <reason>`.
+    #[inline]
+    fn deserialize_str<E: de::Error>(text: &str) -> Result<Self, E> {
+        Self::parse(text).map_err(|err| invalid_value(text, &err))
+    }
+
+    fn deserialize_string<E: de::Error>(text: String) -> Result<Self, E> {
+        Self::deserialize_str(&text)
     }
 }
 
-impl<'de> Deserialize<'de> for DateTimeOffset {
-    /// Accepts a string only; see [`DateTimeOffset::parse`].
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(DateTimeOffsetVisitor)
-    }
-}
-
-/// Serde visitor for [`DateTimeOffset`].
-struct DateTimeOffsetVisitor;
-
-impl Visitor<'_> for DateTimeOffsetVisitor {
-    type Value = DateTimeOffset;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(EXPECTING)
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<DateTimeOffset, E> {
-        DateTimeOffset::parse(text).map_err(|err| invalid_value(text, &err))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, text: &str) -> Result<DateTimeOffset, E> {
-        self.visit_str(text)
-    }
-
-    fn visit_string<E: de::Error>(self, text: String) -> Result<DateTimeOffset, E> {
-        self.visit_str(&text)
-    }
-}
+super::text_type_impls!(DateTimeOffset, render);
 
 /// `invalid value: string "...", expected an Edm.DateTimeOffset (...), <reason>`.
 ///
@@ -661,6 +636,12 @@ struct Rendered {
     buf: [u8; RENDER_CAPACITY],
     /// Number of bytes written.
     len: usize,
+}
+
+impl AsRef<str> for Rendered {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
 }
 
 impl Rendered {
