@@ -1,29 +1,31 @@
 #!/usr/bin/env bash
-# Issue 11's benchmarks: the `cloudpki` CLI against `cloudpki-fake`, on loopback only.
+# Benchmarks: the `cloudpki` CLI against `cloudpki-fake`, on loopback only.
 #
-#   bash benchmarks/issue11.sh            # every case (a few minutes)
-#   CASES="list" bash benchmarks/issue11.sh
-#   CASES="cli kiota" RATES="20" bash benchmarks/issue11.sh
+#   bash benchmarks/cli.sh            # every case (a few minutes)
+#   CASES="list" bash benchmarks/cli.sh
+#   CASES="cli fixed" RATES="20" bash benchmarks/cli.sh
 #
 # (a) list:  100,000 certificates, `cloudpki cert list --ca <id> -o ndjson > /dev/null`, under
 #            /usr/bin/time -v: certificates per second, peak RSS of the CLI.
 # (b) cli:   bulk revocation of 30 x R active certificates under `--throttle R` (429 without
 #            Retry-After past R requests per second) and `--latency 150ms`, with the CLI's
 #            default settings (`cloudpki cert revoke --ca <id> --from ids --yes`).
-# (c) kiota: the same with `RetryPolicy::kiota()` (3 retries, 3 s base, no adaptive pacing) at
-#            the CLI's default concurrency (16), through the example `bulk_bench`.
+# (c) fixed: the same with the client's window fixed at 16 requests in flight (`--concurrency 16`
+#            caps the adaptive window; the model of a fixed-concurrency client such as Kiota's).
+# The client's own benchmark of its window (six throttles and round trips, adaptive beside fixed):
+#   cargo run --release -p cloudpki-client --example throttle_bench
 #
 # Needs: cargo, jq, /usr/bin/time (Debian package `time`), curl.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CASES=${CASES:-"list cli kiota"}
+CASES=${CASES:-"list cli fixed"}
 RATES=${RATES:-"20 100"}
 LIST_CERTS=${LIST_CERTS:-100000}
 LATENCY=${LATENCY:-150ms}
-CONCURRENCY=16 # the CLI's default --concurrency, for the Kiota-style run
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/issue11.XXXXXX")
+CONCURRENCY=16 # the fixed window of the `fixed` case
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cloudpki-bench.XXXXXX")
 
 for tool in jq curl; do
     command -v "$tool" >/dev/null || { echo "error: $tool is required" >&2; exit 2; }
@@ -32,11 +34,9 @@ done
 
 echo "building release binaries..." >&2
 cargo build --release -q -p cloudpki-cli -p cloudpki-fake
-cargo build --release -q -p cloudpki-client --example bulk_bench
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 CLI=$TARGET/release/cloudpki
 FAKE=$TARGET/release/cloudpki-fake
-BENCH=$TARGET/release/examples/bulk_bench
 
 FAKE_PID=""
 stop_fake() {
@@ -98,7 +98,7 @@ case_list() {
     ROWS_LIST+=("| $count | $(printf '%.2f' "$wall") s | $(printf '%.0f' "$(calc "$count / $wall")") | $(printf '%.1f' "$(calc "$rss / 1024")") MiB | $((pages / 2)) |")
 }
 
-# revoke_case KIND R: KIND is cli or kiota.
+# revoke_case KIND R: KIND is cli (defaults: the adaptive window) or fixed (--concurrency 16).
 revoke_case() {
     local kind=$1 rate=$2 n certs
     n=$((30 * rate))
@@ -115,7 +115,7 @@ revoke_case() {
     if [ "$kind" = cli ]; then
         "$CLI" --base-url "$BASE" cert revoke --ca "$CA" --from "$WORK/ids" --yes >"$WORK/out" 2>"$WORK/err" || status=$?
     else
-        "$BENCH" "$BASE" "$CA" "$WORK/ids" --policy kiota --concurrency "$CONCURRENCY" >"$WORK/out" 2>"$WORK/err" || status=$?
+        "$CLI" --base-url "$BASE" --concurrency "$CONCURRENCY" cert revoke --ca "$CA" --from "$WORK/ids" --yes >"$WORK/out" 2>"$WORK/err" || status=$?
     fi
     t1=$(now)
     stats >"$WORK/stats.json"
@@ -133,20 +133,16 @@ revoke_case() {
     twice=$(jq '[.revocations[] | select(. > 1)] | length' "$WORK/stats.json")
     missing=$(jq --slurpfile ids "$WORK/ids.json" '[$ids[0][] as $id | select((.revocations[$id] // 0) == 0)] | length' "$WORK/stats.json")
     extra=$(jq --slurpfile ids "$WORK/ids.json" '(.revocations | keys) - $ids[0] | length' "$WORK/stats.json")
-    if [ "$kind" = kiota ]; then
-        lost=$(jq '.failed' "$WORK/out")
-    else
-        lost=$missing
-    fi
+    lost=$missing
     local label
-    if [ "$kind" = cli ]; then label="CLI defaults"; else label="Kiota-style (3 × 3 s, c=$CONCURRENCY)"; fi
+    if [ "$kind" = cli ]; then label="CLI defaults (adaptive)"; else label="fixed window of $CONCURRENCY"; fi
     ROWS_REVOKE+=("| $label | $rate | $n | $(printf '%.1f' "$wall") s | $(printf '%.0f' "$floor") s | **$(printf '%.3f' "$ratio")** | $throttled | **$(printf '%.3f' "$per")** | $lost | $once / $twice / $extra | $other | $status |")
 }
 
 for c in $CASES; do
     case $c in
         list) case_list ;;
-        cli | kiota) for r in $RATES; do revoke_case "$c" "$r"; done ;;
+        cli | fixed) for r in $RATES; do revoke_case "$c" "$r"; done ;;
         *) echo "unknown case $c" >&2; exit 2 ;;
     esac
 done
