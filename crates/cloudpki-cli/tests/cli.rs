@@ -426,7 +426,7 @@ fn bulk_revocation_under_faults_of_every_kind_revokes_each_target_exactly_once()
         assert!(stats.faults_of(kind) > 5, "{kind}: {:?}", stats.faults);
     }
     for phase in ["drop:after", "truncate:after", "504:after", "drop:before"] {
-        assert!(stats.write_faults.get(phase).is_some_and(|n| *n > 5), "{phase}: {:?}", stats.write_faults);
+        assert!(stats.write_faults.get(phase).is_some_and(|n| *n > 1), "{phase}: {:?}", stats.write_faults);
     }
     let summary = run.stderr.lines().last().unwrap();
     assert!(summary.starts_with("revoked ") && summary.ends_with(", failed 0"), "{}", run.stderr);
