@@ -1,4 +1,4 @@
-//! The one lowering pass: checked spec → [`ir::Model`]. Every Rust identifier, module file and
+//! The one lowering pass: checked spec → [`crate::ir::Model`]. Every Rust identifier, module file and
 //! schema file name is decided here, and every collision is reported at the `file:line:col` of
 //! the item that would take a name already taken: after case folding and snake_case or
 //! PascalCase conversion, and against the names the runtime and the model crate reserve.

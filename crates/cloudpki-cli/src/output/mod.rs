@@ -1,7 +1,7 @@
 //! Everything written for people and programs: the listing formats (aligned table, JSON array,
 //! NDJSON, CSV), terminal-safe text, and stdout/stderr that a closed pipe cannot fail.
 //!
-//! What the service controls is escaped before it reaches a terminal ([`safe`]): the table and
+//! What the service controls is escaped before it reaches a terminal ([`safe()`]): the table and
 //! every message on stderr. JSON and NDJSON are the exact data, written with `\uXXXX` escapes for
 //! what JSON itself leaves raw (DEL, C1, bidi), so the same JSON value and safe on a terminal.
 //! CSV has no escapes of its own: it is the exact data when stdout is a file or a pipe, and

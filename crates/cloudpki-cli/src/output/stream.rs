@@ -68,7 +68,7 @@ pub fn stderr_line(text: &str) {
 }
 
 /// `eprintln!` that never panics: a line on stderr, dropped if stderr is closed. Text the service
-/// controls must go through [`crate::output::safe`] first.
+/// controls must go through [`crate::output::safe()`] first.
 macro_rules! note {
     ($($arg:tt)*) => {
         $crate::output::stream::stderr_line(&format!($($arg)*))

@@ -32,8 +32,8 @@ const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 ///
 /// # Lossless
 ///
-/// The text is kept as sent, alphabet and padding included: [`Display`](fmt::Display),
-/// [`as_str`](Self::as_str) and [`Serialize`] give it back byte for byte. [`PartialEq`], [`Eq`]
+/// The text is kept as sent, alphabet and padding included: [`Display`](std::fmt::Display),
+/// [`as_str`](Self::as_str) and [`Serialize`](serde::Serialize) give it back byte for byte. [`PartialEq`], [`Eq`]
 /// and [`Hash`] compare the text; compare [`decode`](Self::decode) to compare the bytes.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Binary {

@@ -26,8 +26,8 @@ const LEN: usize = 10;
 ///
 /// # Lossless
 ///
-/// A date has a single spelling, which [`Display`](fmt::Display), [`as_str`](Self::as_str)
-/// and [`Serialize`] write back. [`Ord`] is chronological.
+/// A date has a single spelling, which [`Display`](std::fmt::Display), [`as_str`](Self::as_str)
+/// and [`Serialize`](serde::Serialize) write back. [`Ord`] is chronological.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {
     /// The date (first, so that the derived order is chronological).

@@ -45,7 +45,7 @@ const EXPECTING: &str = "an Edm.DateTimeOffset (RFC 3339 date-time with 0 to 9 f
 ///
 /// # Lossless
 ///
-/// [`Display`](fmt::Display), [`to_text`](Self::to_text) and [`Serialize`] write back the
+/// [`Display`](std::fmt::Display), [`to_text`](Self::to_text) and [`Serialize`](serde::Serialize) write back the
 /// exact text that was parsed, byte for byte: the number of fractional digits (trailing zeros
 /// included), `T` or `t`, `Z`, `z`, `+00:00` or `-00:00`. For example
 /// `2016-12-31T23:59:36.3292251-08:00` is written back with its 7 fractional digits (where

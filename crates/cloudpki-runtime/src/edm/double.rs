@@ -44,7 +44,7 @@ const EXPECTING: &str = "an Edm.Double (a JSON number, or one of the strings \"N
 /// equal, nor are `0.0` and `-0.0`, while [`Double::NAN`] *is* equal to itself (it is the string
 /// `"NaN"`). Compare [`value`](Self::value) to compare numbers.
 ///
-/// [`Display`](fmt::Display) writes the value as JSON would, without the quotes of the strings
+/// [`Display`](std::fmt::Display) writes the value as JSON would, without the quotes of the strings
 /// (`1`, `1.0`, `1e+300`, `NaN`), and [`FromStr`] reads that back.
 #[derive(Clone, Copy)]
 pub struct Double {
@@ -104,7 +104,7 @@ impl Double {
         Self { repr: Repr::Unsigned(value) }
     }
 
-    /// Parses the text [`Display`](fmt::Display) writes: a JSON number (`1`, `-1.5`, `1e300`),
+    /// Parses the text [`Display`](std::fmt::Display) writes: a JSON number (`1`, `-1.5`, `1e300`),
     /// read the way serde_json reads it, or `NaN`, `INF` or `-INF` (without quotes).
     ///
     /// # Errors

@@ -28,8 +28,8 @@ const SHAPE: &str = "expected an ISO 8601 day-time duration [-]P[nD][T[nH][nM][n
 ///
 /// # Lossless
 ///
-/// The text is kept as written: [`Display`](fmt::Display), [`as_str`](Self::as_str) and
-/// [`Serialize`] give back `PT36H` as `PT36H` (not `P1DT12H`) and `PT1.50S` with its trailing
+/// The text is kept as written: [`Display`](std::fmt::Display), [`as_str`](Self::as_str) and
+/// [`Serialize`](serde::Serialize) give back `PT36H` as `PT36H` (not `P1DT12H`) and `PT1.50S` with its trailing
 /// zero. [`PartialEq`], [`Eq`] and [`Hash`] compare the text: `PT36H` and `P1DT12H` are *not*
 /// equal; compare [`to_std`](Self::to_std) to compare lengths.
 #[derive(Clone, PartialEq, Eq, Hash)]

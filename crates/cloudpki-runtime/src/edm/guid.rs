@@ -26,8 +26,8 @@ const HYPHENS: [usize; 4] = [8, 13, 18, 23];
 ///
 /// # Lossless
 ///
-/// The text is kept as written, letter case included: [`Display`](fmt::Display),
-/// [`as_str`](Self::as_str) and [`Serialize`] give it back byte for byte.
+/// The text is kept as written, letter case included: [`Display`](std::fmt::Display),
+/// [`as_str`](Self::as_str) and [`Serialize`](serde::Serialize) give it back byte for byte.
 ///
 /// # Equality
 ///

@@ -29,8 +29,8 @@ const MAX_LEN: usize = 9 + MAX_FRACTION_DIGITS;
 ///
 /// # Lossless
 ///
-/// The text is kept as written: [`Display`](fmt::Display), [`as_str`](Self::as_str) and
-/// [`Serialize`] give back `12:00`, `12:00:00` or `12:00:00.000` as they were, and all 12
+/// The text is kept as written: [`Display`](std::fmt::Display), [`as_str`](Self::as_str) and
+/// [`Serialize`](serde::Serialize) give back `12:00`, `12:00:00` or `12:00:00.000` as they were, and all 12
 /// fractional digits even though [`to_naive_time`](Self::to_naive_time) keeps nanoseconds only.
 ///
 /// # Equality and ordering
