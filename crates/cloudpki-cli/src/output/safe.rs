@@ -1,59 +1,27 @@
-//! Terminal-safe text: the one rule for what the service controls (error messages, codes, ids,
-//! display names, links) before it reaches a terminal.
-//!
-//! Shown as visible escapes (`\u{1b}`, `\u{202e}`, `\n`): C0 controls, DEL, C1 controls,
-//! the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), the directional
-//! marks (U+200E, U+200F, U+061C), and the line and paragraph separators (U+2028, U+2029). So a
-//! value can neither move the cursor, recolour or retitle the terminal, nor reorder what is
-//! shown around it, nor break a table's lines.
-//!
-//! TODO: delegate to `cloudpki_client::text::terminal_safe` once the client offers it, so the
-//! rule stays in one place for the whole workspace.
+//! Terminal-safe text: what the service controls (error messages, codes, ids, display names,
+//! links) before it reaches a terminal. The rule is the client's
+//! ([`cloudpki_client::text::terminal_safe`], one place for the whole workspace): C0 controls,
+//! DEL, C1 controls, the bidi embeddings, overrides and isolates, the directional marks and the
+//! line and paragraph separators are shown as visible `\u{..}` escapes, so a value can neither
+//! move the cursor, recolour or retitle the terminal, nor reorder what is shown around it, nor
+//! break a table's lines.
 
 use std::borrow::Cow;
 use std::io;
 
-/// Whether `c` must not reach a terminal as is.
-pub fn is_hostile(c: char) -> bool {
-    c.is_control() // C0, DEL and C1
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-        || matches!(c, '\u{2028}' | '\u{2029}')
-}
-
-/// `text` with every hostile character (see [`is_hostile`]) as a visible escape: `\n`, `\r`,
-/// `\t`, otherwise `\u{..}`. Borrowed when nothing needs escaping.
-pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hostile) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        push_safe(&mut out, c);
-    }
-    Cow::Owned(out)
-}
+pub use cloudpki_client::text::{is_unsafe, terminal_safe};
 
 /// [`terminal_safe`] that keeps line feeds: for a whole message of several lines (the CLI's own
 /// line breaks), as a last guard before stderr.
 pub fn terminal_safe_lines(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c != '\n' && is_hostile(c)) {
+    if !text.contains('\n') {
+        return terminal_safe(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(terminal_safe).collect();
+    if lines.iter().all(|line| matches!(line, Cow::Borrowed(_))) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c == '\n' { out.push(c) } else { push_safe(&mut out, c) }
-    }
-    Cow::Owned(out)
-}
-
-fn push_safe(out: &mut String, c: char) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        c if is_hostile(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-        c => out.push(c),
-    }
+    Cow::Owned(lines.join("\n"))
 }
 
 /// A `serde_json` formatter that writes the hostile characters JSON does not escape on its own
@@ -65,7 +33,7 @@ impl serde_json::ser::Formatter for SafeJson {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
         let mut start = 0;
         for (index, c) in fragment.char_indices() {
-            if is_hostile(c) {
+            if is_unsafe(c) {
                 writer.write_all(&fragment.as_bytes()[start..index])?;
                 write!(writer, "\\u{:04x}", u32::from(c))?;
                 start = index + c.len_utf8();
@@ -96,7 +64,7 @@ pub fn write_json_pretty<W: io::Write, T: serde::Serialize + ?Sized>(writer: W, 
     let mut writer = writer;
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if is_hostile(c) && c != '\n' {
+        if is_unsafe(c) && c != '\n' {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
@@ -114,7 +82,7 @@ mod tests {
         let text = "a\u{1b}[31mb\u{7}\u{7f}\u{9b}c\u{202e}d\u{2066}e\u{200f}f\u{61c}\r\n\tg";
         assert_eq!(
             terminal_safe(text),
-            "a\\u{1b}[31mb\\u{7}\\u{7f}\\u{9b}c\\u{202e}d\\u{2066}e\\u{200f}f\\u{61c}\\r\\n\\tg"
+            "a\\u{1b}[31mb\\u{7}\\u{7f}\\u{9b}c\\u{202e}d\\u{2066}e\\u{200f}f\\u{61c}\\u{d}\\u{a}\\u{9}g"
         );
         assert!(matches!(terminal_safe("CN=kiosk, O=Contoso é"), Cow::Borrowed(_)));
         assert_eq!(terminal_safe_lines("one\u{1b}]0;x\u{7}\ntwo"), "one\\u{1b}]0;x\\u{7}\ntwo");
@@ -126,12 +94,12 @@ mod tests {
         let mut out = Vec::new();
         write_json(&mut out, &value).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(!text.chars().any(is_hostile), "{text:?}");
+        assert!(!text.chars().any(is_unsafe), "{text:?}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
         let mut out = Vec::new();
         write_json_pretty(&mut out, &value).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(!text.chars().any(|c| c != '\n' && is_hostile(c)), "{text:?}");
+        assert!(!text.chars().any(|c| c != '\n' && is_unsafe(c)), "{text:?}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
     }
 }
