@@ -917,47 +917,63 @@ impl Store {
     }
 }
 
-/// A version's certificate fields, from its real certificate (or its request while it waits for
-/// an external root).
-fn show_certificate(version: &mut Version, keys: &VersionKeys) {
-    version.certificate_signing_request = keys.csr.clone().map_or(Nullable::Null, Nullable::Value);
-    match &keys.certificate {
-        Some(certificate) => {
-            version.certificate_download_url = Nullable::Value(certificate.data_url());
-            version.serial_number = Nullable::Value(certificate.serial_hex.clone());
-            version.thumbprint = Nullable::Value(certificate.thumbprint.clone());
-            version.validity_start_date_time = Nullable::Value(wire_time(certificate.not_before));
-            version.validity_end_date_time = Nullable::Value(wire_time(certificate.not_after));
-        }
-        None => {
-            version.certificate_download_url = Nullable::Null;
-            version.serial_number = Nullable::Null;
-            version.thumbprint = Nullable::Null;
-            version.validity_start_date_time = Nullable::Null;
-            version.validity_end_date_time = Nullable::Null;
+/// The certificate fields an entity shows (the CA and each version have the same ones), from
+/// its real certificate, or nulls and its request while it waits for an external root.
+struct Shown {
+    request: Nullable<String>,
+    download_url: Nullable<String>,
+    serial_number: Nullable<String>,
+    thumbprint: Nullable<String>,
+    start: Nullable<DateTimeOffset>,
+    end: Nullable<DateTimeOffset>,
+}
+
+impl Shown {
+    fn of(keys: &VersionKeys) -> Shown {
+        let request = keys.csr.clone().map_or(Nullable::Null, Nullable::Value);
+        match &keys.certificate {
+            Some(certificate) => Shown {
+                request,
+                download_url: Nullable::Value(certificate.data_url()),
+                serial_number: Nullable::Value(certificate.serial_hex.clone()),
+                thumbprint: Nullable::Value(certificate.thumbprint.clone()),
+                start: Nullable::Value(wire_time(certificate.not_before)),
+                end: Nullable::Value(wire_time(certificate.not_after)),
+            },
+            None => Shown {
+                request,
+                download_url: Nullable::Null,
+                serial_number: Nullable::Null,
+                thumbprint: Nullable::Null,
+                start: Nullable::Null,
+                end: Nullable::Null,
+            },
         }
     }
 }
 
-/// The CA's certificate fields, from its active version's certificate (or request).
+/// Writes [`Shown`] into a CA or a version (their fields have the same names).
+macro_rules! show {
+    ($entity:expr, $keys:expr) => {{
+        let shown = Shown::of($keys);
+        let entity = $entity;
+        entity.certificate_signing_request = shown.request;
+        entity.certificate_download_url = shown.download_url;
+        entity.serial_number = shown.serial_number;
+        entity.thumbprint = shown.thumbprint;
+        entity.validity_start_date_time = shown.start;
+        entity.validity_end_date_time = shown.end;
+    }};
+}
+
+/// A version's certificate fields.
+fn show_certificate(version: &mut Version, keys: &VersionKeys) {
+    show!(version, keys);
+}
+
+/// The CA's certificate fields, from its active version's.
 fn show_ca_certificate(entity: &mut Ca, keys: &VersionKeys) {
-    entity.certificate_signing_request = keys.csr.clone().map_or(Nullable::Null, Nullable::Value);
-    match &keys.certificate {
-        Some(certificate) => {
-            entity.certificate_download_url = Nullable::Value(certificate.data_url());
-            entity.serial_number = Nullable::Value(certificate.serial_hex.clone());
-            entity.thumbprint = Nullable::Value(certificate.thumbprint.clone());
-            entity.validity_start_date_time = Nullable::Value(wire_time(certificate.not_before));
-            entity.validity_end_date_time = Nullable::Value(wire_time(certificate.not_after));
-        }
-        None => {
-            entity.certificate_download_url = Nullable::Null;
-            entity.serial_number = Nullable::Null;
-            entity.thumbprint = Nullable::Null;
-            entity.validity_start_date_time = Nullable::Null;
-            entity.validity_end_date_time = Nullable::Null;
-        }
-    }
+    show!(entity, keys);
 }
 
 fn check_version(ca: &CaRecord, version: Option<i32>) -> Result<(), ApiError> {
