@@ -81,12 +81,14 @@ function typeScriptAccepts(value, schemaIn) {
     if (type === "array" && schema.items !== undefined) {
       if (!value.every((item) => typeScriptAccepts(item, schema.items))) return false;
     }
-    if (type === "object") {
-      for (const name of schema.required ?? []) if (!(name in value)) return false;
-      for (const [name, item] of Object.entries(value)) {
-        const property = schema.properties?.[name];
-        if (property !== undefined && !typeScriptAccepts(item, property)) return false;
-      }
+  }
+  // An object's properties bind whether or not the schema names a type (the bare branch of a
+  // single entity is `allOf` plus `properties`).
+  if (jsonType(value) === "object") {
+    for (const name of schema.required ?? []) if (!(name in value)) return false;
+    for (const [name, item] of Object.entries(value)) {
+      const property = schema.properties?.[name];
+      if (property !== undefined && !typeScriptAccepts(item, property)) return false;
     }
   }
   return true;

@@ -125,7 +125,11 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for crate::SingleEntity<T> {
                 {
                     "description": "The bare value, as the live service sends it: no Graph entity or complex type has a `value` property.",
                     "allOf": [reference],
-                    "properties": {"value": false},
+                    // Never there: written as xtask's `json_schema::no_value` writes it.
+                    "properties": {"value": {
+                        "description": "No Graph entity or complex type has a `value` property (no value is both a string and an integer).",
+                        "allOf": [{"type": "string"}, {"type": "integer"}],
+                    }},
                 },
             ],
         }))

@@ -157,11 +157,9 @@ pub fn shape_schema(model: &Model, shape: &Shape, description: Option<&str>) -> 
                     "additionalProperties": true,
                 },
                 {
-                    // `value: false` rather than a `not`: generators read it (openapi-typescript
-                    // makes it `value?: never`), so the two branches are told apart by type.
                     "description": "The bare value, as the live service sends it: no Graph entity or complex type has a `value` property.",
                     "allOf": [reference(model, id)],
-                    "properties": {"value": false},
+                    "properties": {"value": no_value()},
                 },
             ],
         }),
@@ -173,6 +171,18 @@ pub fn shape_schema(model: &Model, shape: &Shape, description: Option<&str>) -> 
             "additionalProperties": true,
         }),
     }
+}
+
+/// The schema of a property that is never there: a value both a string and an integer, which
+/// none is. It means `false`, written so that every generator reads it: openapi-python-client
+/// refuses a boolean schema or an empty `enum`, and openapi-typescript turns `not: {}` into
+/// `unknown` but this into `string & number` (never), so a typed client tells the bare entity
+/// from the `{"value": ...}` wrapper. `cloudpki_runtime`'s schemars impl writes the same.
+fn no_value() -> Value {
+    json!({
+        "description": "No Graph entity or complex type has a `value` property (no value is both a string and an integer).",
+        "allOf": [{"type": "string"}, {"type": "integer"}],
+    })
 }
 
 /// The members a single-entity wrapper may have: `value` and annotations (as

@@ -364,8 +364,8 @@ impl Walker {
         let mut fields: Vec<BoxedStrategy<Option<Value>>> = Vec::new();
         for name in &names {
             let is_required = required.contains(name);
-            // A `false` property schema: the property is never there.
-            if context.forbidden.contains(name) || properties.get(name) == Some(&Value::Bool(false)) {
+            // A property schema no value satisfies: the property is never there.
+            if context.forbidden.contains(name) || properties.get(name).is_some_and(accepts_nothing) {
                 assert!(!is_required, "{at}: `{name}` is both required and forbidden");
                 fields.push(Just(None).boxed());
                 continue;
@@ -465,6 +465,20 @@ fn collect_property_names(schema: &Value, names: &mut BTreeSet<String>) {
         Value::Array(items) => items.iter().for_each(|item| collect_property_names(item, names)),
         _ => {}
     }
+}
+
+/// Whether no value satisfies `schema`: `false`, or an `allOf` of parts with different `type`s
+/// (how the bare branch of a single entity says it has no `value`).
+fn accepts_nothing(schema: &Value) -> bool {
+    if schema == &Value::Bool(false) {
+        return true;
+    }
+    let types: BTreeSet<&str> = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(|parts| parts.iter().filter_map(|part| part.get("type").and_then(Value::as_str)).collect())
+        .unwrap_or_default();
+    types.len() > 1
 }
 
 /// `a` and `b` as one schema (both must hold). Equal keywords are kept once; two different
