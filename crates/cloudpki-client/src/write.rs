@@ -381,18 +381,11 @@ impl ObservedWrite for Renew {
     const OBSERVED_BY: &'static str = ListCloudCertificationAuthorityVersions::OPERATION_ID;
 
     async fn baseline(&self, client: &Client) -> Result<Vec<String>, Error> {
-        let list = ListCloudCertificationAuthorityVersions::new(&self.cloud_certification_authority_id);
-        let versions: Vec<Version> = client.items(list).try_collect().await?;
-        Ok(versions.into_iter().filter_map(|v| v.id).collect())
+        Ok(ids(versions(client, &self.cloud_certification_authority_id).await?, |v| v.id.as_ref()))
     }
 
     async fn observe(&self, client: &Client, before: &Vec<String>) -> Result<Observation<Version>, Error> {
-        let list = ListCloudCertificationAuthorityVersions::new(&self.cloud_certification_authority_id);
-        let versions: Vec<Version> = client.items(list).try_collect().await?;
-        Ok(versions
-            .into_iter()
-            .find(|v| v.id.as_ref().is_some_and(|id| !before.contains(id)))
-            .map_or(Observation::NotVisible, Observation::Visible))
+        Ok(added(versions(client, &self.cloud_certification_authority_id).await?, |v| v.id.as_ref(), before))
     }
 }
 
@@ -404,32 +397,11 @@ impl ObservedWrite for CreateCloudCertificationAuthority {
     const OBSERVED_BY: &'static str = ListCloudCertificationAuthorities::OPERATION_ID;
 
     async fn baseline(&self, client: &Client) -> Result<Vec<String>, Error> {
-        Ok(self.same_name(client).await?.into_iter().filter_map(|ca| ca.id).collect())
+        Ok(ids(cas_named(client, &self.body.display_name).await?, |ca| ca.id.as_ref()))
     }
 
     async fn observe(&self, client: &Client, before: &Vec<String>) -> Result<Observation<Ca>, Error> {
-        Ok(self
-            .same_name(client)
-            .await?
-            .into_iter()
-            .find(|ca| ca.id.as_ref().is_some_and(|id| !before.contains(id)))
-            .map_or(Observation::NotVisible, Observation::Visible))
-    }
-}
-
-#[async_trait::async_trait]
-trait SameName {
-    async fn same_name(&self, client: &Client) -> Result<Vec<Ca>, Error>;
-}
-
-#[async_trait::async_trait]
-impl SameName for CreateCloudCertificationAuthority {
-    async fn same_name(&self, client: &Client) -> Result<Vec<Ca>, Error> {
-        let all: Vec<Ca> = client.items(ListCloudCertificationAuthorities::new()).try_collect().await?;
-        Ok(all
-            .into_iter()
-            .filter(|ca| ca.display_name.is_some() && ca.display_name == self.body.display_name)
-            .collect())
+        Ok(added(cas_named(client, &self.body.display_name).await?, |ca| ca.id.as_ref(), before))
     }
 }
 
@@ -441,34 +413,46 @@ impl ObservedWrite for CreateTenantCloudCertificationAuthorityLeafCertificate {
     const OBSERVED_BY: &'static str = ListTenantCloudCertificationAuthorityLeafCertificates::OPERATION_ID;
 
     async fn baseline(&self, client: &Client) -> Result<Vec<String>, Error> {
-        Ok(self.same_subject(client).await?.into_iter().filter_map(|leaf| leaf.id).collect())
+        Ok(ids(leaves_like(client, &self.body).await?, |leaf| leaf.id.as_ref()))
     }
 
     async fn observe(&self, client: &Client, before: &Vec<String>) -> Result<Observation<Leaf>, Error> {
-        Ok(self
-            .same_subject(client)
-            .await?
-            .into_iter()
-            .find(|leaf| leaf.id.as_ref().is_some_and(|id| !before.contains(id)))
-            .map_or(Observation::NotVisible, Observation::Visible))
+        Ok(added(leaves_like(client, &self.body).await?, |leaf| leaf.id.as_ref(), before))
     }
 }
 
-#[async_trait::async_trait]
-trait SameSubject {
-    async fn same_subject(&self, client: &Client) -> Result<Vec<Leaf>, Error>;
+/// The ids of `items`: a creation's baseline.
+fn ids<T>(items: Vec<T>, id: impl Fn(&T) -> Option<&String>) -> Vec<String> {
+    items.iter().filter_map(|item| id(item).cloned()).collect()
 }
 
-#[async_trait::async_trait]
-impl SameSubject for CreateTenantCloudCertificationAuthorityLeafCertificate {
-    async fn same_subject(&self, client: &Client) -> Result<Vec<Leaf>, Error> {
-        let all: Vec<Leaf> =
-            client.items(ListTenantCloudCertificationAuthorityLeafCertificates::new()).try_collect().await?;
-        Ok(all
-            .into_iter()
-            .filter(|leaf| leaf.subject_name == self.body.subject_name && leaf.issuer_id == self.body.issuer_id)
-            .collect())
-    }
+/// The first of `items` whose id is not in `before`: what a creation added, once visible.
+fn added<T>(items: Vec<T>, id: impl Fn(&T) -> Option<&String>, before: &[String]) -> Observation<T> {
+    items
+        .into_iter()
+        .find(|item| id(item).is_some_and(|id| !before.contains(id)))
+        .map_or(Observation::NotVisible, Observation::Visible)
+}
+
+/// Every version of CA `ca_id`.
+async fn versions(client: &Client, ca_id: &str) -> Result<Vec<Version>, Error> {
+    client.items(ListCloudCertificationAuthorityVersions::new(ca_id)).try_collect().await
+}
+
+/// The CAs whose display name is `name` (none when `name` is absent).
+async fn cas_named(client: &Client, name: &Option<String>) -> Result<Vec<Ca>, Error> {
+    let all: Vec<Ca> = client.items(ListCloudCertificationAuthorities::new()).try_collect().await?;
+    Ok(all.into_iter().filter(|ca| ca.display_name.is_some() && ca.display_name == *name).collect())
+}
+
+/// The leaf certificates of the tenant with `body`'s subject and issuer.
+async fn leaves_like(client: &Client, body: &Leaf) -> Result<Vec<Leaf>, Error> {
+    let all: Vec<Leaf> =
+        client.items(ListTenantCloudCertificationAuthorityLeafCertificates::new()).try_collect().await?;
+    Ok(all
+        .into_iter()
+        .filter(|leaf| leaf.subject_name == body.subject_name && leaf.issuer_id == body.issuer_id)
+        .collect())
 }
 
 #[cfg(test)]

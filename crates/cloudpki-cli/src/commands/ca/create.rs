@@ -92,6 +92,17 @@ fn parse_hashing(text: &str) -> Result<String, String> {
     member(Hashing::MEMBERS, text, "hashing algorithm")
 }
 
+/// A certification authority entity from `--from FILE` (JSON; `-` reads stdin).
+///
+/// # Errors
+///
+/// The file cannot be read or is not a CA entity.
+pub fn read_authority(path: &std::path::Path) -> Result<Authority, Failure> {
+    let text = crate::ids::read_text(path).map_err(Failure::Usage)?;
+    serde_json::from_str::<Authority>(&text)
+        .map_err(|error| Failure::Usage(format!("--from {}: not a certification authority: {error}", path.display())))
+}
+
 /// The entity the arguments describe.
 ///
 /// # Errors
@@ -99,12 +110,7 @@ fn parse_hashing(text: &str) -> Result<String, String> {
 /// `--from` cannot be read or is not a CA entity.
 pub fn body(args: &Args) -> Result<Authority, Failure> {
     let mut entity = match &args.from {
-        Some(path) => {
-            let text = crate::ids::read_text(path).map_err(Failure::Usage)?;
-            serde_json::from_str::<Authority>(&text).map_err(|error| {
-                Failure::Usage(format!("--from {}: not a certification authority: {error}", path.display()))
-            })?
-        }
+        Some(path) => read_authority(path)?,
         None => Authority::new(),
     };
     if let Some(name) = &args.name {

@@ -7,6 +7,7 @@ use cloudpki_model::CloudCertificationAuthority as Authority;
 use cloudpki_model::operations::UpdateCloudCertificationAuthority;
 use serde_json::Value;
 
+use super::create::read_authority;
 use crate::commands::write::{self, Change, Confirm};
 use crate::context::Context;
 use crate::failure::Failure;
@@ -43,12 +44,7 @@ pub struct Args {
 
 fn patch(args: &Args) -> Result<Authority, Failure> {
     let mut entity = match &args.from {
-        Some(path) => {
-            let text = crate::ids::read_text(path).map_err(Failure::Usage)?;
-            serde_json::from_str::<Authority>(&text).map_err(|error| {
-                Failure::Usage(format!("--from {}: not a certification authority: {error}", path.display()))
-            })?
-        }
+        Some(path) => read_authority(path)?,
         None => Authority::new(),
     };
     if let Some(name) = &args.name {
