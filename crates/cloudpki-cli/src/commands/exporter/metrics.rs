@@ -41,7 +41,8 @@ fn seconds(at: DateTime<Utc>) -> f64 {
     at.timestamp() as f64
 }
 
-/// Renders the metrics: the CA figures of the last good poll (if any) and the poll's state.
+/// Renders the metrics: the CA figures of the last good poll (if any) and the poll's state (the
+/// last poll's time and success only once a poll has ended).
 pub fn render(figures: Option<&Figures>, state: &PollState) -> String {
     let mut registry = Registry::with_prefix("cloudpki");
     let status = family(&mut registry, "ca_status", "1 for the CA's current status (certificationAuthorityStatus)");
@@ -53,14 +54,6 @@ pub fn render(figures: Option<&Figures>, state: &PollState) -> String {
     let next_update =
         family(&mut registry, "crl_next_update_seconds", "The nextUpdate of the CA's verified CRL, Unix time");
     let crl_ok = family(&mut registry, "crl_verified", "1 when the CA's CRL was fetched and its signature verified");
-    let last_poll = gauge(&mut registry, "last_poll_timestamp_seconds", "When the last poll ended, Unix time");
-    let last_ok = gauge(
-        &mut registry,
-        "last_poll_success",
-        "1 when the last poll succeeded; 0: the figures are the last good ones",
-    );
-    let last_good =
-        gauge(&mut registry, "last_success_timestamp_seconds", "When the figures served were gathered, Unix time");
     let failures = gauge(&mut registry, "poll_failures", "Polls that failed since the exporter started");
     if let Some(figures) = figures {
         for ca in &figures.cas {
@@ -80,16 +73,50 @@ pub fn render(figures: Option<&Figures>, state: &PollState) -> String {
             }
             crl_ok.get_or_create(&labels(&[("ca", &ca.id)])).set(if ca.crl_ok { 1.0 } else { 0.0 });
         }
+        let last_good =
+            gauge(&mut registry, "last_success_timestamp_seconds", "When the figures served were gathered, Unix time");
         last_good.set(seconds(figures.at));
     }
+    // Before the first poll ends there is no poll to speak of: the two are absent (not 0, which
+    // would say a poll failed), so a scrape (or a script waiting for the first figures) can tell.
     if let Some(at) = state.last_poll {
+        let last_poll = gauge(&mut registry, "last_poll_timestamp_seconds", "When the last poll ended, Unix time");
         last_poll.set(seconds(at));
+        let last_ok = gauge(
+            &mut registry,
+            "last_poll_success",
+            "1 when the last poll succeeded; 0: the figures are the last good ones",
+        );
+        last_ok.set(if state.last_ok { 1.0 } else { 0.0 });
     }
-    last_ok.set(if state.last_ok { 1.0 } else { 0.0 });
     failures.set(state.failures as f64);
     let mut text = String::new();
     if encode(&mut text, &registry).is_err() {
         text.clear();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn before_the_first_poll_there_is_no_poll_state() {
+        let text = render(None, &PollState::default());
+        assert!(!text.contains("cloudpki_last_poll_success"), "{text}");
+        assert!(!text.contains("cloudpki_last_poll_timestamp_seconds"), "{text}");
+        assert!(!text.contains("cloudpki_last_success_timestamp_seconds"), "{text}");
+        assert!(text.contains("cloudpki_poll_failures 0"), "{text}");
+    }
+
+    #[test]
+    fn a_failed_first_poll_says_so_without_figures() {
+        let at = DateTime::parse_from_rfc3339("2026-12-05T10:00:00Z").map(|at| at.with_timezone(&Utc)).ok();
+        let text = render(None, &PollState { last_poll: at, last_ok: false, failures: 1 });
+        assert!(text.contains("cloudpki_last_poll_success 0"), "{text}");
+        assert!(text.contains("cloudpki_last_poll_timestamp_seconds 1796464800"), "{text}");
+        assert!(!text.contains("cloudpki_last_success_timestamp_seconds"), "{text}");
+        assert!(text.contains("cloudpki_poll_failures 1"), "{text}");
+    }
 }

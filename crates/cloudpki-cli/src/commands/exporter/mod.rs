@@ -1,8 +1,8 @@
 //! `cloudpki exporter --listen 127.0.0.1:9464 [--interval 5m]`: Prometheus metrics of the
 //! tenant's CAs on `GET /metrics`, polled every interval ([`figures`]), rendered with
 //! `prometheus-client` ([`metrics`]). Per CA, never per certificate. A failed poll keeps the
-//! last good figures and says so (`cloudpki_last_poll_success 0`). Loopback only unless
-//! `--allow-remote`.
+//! last good figures and says so (`cloudpki_last_poll_success 0`); before the first poll ends,
+//! `cloudpki_last_poll_success` is absent. Loopback only unless `--allow-remote`.
 
 pub mod figures;
 pub mod metrics;
