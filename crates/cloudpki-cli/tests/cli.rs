@@ -360,7 +360,7 @@ fn exit_codes() {
     assert!(run.stderr.contains("not attempted"), "{}", run.stderr);
     let stats = fake.stats();
     assert!(stats.revocations.is_empty());
-    // At most what the client's window had in flight (it starts at 16 and grows on flat answers).
+    // At most what the client's window had in flight (it starts at 32 and grows on flat answers).
     assert!(stats.forbidden <= 32, "{} refused revocations of 40 targets", stats.forbidden);
     fake.cli().token(&read_only).args(["ca", "retire", &ca, "--yes"]).run().expect(3);
     assert!(fake.stats().ca_status_changes.is_empty());

@@ -10,7 +10,8 @@
 //! Prints one Markdown table row per run: the floor (`30 s`: the targets at exactly R per
 //! second), the wall time and its ratio to the floor, the throttled answers per revocation (the
 //! fake's count), and whether each target was revoked exactly once (the fake's
-//! per-certificate revocation count).
+//! per-certificate revocation count). With `THROTTLE_BENCH_TRACE=1` set, every 250 ms of a run
+//! goes to stderr: the window, the requests in flight, revocations done and throttled answers.
 
 use std::time::{Duration, Instant};
 
@@ -57,9 +58,31 @@ async fn run(spec: &Run) -> String {
         .expect("a client");
     fake.reset_stats();
     let started = Instant::now();
-    let report = client
-        .revoke_many(&ca, ids.iter().map(Target::id), &BulkOptions::default(), &NoHooks, &CancellationToken::new())
-        .await;
+    let (options, cancel) = (BulkOptions::default(), CancellationToken::new());
+    let revoking = client.revoke_many(&ca, ids.iter().map(Target::id), &options, &NoHooks, &cancel);
+    let report = if std::env::var_os("THROTTLE_BENCH_TRACE").is_some() {
+        // Every 250 ms on stderr: time, window, in flight, revocations done, throttled answers.
+        let mut revoking = std::pin::pin!(revoking);
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tokio::select! {
+                report = &mut revoking => break report,
+                _ = tick.tick() => {
+                    let stats = fake.stats();
+                    eprintln!(
+                        "{:6.2} s  window {:6.1}  in flight {:4}  revoked {:5}  throttled {:4}",
+                        started.elapsed().as_secs_f64(),
+                        client.limiter().window(),
+                        client.limiter().in_flight(),
+                        stats.total_revocations(),
+                        stats.throttled,
+                    );
+                }
+            }
+        }
+    } else {
+        revoking.await
+    };
     let wall = started.elapsed().as_secs_f64();
     let stats = fake.stats();
     let once = ids.iter().all(|id| stats.revocations_of(id) == 1);

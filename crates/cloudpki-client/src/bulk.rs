@@ -330,7 +330,7 @@ impl Client {
             .map(|target| async move {
                 // A target starts only when the window has room for it, so a cancellation (an
                 // authentication failure, Ctrl-C) stops all but the targets already in flight.
-                let slot = gate.enter(|| self.limiter().window().ceil() as usize + 1).await;
+                let slot = gate.enter(|| self.limiter().places() + 1).await;
                 let outcome = self.revoke_one(ca_id, &target, options, hooks, cancel).await;
                 hooks.after_outcome(&target, &outcome).await;
                 drop(slot);

@@ -7,18 +7,24 @@
 //! fast ones they run into it. The window here finds it, in the spirit of Netflix's
 //! concurrency-limits (Vegas and Gradient2), with throttling as the main signal:
 //!
-//! - **Slow start**: from [`WindowConfig::initial`], the window grows by
-//!   [`WindowConfig::slow_start_gain`] per successful answer (it quadruples per round trip) until the first throttled answer or until latency climbs.
-//! - **Throttled** (429, the query broker's 500): the window drops to 95 % of what the service
+//! - **Slow start**: from [`WindowConfig::initial`] (32), the window grows by
+//!   [`WindowConfig::slow_start_gain`] per successful answer (it quadruples per round trip)
+//!   until the first throttled answer or until latency climbs.
+//! - **Throttled** (429, the query broker's 500): the window goes to 105 % of what the service
 //!   accepted in the last second, times the smoothed round trip (the Vegas estimate of the
-//!   window that fits), at most once per round trip (the other answers of the same burst say the
-//!   same thing).
+//!   window that fits; never above the window), at most once per round trip. The other answers
+//!   of the same burst, arriving in the next moment, may raise that estimate again (a throttled
+//!   answer that came first must not cut the window to a fraction of the rate).
 //! - **Latency climbs** (the short-term round trip above [`WindowConfig::latency_tolerance`]
 //!   times the long-term one, as Gradient2 compares them): the window shrinks by 10 %, at most
 //!   once per round trip.
 //! - **Otherwise** it probes upwards slowly, 5 % per second, compounding.
 //! - **Pacing**: requests start evenly, one every `round trip / window`, so the service sees a
 //!   steady rate rather than bursts of a whole window (a sliding-second throttle counts bursts).
+//!   After slow start up to twice the window may be in flight ([`Limiter::places`]): the pacing
+//!   sets the rate, and the requests sent before a cut do not stop new ones for a round trip.
+//! - A throttled request is sent again as soon as the window lets it (its own backoff does not
+//!   double: the window already slowed everyone down); it counts against the retry budget.
 //! - A `Retry-After` stops every request until it has passed.
 //!
 //! A configured concurrency is a cap on the window ([`WindowConfig::cap`]);
@@ -29,14 +35,20 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The share of the accepted rate the window drops to when throttled.
-const BACK_OFF: f64 = 0.95;
+/// The share of the accepted rate the window goes to when throttled: a little above it, so the
+/// service always has a request waiting when its window admits one (a rate throttle admits R
+/// per second whatever else arrives; what it refuses is sent again, and counted).
+const BACK_OFF: f64 = 1.05;
+
+/// What may be in flight after slow start, as a multiple of the window (see [`Limiter::places`]).
+const HEADROOM: f64 = 2.0;
 
 /// How the window behaves.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WindowConfig {
-    /// The window at the start (default 16).
+    /// The window at the start (default 32: round trips of a second then send at 32 per second
+    /// during the first, when nothing is known yet).
     pub initial: f64,
     /// The largest window (default 512; a configured concurrency).
     pub cap: usize,
@@ -57,7 +69,7 @@ pub struct WindowConfig {
 impl Default for WindowConfig {
     fn default() -> Self {
         WindowConfig {
-            initial: 16.0,
+            initial: 32.0,
             cap: 512,
             min: 1.0,
             slow_start_gain: 3.0,
@@ -113,10 +125,12 @@ struct State {
     short_rtt: Option<f64>,
     long_rtt: Option<f64>,
     last_cut: Option<Instant>,
+    /// Until when, after a throttling cut, accepted answers may raise the estimate, and the
+    /// window before the cut (the most they may raise it to).
+    refine: Option<(Instant, f64)>,
     last_probe: Instant,
     /// When the successful answers of the last second came.
     accepted: VecDeque<Instant>,
-    first_answer: Option<Instant>,
     throttled: u64,
     answers: u64,
 }
@@ -177,9 +191,9 @@ impl Limiter {
                 short_rtt: None,
                 long_rtt: None,
                 last_cut: None,
+                refine: None,
                 last_probe: now,
                 accepted: VecDeque::new(),
-                first_answer: None,
                 throttled: 0,
                 answers: 0,
             }),
@@ -202,8 +216,7 @@ impl Limiter {
                 let mut state = self.lock();
                 let now = Instant::now();
                 let start = now.max(state.blocked_until).max(state.next_start);
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let places = (state.limit.ceil() as usize).max(1);
+                let places = self.places_of(&state);
                 if state.in_flight < places && start <= now {
                     state.in_flight += 1;
                     if self.config.adaptive
@@ -242,7 +255,6 @@ impl Limiter {
     #[allow(clippy::cast_precision_loss)]
     fn on_answer(&self, state: &mut State, now: Instant, rtt: f64) {
         state.answers += 1;
-        state.first_answer.get_or_insert(now);
         state.accepted.push_back(now);
         while state.accepted.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1)) {
             state.accepted.pop_front();
@@ -264,6 +276,13 @@ impl Limiter {
                 state.last_probe = now;
             }
             return;
+        }
+        if let Some((until, before_cut)) = state.refine {
+            if now <= until {
+                state.limit = state.limit.max(Self::fits(state, short).min(before_cut));
+                return;
+            }
+            state.refine = None;
         }
         if state.slow_start {
             state.limit = (state.limit + self.config.slow_start_gain).min(cap);
@@ -294,22 +313,52 @@ impl Limiter {
             state.accepted.pop_front();
         }
         let rtt = state.short_rtt.unwrap_or(0.1);
-        let span = state
-            .first_answer
-            .map_or(1.0, |first| now.duration_since(first).as_secs_f64().clamp(rtt.clamp(0.05, 1.0), 1.0));
-        let accepted_rate = state.accepted.len() as f64 / span;
-        let fits = BACK_OFF * accepted_rate * rtt;
-        let target = if fits >= self.config.min { fits.min(state.limit * 0.9) } else { state.limit * 0.5 };
+        let fits = Self::fits(state, rtt);
+        let target = if fits >= self.config.min { fits.min(state.limit) } else { state.limit * 0.5 };
+        // The answers of the same burst come in over the next moment: until then each accepted
+        // one may raise the estimate again (up to the window before the cut), so a throttled
+        // answer that arrived first cannot cut the window to a fraction of the rate.
+        state.refine = Some((now + Duration::from_secs_f64((rtt / 4.0).min(0.25)), state.limit));
         state.limit = target.max(self.config.min);
         // Leave the service's window a moment to drain.
         let pause = Duration::from_secs_f64((rtt / state.limit).min(10.0));
         state.next_start = state.next_start.max(now + pause);
     }
 
+    /// The window that fits what the service accepted in the last second (the Vegas estimate:
+    /// rate times round trip), a little above it ([`BACK_OFF`]). A throttle that refuses past R
+    /// requests in a sliding second has accepted R in the last one when it refuses.
+    #[allow(clippy::cast_precision_loss)]
+    fn fits(state: &State, rtt: f64) -> f64 {
+        BACK_OFF * state.accepted.len() as f64 * rtt
+    }
+
+    /// How many requests may be in flight: the window, and after slow start twice the window
+    /// (as BBR caps what is in flight at twice what fits while the pacing sets the rate). The
+    /// pacing keeps about a window in flight; the headroom matters after a cut, when the
+    /// requests sent before it (mostly bound to be throttled) are still out: without it nothing
+    /// would start for a whole round trip, and the service would see a gap instead of the rate
+    /// it accepts.
+    pub fn places(&self) -> usize {
+        self.places_of(&self.lock())
+    }
+
+    fn places_of(&self, state: &State) -> usize {
+        let headroom = if self.config.adaptive && !state.slow_start { HEADROOM } else { 1.0 };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let places = ((state.limit * headroom).ceil() as usize).clamp(1, self.config.cap.max(1));
+        places
+    }
+
     /// Stops every request until `until` (a `Retry-After`).
     pub fn block_until(&self, until: Instant) {
         let mut state = self.lock();
         state.blocked_until = state.blocked_until.max(until);
+    }
+
+    /// Whether the window adapts (not [`WindowConfig::fixed`]).
+    pub fn is_adaptive(&self) -> bool {
+        self.config.adaptive
     }
 
     /// The current window (requests in flight allowed).

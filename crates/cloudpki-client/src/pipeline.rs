@@ -32,6 +32,14 @@ pub(crate) enum Sent<T> {
 struct Failure {
     error: Error,
     retry_after: Option<Duration>,
+    /// A throttled answer (429, the query broker's 500).
+    throttled: bool,
+}
+
+impl Failure {
+    fn new(error: Error, retry_after: Option<Duration>) -> Self {
+        Failure { error, retry_after, throttled: false }
+    }
 }
 
 impl Client {
@@ -58,6 +66,7 @@ impl Client {
         let client_request_id = azure_core::Uuid::new_v4().to_string();
         let policy = &inner.retry;
         let mut failures = 0u32;
+        let mut backoff_step = 0u32;
         let mut waited = Duration::ZERO;
         let mut ambiguous_before = false;
         let mut refused_once = false;
@@ -77,7 +86,7 @@ impl Client {
                 let token = match inner.token.token().await {
                     Ok(token) => token,
                     // A transient failure to get a token is one failed attempt.
-                    Err(error @ Error::Transport { .. }) => return Err(Failure { error, retry_after: None }),
+                    Err(error @ Error::Transport { .. }) => return Err(Failure::new(error, None)),
                     Err(error) => return Ok(Err(error)),
                 };
                 let permit = inner.limiter.acquire().await;
@@ -101,9 +110,9 @@ impl Client {
                         }
                         if refused {
                             refused_once = true;
-                            return Err(Failure { error, retry_after: Some(Duration::from_millis(50)) });
+                            return Err(Failure::new(error, Some(Duration::from_millis(50))));
                         }
-                        return Err(Failure { error, retry_after: None });
+                        return Err(Failure::new(error, None));
                     }
                     Err(SendError::Ambiguous(message)) => {
                         permit.finish(Signal::Other);
@@ -113,7 +122,7 @@ impl Client {
                             return Ok(Ok(Sent::Ambiguous { error, sent_at }));
                         }
                         ambiguous_before = true;
-                        return Err(Failure { error, retry_after: None });
+                        return Err(Failure::new(error, None));
                     }
                 };
                 let rtt = sent_at.elapsed();
@@ -152,7 +161,7 @@ impl Client {
                                 let error = Error::Ambiguous { message, client_request_id: client_request_id.clone() };
                                 return Ok(Ok(Sent::Ambiguous { error, sent_at }));
                             }
-                            Err(Failure { error: Error::InvalidBody { message, request_id }, retry_after: None })
+                            Err(Failure::new(Error::InvalidBody { message, request_id }, None))
                         }
                         Err(error) => Ok(Err(Error::InvalidBody { message: error.to_string(), request_id })),
                     },
@@ -188,7 +197,7 @@ impl Client {
                             // The service asked everyone to wait.
                             inner.limiter.block_until(Instant::now() + wait);
                         }
-                        Err(Failure { error, retry_after })
+                        Err(Failure { error, retry_after, throttled: class == Class::Throttled })
                     }
                     Class::Final => {
                         if status == http::StatusCode::NOT_FOUND && ambiguous_before && method == Method::Delete {
@@ -214,7 +223,13 @@ impl Client {
                 Err(failure) => failure,
             };
             failures += 1;
-            let delay = policy.delay(failures - 1, failure.retry_after);
+            let delay = policy.delay(backoff_step, failure.retry_after);
+            // Throttled under an adaptive window: the window has already slowed every request
+            // down and paces the retry; a backoff that doubles too would hold this one back
+            // twice (and a bulk run's other targets behind it). The budget still counts it.
+            if !(failure.throttled && inner.limiter.is_adaptive()) {
+                backoff_step += 1;
+            }
             if failures > policy.max_retries || waited + delay > policy.total_cap {
                 return Err(with_attempts(failure.error, failures));
             }
