@@ -344,15 +344,8 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "UnknownEnumMember",
     "Self",
     // The names `operations.rs` imports (from `crate::api` and `crate::__private`).
-    "Method",
-    "Operation",
-    "Permissions",
     "QueryOptions",
-    "RequestError",
-    "Semantics",
-    "fill_path",
-    "json_body",
-    "query_options",
+    "operation",
     // The std names every generated file imports (`crate::__private::prelude`).
     "Box",
     "Clone",

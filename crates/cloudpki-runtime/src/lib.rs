@@ -57,13 +57,13 @@ pub mod __private {
     pub use crate::object::{
         HasAdditionalProperties, Object, PropertyReader, PropertyWriter, Slot, deserialize_object, serialize_object,
     };
-    #[cfg(feature = "http")]
-    pub use crate::query_options;
     #[cfg(feature = "schemars")]
     pub use crate::schema::from_file as schema_from_file;
     #[cfg(feature = "schemars")]
     pub use crate::schemars_impl;
     pub use crate::{enum_impls, object, serde_object};
+    #[cfg(feature = "http")]
+    pub use crate::{operation, query_options};
 
     /// The std names generated files use, imported with one glob (the code generator refuses
     /// spec types that would take one of them).

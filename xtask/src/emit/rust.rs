@@ -60,7 +60,7 @@ pub fn emit(model: &Model) -> Result<Vec<RustFile>, String> {
         let target = shape_type(model, &alias.shape);
         quote! { #docs pub type #name = #target; }
     });
-    files.push(render("operations.rs", super::operations::emit(model)));
+    files.push(super::operations::file(model));
     files.push(render("registry.rs", super::registry::emit(model)));
     let mod_rs = quote! {
         //! The types generated from `specs/`, and the runtime items they are built on.
@@ -156,8 +156,22 @@ pub(crate) fn lit(text: &str) -> Literal {
 
 /// Doc attributes for a description, one per line, wrapped near 100 columns.
 pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = wrap(text, 96);
+    docs_within(text, 96)
+}
+
+/// Doc attributes for a description, one per line, wrapped near `width` columns of text.
+pub(crate) fn docs_within(text: &str, width: usize) -> TokenStream {
+    let lines = wrap(text, width);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// A description spaced as the docs show it: each run of spaces one space, none at the start or
+/// end of a line (so no line of it can start an indented code block).
+pub(crate) fn single_spaced(text: &str) -> String {
+    text.split('\n')
+        .map(|line| line.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -168,7 +182,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
             continue;
         }
         let mut line = String::new();
-        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+        for word in single_spaced(paragraph).split(' ').filter(|w| !w.is_empty()) {
             if !line.is_empty() && line.len() + 1 + word.len() > width {
                 lines.push(format!(" {line}"));
                 line.clear();

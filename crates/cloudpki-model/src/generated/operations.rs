@@ -5,1637 +5,791 @@
 //! and read the answer with [`Operation::parse_response`](crate::api::Operation::parse_response).
 #[allow(unused_imports)]
 use crate::__private::prelude::*;
-use crate::__private::{fill_path, json_body, query_options};
-use crate::api::{Method, Operation, Permissions, QueryOptions, RequestError, Semantics};
+use crate::__private::operation;
+use crate::api::QueryOptions;
 /// The default service root, from the spec; national clouds are other hosts with the same paths.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
-/// Activate a version of a cloud certification authority (added in 2026-04). Bound to one
-/// cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activate`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Activate {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the activate action.
-    pub body: crate::ActivateRequest,
-}
-impl Activate {
-    /// The `activate` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::ActivateRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+
+operation! {
+    /// Activate a version of a cloud certification authority (added in 2026-04). Bound to one
+    /// cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Activate {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the activate action.
+        pub body: crate::ActivateRequest,
     }
-}
-impl Operation for Activate {
+    operation_id: "activate";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activate";
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "activate";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activate";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "versionNumber is the version asked for",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
-}
-/// Change the status of a cloud certification authority (for example pause it). Bound to one
-/// cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/changeCloudCertificationAuthorityStatus`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-///
-/// **Flagged:** The documentation lists only a read permission for this write action, on every
-/// version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and
-/// DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ChangeCloudCertificationAuthorityStatus {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the changeCloudCertificationAuthorityStatus action.
-    pub body: crate::ChangeCloudCertificationAuthorityStatusRequest,
-}
-impl ChangeCloudCertificationAuthorityStatus {
-    /// The `changeCloudCertificationAuthorityStatus` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::ChangeCloudCertificationAuthorityStatusRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+    permissions: {
+        delegated_work: ["DeviceManagementConfiguration.ReadWrite.All"],
+        delegated_personal: [],
+        application: ["DeviceManagementConfiguration.ReadWrite.All"],
+        note: "This operation was added to the metadata in 2026-04 and has no documentation page; \
+               the permissions are those of the documented operations of the same kind. The \
+               dedicated scopes DeviceManagementCloudCA.Read.All and \
+               DeviceManagementCloudCA.ReadWrite.All also exist.",
     }
 }
-impl Operation for ChangeCloudCertificationAuthorityStatus {
+
+operation! {
+    /// Change the status of a cloud certification authority (for example pause it). Bound to one
+    /// cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChangeCloudCertificationAuthorityStatus {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the changeCloudCertificationAuthorityStatus action.
+        pub body: crate::ChangeCloudCertificationAuthorityStatusRequest,
+    }
+    operation_id: "changeCloudCertificationAuthorityStatus";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/changeCloudCertificationAuthorityStatus";
     /// The certification authority with its new status. The documentation shows it wrapped as
     /// `{"value": {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "changeCloudCertificationAuthorityStatus";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/changeCloudCertificationAuthorityStatus";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        Some(
-            "The documentation lists only a read permission for this write action, on every version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a write scope.",
-        ),
-    );
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "certificationAuthorityStatus is the status asked for",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
-}
-/// Count the cloud certification authorities of the tenant (`$count` of the collection, as in
-/// Microsoft's generated SDKs), optionally those matching `$filter` or `$search`.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/$count`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** The `$count` routes have no documentation page of their own; the permissions are
-/// those of the collection they count.
-#[derive(Clone, Debug, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CountCloudCertificationAuthorities {
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl CountCloudCertificationAuthorities {
-    /// The `countCloudCertificationAuthorities` operation.
-    pub fn new() -> Self {
-        Self::default()
+    permissions: {
+        delegated_work: ["DeviceManagementConfiguration.Read.All"],
+        delegated_personal: [],
+        application: ["DeviceManagementConfiguration.Read.All"],
+        note: "The documentation lists only a read permission for this write action, on every \
+               version of the page. The dedicated scopes DeviceManagementCloudCA.Read.All and \
+               DeviceManagementCloudCA.ReadWrite.All also exist; expect the service to require a \
+               write scope.",
     }
 }
-query_options!(CountCloudCertificationAuthorities : filter, search);
-impl Operation for CountCloudCertificationAuthorities {
+
+operation! {
+    /// Count the cloud certification authorities of the tenant (`$count` of the collection, as in
+    /// Microsoft's generated SDKs), optionally those matching `$filter` or `$search`.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct CountCloudCertificationAuthorities {
+        /// The query options, set with the setters.
+        query: QueryOptions,
+    }
+    operation_id: "countCloudCertificationAuthorities";
+    request: GET "/deviceManagement/cloudCertificationAuthority/$count";
     /// The number of certification authorities, a bare integer as `text/plain`.
     type Output = u64;
-    const OPERATION_ID: &'static str = "countCloudCertificationAuthorities";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/$count";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &[
+    semantics: ReadOnly;
+    query: filter, search;
+    permissions: {
+        delegated_work: [
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
         ],
-        &[],
-        &[
+        delegated_personal: [],
+        application: [
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
         ],
-        Some(
-            "The `$count` routes have no documentation page of their own; the permissions are those of the collection they count.",
-        ),
-    );
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
+        note: "The `$count` routes have no documentation page of their own; the permissions are \
+               those of the collection they count.",
     }
 }
-/// Count the leaf certificates of one cloud certification authority (`$count` of the navigation),
-/// optionally those matching `$filter` or `$search`.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/$count`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CountCloudCertificationAuthorities`](CountCloudCertificationAuthorities#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CountCloudCertificationAuthorityLeafCertificates {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl CountCloudCertificationAuthorityLeafCertificates {
-    /// The `countCloudCertificationAuthorityLeafCertificates` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// Count the leaf certificates of one cloud certification authority (`$count` of the
+    /// navigation), optionally those matching `$filter` or `$search`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CountCloudCertificationAuthorityLeafCertificates {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(CountCloudCertificationAuthorityLeafCertificates : filter, search);
-impl Operation for CountCloudCertificationAuthorityLeafCertificates {
+    operation_id: "countCloudCertificationAuthorityLeafCertificates";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/$count";
     /// The number of leaf certificates, a bare integer as `text/plain`.
     type Output = u64;
-    const OPERATION_ID: &'static str = "countCloudCertificationAuthorityLeafCertificates";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/$count";
-    const PERMISSIONS: Permissions = <CountCloudCertificationAuthorities as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: filter, search;
+    permissions: same as CountCloudCertificationAuthorities;
 }
-/// Count the versions of a cloud certification authority (`$count` of the `versions` navigation),
-/// optionally those matching `$filter` or `$search`.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/$count`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CountCloudCertificationAuthorities`](CountCloudCertificationAuthorities#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CountCloudCertificationAuthorityVersions {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl CountCloudCertificationAuthorityVersions {
-    /// The `countCloudCertificationAuthorityVersions` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// Count the versions of a cloud certification authority (`$count` of the `versions`
+    /// navigation), optionally those matching `$filter` or `$search`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CountCloudCertificationAuthorityVersions {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(CountCloudCertificationAuthorityVersions : filter, search);
-impl Operation for CountCloudCertificationAuthorityVersions {
+    operation_id: "countCloudCertificationAuthorityVersions";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/$count";
     /// The number of versions, a bare integer as `text/plain`.
     type Output = u64;
-    const OPERATION_ID: &'static str = "countCloudCertificationAuthorityVersions";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/$count";
-    const PERMISSIONS: Permissions = <CountCloudCertificationAuthorities as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: filter, search;
+    permissions: same as CountCloudCertificationAuthorities;
 }
-/// Count the leaf certificates of the top-level collection, optionally those matching `$filter` or
-/// `$search` (live tenants answer 404, like the collection itself).
-///
-/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate/$count`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CountCloudCertificationAuthorities`](CountCloudCertificationAuthorities#permissions).
-#[derive(Clone, Debug, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CountTenantCloudCertificationAuthorityLeafCertificates {
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl CountTenantCloudCertificationAuthorityLeafCertificates {
-    /// The `countTenantCloudCertificationAuthorityLeafCertificates` operation.
-    pub fn new() -> Self {
-        Self::default()
+
+operation! {
+    /// Count the leaf certificates of the top-level collection, optionally those matching `$filter`
+    /// or `$search` (live tenants answer 404, like the collection itself).
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct CountTenantCloudCertificationAuthorityLeafCertificates {
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(CountTenantCloudCertificationAuthorityLeafCertificates : filter, search);
-impl Operation for CountTenantCloudCertificationAuthorityLeafCertificates {
+    operation_id: "countTenantCloudCertificationAuthorityLeafCertificates";
+    request: GET "/deviceManagement/cloudCertificationAuthorityLeafCertificate/$count";
     /// The number of leaf certificates, a bare integer as `text/plain`.
     type Output = u64;
-    const OPERATION_ID: &'static str = "countTenantCloudCertificationAuthorityLeafCertificates";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/$count";
-    const PERMISSIONS: Permissions = <CountCloudCertificationAuthorities as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: filter, search;
+    permissions: same as CountCloudCertificationAuthorities;
 }
-/// Create a cloud certification authority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.ReadWrite.All |
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateCloudCertificationAuthority {
-    /// The certification authority to create (read-only properties are ignored by the service).
-    pub body: crate::CloudCertificationAuthority,
-}
-impl CreateCloudCertificationAuthority {
-    /// The `createCloudCertificationAuthority` operation.
-    pub fn new(body: crate::CloudCertificationAuthority) -> Self {
-        Self { body }
+
+operation! {
+    /// Create a cloud certification authority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateCloudCertificationAuthority {
+        /// The certification authority to create (read-only properties are ignored by the service).
+        pub body: crate::CloudCertificationAuthority,
     }
-}
-impl Operation for CreateCloudCertificationAuthority {
+    operation_id: "createCloudCertificationAuthority";
+    request: POST "/deviceManagement/cloudCertificationAuthority";
     /// The created certification authority (201 Created; the documentation shows the bare entity).
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "createCloudCertificationAuthority";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        &[],
-        &["DeviceManagementConfiguration.ReadWrite.All"],
-        None,
-    );
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "listCloudCertificationAuthorities",
         effect: "a certification authority with the body's displayName is listed",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
-}
-/// Create a leaf certificate in the top-level collection (declared in the metadata and in
-/// Microsoft's generated SDKs; live tenants answer 404 on this collection, and certificates are
-/// issued through SCEP, not through Graph).
-///
-/// `POST /deviceManagement/cloudCertificationAuthorityLeafCertificate`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateTenantCloudCertificationAuthorityLeafCertificate {
-    /// The leaf certificate to create (read-only properties are ignored by the service).
-    pub body: crate::CloudCertificationAuthorityLeafCertificate,
-}
-impl CreateTenantCloudCertificationAuthorityLeafCertificate {
-    /// The `createTenantCloudCertificationAuthorityLeafCertificate` operation.
-    pub fn new(body: crate::CloudCertificationAuthorityLeafCertificate) -> Self {
-        Self { body }
+    permissions: {
+        delegated_work: ["DeviceManagementConfiguration.ReadWrite.All"],
+        delegated_personal: [],
+        application: ["DeviceManagementConfiguration.ReadWrite.All"],
     }
 }
-impl Operation for CreateTenantCloudCertificationAuthorityLeafCertificate {
+
+operation! {
+    /// Create a leaf certificate in the top-level collection (declared in the metadata and in
+    /// Microsoft's generated SDKs; live tenants answer 404 on this collection, and certificates are
+    /// issued through SCEP, not through Graph).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateTenantCloudCertificationAuthorityLeafCertificate {
+        /// The leaf certificate to create (read-only properties are ignored by the service).
+        pub body: crate::CloudCertificationAuthorityLeafCertificate,
+    }
+    operation_id: "createTenantCloudCertificationAuthorityLeafCertificate";
+    request: POST "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
     /// The created leaf certificate (201 Created).
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "createTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
-    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "listTenantCloudCertificationAuthorityLeafCertificates",
         effect: "a leaf certificate with the body's subjectName and issuerId is listed",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    permissions: same as CreateCloudCertificationAuthority;
 }
-/// Delete a cloud certification authority (a root cannot go while issuing certification authorities
-/// remain).
-///
-/// `DELETE /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl DeleteCloudCertificationAuthority {
-    /// The `deleteCloudCertificationAuthority` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
+
+operation! {
+    /// Delete a cloud certification authority (a root cannot go while issuing certification
+    /// authorities remain).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DeleteCloudCertificationAuthority {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-impl Operation for DeleteCloudCertificationAuthority {
+    operation_id: "deleteCloudCertificationAuthority";
+    request: DELETE "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
     /// Nothing: The service answers 204 No Content.
     type Output = ();
-    const OPERATION_ID: &'static str = "deleteCloudCertificationAuthority";
-    const METHOD: Method = Method::Delete;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
-    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Idempotent;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: Idempotent;
+    permissions: same as CreateCloudCertificationAuthority;
+}
+
+operation! {
+    /// Delete a leaf certificate from the top-level collection (live tenants answer 404 on this
+    /// collection; to stop a certificate from being trusted, revoke it instead).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct DeleteTenantCloudCertificationAuthorityLeafCertificate {
+        /// The unique identifier of the leaf certificate. Path parameter
+        /// `{cloudCertificationAuthorityLeafCertificateId}`.
+        pub cloud_certification_authority_leaf_certificate_id: String,
     }
-}
-/// Delete a leaf certificate from the top-level collection (live tenants answer 404 on this
-/// collection; to stop a certificate from being trusted, revoke it instead).
-///
-/// `DELETE /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteTenantCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the leaf certificate. Path parameter
-    /// `{cloudCertificationAuthorityLeafCertificateId}`.
-    pub cloud_certification_authority_leaf_certificate_id: String,
-}
-impl DeleteTenantCloudCertificationAuthorityLeafCertificate {
-    /// The `deleteTenantCloudCertificationAuthorityLeafCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
-                .into(),
-        }
-    }
-}
-impl Operation for DeleteTenantCloudCertificationAuthorityLeafCertificate {
+    operation_id: "deleteTenantCloudCertificationAuthorityLeafCertificate";
+    request: DELETE "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
     /// Nothing: No content (204).
     type Output = ();
-    const OPERATION_ID: &'static str = "deleteTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: Method = Method::Delete;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Idempotent;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(
-            Self::PATH_TEMPLATE,
-            &[&self.cloud_certification_authority_leaf_certificate_id],
-        )
+    semantics: Idempotent;
+    permissions: same as CreateCloudCertificationAuthority;
+}
+
+operation! {
+    /// List cloud certification authorities through an action bound to one of them (documented; the
+    /// plain list route is the usual way).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetAllCloudCertificationAuthority {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-/// List cloud certification authorities through an action bound to one of them (documented; the
-/// plain list route is the usual way).
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthority`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetAllCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl GetAllCloudCertificationAuthority {
-    /// The `getAllCloudCertificationAuthority` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
-    }
-}
-impl Operation for GetAllCloudCertificationAuthority {
+    operation_id: "getAllCloudCertificationAuthority";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthority";
     /// One page of certification authorities.
     type Output = crate::Page<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "getAllCloudCertificationAuthority";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthority";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &[
+    semantics: ReadOnly;
+    permissions: {
+        delegated_work: [
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
         ],
-        &[],
-        &[
+        delegated_personal: [],
+        application: [
             "DeviceManagementConfiguration.Read.All",
             "DeviceManagementConfiguration.ReadWrite.All",
         ],
-        None,
-    );
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
     }
 }
-/// List the leaf certificates issued by a cloud certification authority, one page at a time. Bound
-/// to one cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthorityLeafCertificates`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetAllCloudCertificationAuthorityLeafCertificates {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl GetAllCloudCertificationAuthorityLeafCertificates {
-    /// The `getAllCloudCertificationAuthorityLeafCertificates` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
+
+operation! {
+    /// List the leaf certificates issued by a cloud certification authority, one page at a time.
+    /// Bound to one cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetAllCloudCertificationAuthorityLeafCertificates {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-impl Operation for GetAllCloudCertificationAuthorityLeafCertificates {
+    operation_id: "getAllCloudCertificationAuthorityLeafCertificates";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthorityLeafCertificates";
     /// One page of leaf certificates. Follow `@odata.nextLink`, when present, for the next page.
     type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "getAllCloudCertificationAuthorityLeafCertificates";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getAllCloudCertificationAuthorityLeafCertificates";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: ReadOnly;
+    permissions: same as GetAllCloudCertificationAuthority;
+}
+
+operation! {
+    /// Read a cloud certification authority through an action bound to it (documented; the plain
+    /// get route is the usual way).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthority {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-/// Read a cloud certification authority through an action bound to it (documented; the plain get
-/// route is the usual way).
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthority`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl GetCloudCertificationAuthority {
-    /// The `getCloudCertificationAuthority` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
-    }
-}
-impl Operation for GetCloudCertificationAuthority {
+    operation_id: "getCloudCertificationAuthority";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthority";
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthority";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthority";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: ReadOnly;
+    permissions: same as GetAllCloudCertificationAuthority;
+}
+
+operation! {
+    /// Read the active version of a cloud certification authority (the `activeVersion` navigation
+    /// property, added in 2026-04).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthorityActiveVersion {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
+    }
+    operation_id: "getCloudCertificationAuthorityActiveVersion";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activeVersion";
+    /// The active version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
+    /// SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
+    semantics: ReadOnly;
+    query: select, expand;
+    permissions: {
+        delegated_work: [
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        delegated_personal: [],
+        application: [
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+        ],
+        note: "This operation was added to the metadata in 2026-04 and has no documentation page; \
+               the permissions are those of the documented operations of the same kind. The \
+               dedicated scopes DeviceManagementCloudCA.Read.All and \
+               DeviceManagementCloudCA.ReadWrite.All also exist.",
     }
 }
-/// Read the active version of a cloud certification authority (the `activeVersion` navigation
-/// property, added in 2026-04).
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activeVersion`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All |
-///
-/// **Flagged:** This operation was added to the metadata in 2026-04 and has no documentation page;
-/// the permissions are those of the documented operations of the same kind. The dedicated scopes
-/// DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthorityActiveVersion {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl GetCloudCertificationAuthorityActiveVersion {
-    /// The `getCloudCertificationAuthorityActiveVersion` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// Read one cloud certification authority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthorityById {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
+    operation_id: "getCloudCertificationAuthorityById";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
+    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
+    semantics: ReadOnly;
+    query: select, expand;
+    permissions: same as GetAllCloudCertificationAuthority;
 }
-query_options!(GetCloudCertificationAuthorityActiveVersion : select, expand);
-impl Operation for GetCloudCertificationAuthorityActiveVersion {
-    /// The active version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs
+
+operation! {
+    /// Read one leaf certificate of a cloud certification authority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthorityLeafCertificate {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The unique identifier of the leaf certificate. Path parameter
+        /// `{cloudCertificationAuthorityLeafCertificateId}`.
+        pub cloud_certification_authority_leaf_certificate_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
+    }
+    operation_id: "getCloudCertificationAuthorityLeafCertificate";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
+    /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
+    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
+    semantics: ReadOnly;
+    query: select, expand;
+    permissions: same as GetAllCloudCertificationAuthority;
+}
+
+operation! {
+    /// Read the current version of a cloud certification authority through an action bound to it
+    /// (added in 2026-04).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthorityVersion {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+    }
+    operation_id: "getCloudCertificationAuthorityVersion";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersion";
+    /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs
     /// read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityActiveVersion";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/activeVersion";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        &[],
-        &[
-            "DeviceManagementConfiguration.Read.All",
-            "DeviceManagementConfiguration.ReadWrite.All",
-        ],
-        Some(
-            "This operation was added to the metadata in 2026-04 and has no documentation page; the permissions are those of the documented operations of the same kind. The dedicated scopes DeviceManagementCloudCA.Read.All and DeviceManagementCloudCA.ReadWrite.All also exist.",
-        ),
-    );
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    permissions: same as GetCloudCertificationAuthorityActiveVersion;
 }
-/// Read one cloud certification authority.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthorityById {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl GetCloudCertificationAuthorityById {
-    /// The `getCloudCertificationAuthorityById` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// Read one version of a cloud certification authority (added in 2026-04).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthorityVersionById {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The unique identifier of the version. Path parameter
+        /// `{cloudCertificationAuthorityVersionId}`.
+        pub cloud_certification_authority_version_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(GetCloudCertificationAuthorityById : select, expand);
-impl Operation for GetCloudCertificationAuthorityById {
-    /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
-    /// Microsoft SDKs read the bare entity. Both are accepted.
-    type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityById";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
-}
-/// Read one leaf certificate of a cloud certification authority.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The unique identifier of the leaf certificate. Path parameter
-    /// `{cloudCertificationAuthorityLeafCertificateId}`.
-    pub cloud_certification_authority_leaf_certificate_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl GetCloudCertificationAuthorityLeafCertificate {
-    /// The `getCloudCertificationAuthorityLeafCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
-                .into(),
-            query: QueryOptions::default(),
-        }
-    }
-}
-query_options!(GetCloudCertificationAuthorityLeafCertificate : select, expand);
-impl Operation for GetCloudCertificationAuthorityLeafCertificate {
-    /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
-    /// SDKs read the bare entity. Both are accepted.
-    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityLeafCertificate";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(
-            Self::PATH_TEMPLATE,
-            &[
-                &self.cloud_certification_authority_id,
-                &self.cloud_certification_authority_leaf_certificate_id,
-            ],
-        )
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
-}
-/// Read the current version of a cloud certification authority through an action bound to it (added
-/// in 2026-04).
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersion`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthorityVersion {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl GetCloudCertificationAuthorityVersion {
-    /// The `getCloudCertificationAuthorityVersion` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
-    }
-}
-impl Operation for GetCloudCertificationAuthorityVersion {
-    /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs read
-    /// the bare entity. Both are accepted.
+    operation_id: "getCloudCertificationAuthorityVersionById";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/{cloudCertificationAuthorityVersionId}";
+    /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs
+    /// read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersion";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersion";
-    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: ReadOnly;
+    query: select, expand;
+    permissions: same as GetCloudCertificationAuthorityActiveVersion;
+}
+
+operation! {
+    /// List the versions of a cloud certification authority through an action bound to it (added in
+    /// 2026-04).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetCloudCertificationAuthorityVersions {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-/// Read one version of a cloud certification authority (added in 2026-04).
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/{cloudCertificationAuthorityVersionId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthorityVersionById {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The unique identifier of the version. Path parameter `{cloudCertificationAuthorityVersionId}`.
-    pub cloud_certification_authority_version_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl GetCloudCertificationAuthorityVersionById {
-    /// The `getCloudCertificationAuthorityVersionById` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        cloud_certification_authority_version_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            cloud_certification_authority_version_id: cloud_certification_authority_version_id
-                .into(),
-            query: QueryOptions::default(),
-        }
-    }
-}
-query_options!(GetCloudCertificationAuthorityVersionById : select, expand);
-impl Operation for GetCloudCertificationAuthorityVersionById {
-    /// The version. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft SDKs read
-    /// the bare entity. Both are accepted.
-    type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersionById";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions/{cloudCertificationAuthorityVersionId}";
-    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(
-            Self::PATH_TEMPLATE,
-            &[
-                &self.cloud_certification_authority_id,
-                &self.cloud_certification_authority_version_id,
-            ],
-        )
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
-}
-/// List the versions of a cloud certification authority through an action bound to it (added in
-/// 2026-04).
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersions`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetCloudCertificationAuthorityVersions {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl GetCloudCertificationAuthorityVersions {
-    /// The `getCloudCertificationAuthorityVersions` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
-    }
-}
-impl Operation for GetCloudCertificationAuthorityVersions {
+    operation_id: "getCloudCertificationAuthorityVersions";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersions";
     /// One page of versions.
     type Output = crate::Page<crate::CloudCertificationAuthorityVersion>;
-    const OPERATION_ID: &'static str = "getCloudCertificationAuthorityVersions";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/getCloudCertificationAuthorityVersions";
-    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: ReadOnly;
+    permissions: same as GetCloudCertificationAuthorityActiveVersion;
+}
+
+operation! {
+    /// Read one leaf certificate from the top-level collection (live tenants answer 404; read it
+    /// per certification authority instead).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetTenantCloudCertificationAuthorityLeafCertificate {
+        /// The unique identifier of the leaf certificate. Path parameter
+        /// `{cloudCertificationAuthorityLeafCertificateId}`.
+        pub cloud_certification_authority_leaf_certificate_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-/// Read one leaf certificate from the top-level collection (live tenants answer 404; read it per
-/// certification authority instead).
-///
-/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetTenantCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the leaf certificate. Path parameter
-    /// `{cloudCertificationAuthorityLeafCertificateId}`.
-    pub cloud_certification_authority_leaf_certificate_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl GetTenantCloudCertificationAuthorityLeafCertificate {
-    /// The `getTenantCloudCertificationAuthorityLeafCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
-                .into(),
-            query: QueryOptions::default(),
-        }
-    }
-}
-query_options!(GetTenantCloudCertificationAuthorityLeafCertificate : select, expand);
-impl Operation for GetTenantCloudCertificationAuthorityLeafCertificate {
-    /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the Microsoft
-    /// SDKs read the bare entity. Both are accepted.
+    operation_id: "getTenantCloudCertificationAuthorityLeafCertificate";
+    request: GET "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
+    /// The leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
+    /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "getTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(
-            Self::PATH_TEMPLATE,
-            &[&self.cloud_certification_authority_leaf_certificate_id],
-        )
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: select, expand;
+    permissions: same as GetAllCloudCertificationAuthority;
 }
-/// Read the certification authority version that issued a leaf certificate of the top-level
-/// collection (the leaf's `cloudCertificationAuthorityVersion` navigation; live tenants answer 404
-/// on this collection).
-///
-/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}/cloudCertificationAuthorityVersion`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetTenantCloudCertificationAuthorityLeafCertificateVersion {
-    /// The unique identifier of the leaf certificate. Path parameter
-    /// `{cloudCertificationAuthorityLeafCertificateId}`.
-    pub cloud_certification_authority_leaf_certificate_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl GetTenantCloudCertificationAuthorityLeafCertificateVersion {
-    /// The `getTenantCloudCertificationAuthorityLeafCertificateVersion` operation.
-    pub fn new(
-        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
-                .into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// Read the certification authority version that issued a leaf certificate of the top-level
+    /// collection (the leaf's `cloudCertificationAuthorityVersion` navigation; live tenants answer
+    /// 404 on this collection).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetTenantCloudCertificationAuthorityLeafCertificateVersion {
+        /// The unique identifier of the leaf certificate. Path parameter
+        /// `{cloudCertificationAuthorityLeafCertificateId}`.
+        pub cloud_certification_authority_leaf_certificate_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(
-    GetTenantCloudCertificationAuthorityLeafCertificateVersion : select, expand
-);
-impl Operation for GetTenantCloudCertificationAuthorityLeafCertificateVersion {
+    operation_id: "getTenantCloudCertificationAuthorityLeafCertificateVersion";
+    request: GET "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}/cloudCertificationAuthorityVersion";
     /// The version that issued the certificate. Graph sends it bare, with `@odata.context`; the
     /// `{"value": {...}}` wrapper of the doc pages is accepted too.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityVersion>;
-    const OPERATION_ID: &'static str = "getTenantCloudCertificationAuthorityLeafCertificateVersion";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}/cloudCertificationAuthorityVersion";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(
-            Self::PATH_TEMPLATE,
-            &[&self.cloud_certification_authority_leaf_certificate_id],
-        )
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: select, expand;
+    permissions: same as GetAllCloudCertificationAuthority;
 }
-/// List the cloud certification authorities of the tenant, one page at a time.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ListCloudCertificationAuthorities {
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl ListCloudCertificationAuthorities {
-    /// The `listCloudCertificationAuthorities` operation.
-    pub fn new() -> Self {
-        Self::default()
+
+operation! {
+    /// List the cloud certification authorities of the tenant, one page at a time.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ListCloudCertificationAuthorities {
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(
-    ListCloudCertificationAuthorities : select, expand, filter, top, skip, orderby,
-    search, count
-);
-impl Operation for ListCloudCertificationAuthorities {
+    operation_id: "listCloudCertificationAuthorities";
+    request: GET "/deviceManagement/cloudCertificationAuthority";
     /// One page of certification authorities. Follow `@odata.nextLink`, when present, for the next
     /// page.
     type Output = crate::Page<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "listCloudCertificationAuthorities";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: select, expand, filter, top, skip, orderby, search, count;
+    permissions: same as GetAllCloudCertificationAuthority;
 }
-/// List the leaf certificates of one cloud certification authority (the navigation property), one
-/// page at a time.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ListCloudCertificationAuthorityLeafCertificates {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl ListCloudCertificationAuthorityLeafCertificates {
-    /// The `listCloudCertificationAuthorityLeafCertificates` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// List the leaf certificates of one cloud certification authority (the navigation property),
+    /// one page at a time.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ListCloudCertificationAuthorityLeafCertificates {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(
-    ListCloudCertificationAuthorityLeafCertificates : select, expand, filter, top, skip,
-    orderby, search, count
-);
-impl Operation for ListCloudCertificationAuthorityLeafCertificates {
+    operation_id: "listCloudCertificationAuthorityLeafCertificates";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate";
     /// One page of leaf certificates. Follow `@odata.nextLink`, when present, for the next page.
     type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "listCloudCertificationAuthorityLeafCertificates";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/cloudCertificationAuthorityLeafCertificate";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: select, expand, filter, top, skip, orderby, search, count;
+    permissions: same as GetAllCloudCertificationAuthority;
 }
-/// List the versions of a cloud certification authority (the `versions` navigation property, added
-/// in 2026-04), one page at a time.
-///
-/// `GET /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetCloudCertificationAuthorityActiveVersion`](GetCloudCertificationAuthorityActiveVersion#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ListCloudCertificationAuthorityVersions {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl ListCloudCertificationAuthorityVersions {
-    /// The `listCloudCertificationAuthorityVersions` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            query: QueryOptions::default(),
-        }
+
+operation! {
+    /// List the versions of a cloud certification authority (the `versions` navigation property,
+    /// added in 2026-04), one page at a time.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ListCloudCertificationAuthorityVersions {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(
-    ListCloudCertificationAuthorityVersions : select, expand, filter, top, skip, orderby,
-    search, count
-);
-impl Operation for ListCloudCertificationAuthorityVersions {
+    operation_id: "listCloudCertificationAuthorityVersions";
+    request: GET "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions";
     /// One page of versions.
     type Output = crate::Page<crate::CloudCertificationAuthorityVersion>;
-    const OPERATION_ID: &'static str = "listCloudCertificationAuthorityVersions";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/versions";
-    const PERMISSIONS: Permissions = <GetCloudCertificationAuthorityActiveVersion as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: select, expand, filter, top, skip, orderby, search, count;
+    permissions: same as GetCloudCertificationAuthorityActiveVersion;
 }
-/// List the leaf certificates of the tenant (the top-level
-/// `cloudCertificationAuthorityLeafCertificate` collection of `deviceManagement`). Declared in the
-/// metadata, but live tenants answer 404: list them per certification authority instead.
-///
-/// `GET /deviceManagement/cloudCertificationAuthorityLeafCertificate`
-///
-/// # Permissions
-///
-/// The same as
-/// [`GetAllCloudCertificationAuthority`](GetAllCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ListTenantCloudCertificationAuthorityLeafCertificates {
-    /// The query options, set with the setters.
-    query: QueryOptions,
-}
-impl ListTenantCloudCertificationAuthorityLeafCertificates {
-    /// The `listTenantCloudCertificationAuthorityLeafCertificates` operation.
-    pub fn new() -> Self {
-        Self::default()
+
+operation! {
+    /// List the leaf certificates of the tenant (the top-level
+    /// `cloudCertificationAuthorityLeafCertificate` collection of `deviceManagement`). Declared in
+    /// the metadata, but live tenants answer 404: list them per certification authority instead.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ListTenantCloudCertificationAuthorityLeafCertificates {
+        /// The query options, set with the setters.
+        query: QueryOptions,
     }
-}
-query_options!(
-    ListTenantCloudCertificationAuthorityLeafCertificates : select, expand, filter, top,
-    skip, orderby, search, count
-);
-impl Operation for ListTenantCloudCertificationAuthorityLeafCertificates {
+    operation_id: "listTenantCloudCertificationAuthorityLeafCertificates";
+    request: GET "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
     /// One page of leaf certificates.
     type Output = crate::Page<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "listTenantCloudCertificationAuthorityLeafCertificates";
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate";
-    const PERMISSIONS: Permissions = <GetAllCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[])
-    }
-    fn query(&self) -> Option<&QueryOptions> {
-        Some(&self.query)
-    }
+    semantics: ReadOnly;
+    query: select, expand, filter, top, skip, orderby, search, count;
+    permissions: same as GetAllCloudCertificationAuthority;
 }
-/// Update a cloud certification authority through an action bound to it (documented without a
-/// body).
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/patchCloudCertificationAuthority`
-///
-/// # Permissions
-///
-/// The same as
-/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PatchCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl PatchCloudCertificationAuthority {
-    /// The `patchCloudCertificationAuthority` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
+
+operation! {
+    /// Update a cloud certification authority through an action bound to it (documented without a
+    /// body).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PatchCloudCertificationAuthority {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-impl Operation for PatchCloudCertificationAuthority {
+    operation_id: "patchCloudCertificationAuthority";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/patchCloudCertificationAuthority";
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "patchCloudCertificationAuthority";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/patchCloudCertificationAuthority";
-    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Idempotent;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: Idempotent;
+    permissions: same as ChangeCloudCertificationAuthorityStatus;
+}
+
+operation! {
+    /// Create cloud certification authorities through an action bound to one (documented without a
+    /// body).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct PostCloudCertificationAuthority {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-/// Create cloud certification authorities through an action bound to one (documented without a
-/// body).
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/postCloudCertificationAuthority`
-///
-/// # Permissions
-///
-/// The same as
-/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PostCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl PostCloudCertificationAuthority {
-    /// The `postCloudCertificationAuthority` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
-    }
-}
-impl Operation for PostCloudCertificationAuthority {
+    operation_id: "postCloudCertificationAuthority";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/postCloudCertificationAuthority";
     /// One page of certification authorities.
     type Output = crate::Page<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "postCloudCertificationAuthority";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/postCloudCertificationAuthority";
-    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Idempotent;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    semantics: Idempotent;
+    permissions: same as ChangeCloudCertificationAuthorityStatus;
+}
+
+operation! {
+    /// Renew a cloud certification authority: the service makes a new version (added in 2026-04).
+    /// Bound to one cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Renew {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
     }
-}
-/// Renew a cloud certification authority: the service makes a new version (added in 2026-04). Bound
-/// to one cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/renew`
-///
-/// # Permissions
-///
-/// The same as [`Activate`](Activate#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Renew {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-}
-impl Renew {
-    /// The `renew` operation.
-    pub fn new(cloud_certification_authority_id: impl Into<String>) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-        }
-    }
-}
-impl Operation for Renew {
+    operation_id: "renew";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/renew";
     /// Nothing: The service answers 204 No Content.
     type Output = ();
-    const OPERATION_ID: &'static str = "renew";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/renew";
-    const PERMISSIONS: Permissions = <Activate as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "listCloudCertificationAuthorityVersions",
         effect: "a new version, staged, is listed",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
+    permissions: same as Activate;
+}
+
+operation! {
+    /// Revoke the certificate of a cloud certification authority (the last step of retiring it).
+    /// Bound to one cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RevokeCloudCertificationAuthorityCertificate {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the revokeCloudCertificationAuthorityCertificate action.
+        pub body: crate::RevokeCloudCertificationAuthorityCertificateRequest,
     }
-}
-/// Revoke the certificate of a cloud certification authority (the last step of retiring it). Bound
-/// to one cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeCloudCertificationAuthorityCertificate`
-///
-/// # Permissions
-///
-/// The same as
-/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeCloudCertificationAuthorityCertificate {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the revokeCloudCertificationAuthorityCertificate action.
-    pub body: crate::RevokeCloudCertificationAuthorityCertificateRequest,
-}
-impl RevokeCloudCertificationAuthorityCertificate {
-    /// The `revokeCloudCertificationAuthorityCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::RevokeCloudCertificationAuthorityCertificateRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
-    }
-}
-impl Operation for RevokeCloudCertificationAuthorityCertificate {
+    operation_id: "revokeCloudCertificationAuthorityCertificate";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeCloudCertificationAuthorityCertificate";
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "revokeCloudCertificationAuthorityCertificate";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeCloudCertificationAuthorityCertificate";
-    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "certificationAuthorityStatus is revoked",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    permissions: same as ChangeCloudCertificationAuthorityStatus;
 }
-/// Revoke a leaf certificate issued by a cloud certification authority. Bound to one
-/// cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate`
-///
-/// # Permissions
-///
-/// The same as
-/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeLeafCertificate {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the revokeLeafCertificate action.
-    pub body: crate::RevokeLeafCertificateRequest,
-}
-impl RevokeLeafCertificate {
-    /// The `revokeLeafCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::RevokeLeafCertificateRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+
+operation! {
+    /// Revoke a leaf certificate issued by a cloud certification authority. Bound to one
+    /// cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RevokeLeafCertificate {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the revokeLeafCertificate action.
+        pub body: crate::RevokeLeafCertificateRequest,
     }
-}
-impl Operation for RevokeLeafCertificate {
+    operation_id: "revokeLeafCertificate";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate";
     /// The revoked leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "revokeLeafCertificate";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificate";
-    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "getCloudCertificationAuthorityLeafCertificate",
         effect: "certificateStatus is revoked",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    permissions: same as ChangeCloudCertificationAuthorityStatus;
 }
-/// Revoke a leaf certificate, found by its serial number, issued by a cloud certification
-/// authority. Bound to one cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificateBySerialNumber`
-///
-/// # Permissions
-///
-/// The same as
-/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeLeafCertificateBySerialNumber {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the revokeLeafCertificateBySerialNumber action.
-    pub body: crate::RevokeLeafCertificateBySerialNumberRequest,
-}
-impl RevokeLeafCertificateBySerialNumber {
-    /// The `revokeLeafCertificateBySerialNumber` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::RevokeLeafCertificateBySerialNumberRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+
+operation! {
+    /// Revoke a leaf certificate, found by its serial number, issued by a cloud certification
+    /// authority. Bound to one cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct RevokeLeafCertificateBySerialNumber {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the revokeLeafCertificateBySerialNumber action.
+        pub body: crate::RevokeLeafCertificateBySerialNumberRequest,
     }
-}
-impl Operation for RevokeLeafCertificateBySerialNumber {
+    operation_id: "revokeLeafCertificateBySerialNumber";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificateBySerialNumber";
     /// The revoked leaf certificate. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "revokeLeafCertificateBySerialNumber";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/revokeLeafCertificateBySerialNumber";
-    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
         effect: "certificateStatus is revoked",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    permissions: same as ChangeCloudCertificationAuthorityStatus;
 }
-/// Find a leaf certificate issued by a cloud certification authority by its serial number. Bound to
-/// one cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber`
-///
-/// # Permissions
-///
-/// As documented, least to most privileged:
-///
-/// | Permission type | Permissions |
-/// |:---|:---|
-/// | Delegated (work or school account) | DeviceManagementConfiguration.Read.All |
-/// | Delegated (personal Microsoft account) | Not supported. |
-/// | Application | DeviceManagementConfiguration.Read.All |
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the searchCloudCertificationAuthorityLeafCertificateBySerialNumber action.
-    pub body: crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
-}
-impl SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
-    /// The `searchCloudCertificationAuthorityLeafCertificateBySerialNumber` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+
+operation! {
+    /// Find a leaf certificate issued by a cloud certification authority by its serial number.
+    /// Bound to one cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the searchCloudCertificationAuthorityLeafCertificateBySerialNumber action.
+        pub body: crate::SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
     }
-}
-impl Operation for SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
-    /// The leaf certificate with that serial number. The documentation shows it wrapped as `{"value":
-    /// {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
+    operation_id: "searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
+    /// The leaf certificate with that serial number. The documentation shows it wrapped as
+    /// `{"value": {...}}`; the Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthorityLeafCertificate>;
-    const OPERATION_ID: &'static str = "searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber";
-    const PERMISSIONS: Permissions = Permissions::new(
-        &["DeviceManagementConfiguration.Read.All"],
-        &[],
-        &["DeviceManagementConfiguration.Read.All"],
-        None,
-    );
-    const SEMANTICS: Semantics = Semantics::ReadOnly;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
+    semantics: ReadOnly;
+    permissions: {
+        delegated_work: ["DeviceManagementConfiguration.Read.All"],
+        delegated_personal: [],
+        application: ["DeviceManagementConfiguration.Read.All"],
     }
 }
-/// Update the writable properties of a cloud certification authority (absent properties are left as
-/// they are, `null` clears them).
-///
-/// `PATCH /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateCloudCertificationAuthority {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The properties to change.
-    pub body: crate::CloudCertificationAuthority,
-}
-impl UpdateCloudCertificationAuthority {
-    /// The `updateCloudCertificationAuthority` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::CloudCertificationAuthority,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+
+operation! {
+    /// Update the writable properties of a cloud certification authority (absent properties are
+    /// left as they are, `null` clears them).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UpdateCloudCertificationAuthority {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The properties to change.
+        pub body: crate::CloudCertificationAuthority,
     }
-}
-impl Operation for UpdateCloudCertificationAuthority {
+    operation_id: "updateCloudCertificationAuthority";
+    request: PATCH "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
     /// Nothing: The service answers 204 No Content (or 200 with the entity, which is not read).
     type Output = ();
-    const OPERATION_ID: &'static str = "updateCloudCertificationAuthority";
-    const METHOD: Method = Method::Patch;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}";
-    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Idempotent;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    semantics: Idempotent;
+    permissions: same as CreateCloudCertificationAuthority;
 }
-/// Update a leaf certificate of the top-level collection (live tenants answer 404 on this
-/// collection; every property of a leaf certificate is read-only).
-///
-/// `PATCH /deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}`
-///
-/// # Permissions
-///
-/// The same as
-/// [`CreateCloudCertificationAuthority`](CreateCloudCertificationAuthority#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateTenantCloudCertificationAuthorityLeafCertificate {
-    /// The unique identifier of the leaf certificate. Path parameter
-    /// `{cloudCertificationAuthorityLeafCertificateId}`.
-    pub cloud_certification_authority_leaf_certificate_id: String,
-    /// The properties to change; absent ones are left alone, `null` clears one.
-    pub body: crate::CloudCertificationAuthorityLeafCertificate,
-}
-impl UpdateTenantCloudCertificationAuthorityLeafCertificate {
-    /// The `updateTenantCloudCertificationAuthorityLeafCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_leaf_certificate_id: impl Into<String>,
-        body: crate::CloudCertificationAuthorityLeafCertificate,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
-                .into(),
-            body,
-        }
+
+operation! {
+    /// Update a leaf certificate of the top-level collection (live tenants answer 404 on this
+    /// collection; every property of a leaf certificate is read-only).
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UpdateTenantCloudCertificationAuthorityLeafCertificate {
+        /// The unique identifier of the leaf certificate. Path parameter
+        /// `{cloudCertificationAuthorityLeafCertificateId}`.
+        pub cloud_certification_authority_leaf_certificate_id: String,
+        /// The properties to change; absent ones are left alone, `null` clears one.
+        pub body: crate::CloudCertificationAuthorityLeafCertificate,
     }
-}
-impl Operation for UpdateTenantCloudCertificationAuthorityLeafCertificate {
+    operation_id: "updateTenantCloudCertificationAuthorityLeafCertificate";
+    request: PATCH "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
     /// Nothing: No content (204).
     type Output = ();
-    const OPERATION_ID: &'static str = "updateTenantCloudCertificationAuthorityLeafCertificate";
-    const METHOD: Method = Method::Patch;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloudCertificationAuthorityLeafCertificateId}";
-    const PERMISSIONS: Permissions = <CreateCloudCertificationAuthority as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Idempotent;
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(
-            Self::PATH_TEMPLATE,
-            &[&self.cloud_certification_authority_leaf_certificate_id],
-        )
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    semantics: Idempotent;
+    permissions: same as CreateCloudCertificationAuthority;
 }
-/// Upload the certificate an external root signed for an issuing certification authority, with its
-/// trust chain. Bound to one cloudCertificationAuthority.
-///
-/// `POST /deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/uploadExternallySignedCertificationAuthorityCertificate`
-///
-/// # Permissions
-///
-/// The same as
-/// [`ChangeCloudCertificationAuthorityStatus`](ChangeCloudCertificationAuthorityStatus#permissions).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UploadExternallySignedCertificationAuthorityCertificate {
-    /// The unique identifier of the cloud certification authority. Path parameter
-    /// `{cloudCertificationAuthorityId}`.
-    pub cloud_certification_authority_id: String,
-    /// The parameters of the uploadExternallySignedCertificationAuthorityCertificate action.
-    pub body: crate::UploadExternallySignedCertificationAuthorityCertificateRequest,
-}
-impl UploadExternallySignedCertificationAuthorityCertificate {
-    /// The `uploadExternallySignedCertificationAuthorityCertificate` operation.
-    pub fn new(
-        cloud_certification_authority_id: impl Into<String>,
-        body: crate::UploadExternallySignedCertificationAuthorityCertificateRequest,
-    ) -> Self {
-        Self {
-            cloud_certification_authority_id: cloud_certification_authority_id.into(),
-            body,
-        }
+
+operation! {
+    /// Upload the certificate an external root signed for an issuing certification authority, with
+    /// its trust chain. Bound to one cloudCertificationAuthority.
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UploadExternallySignedCertificationAuthorityCertificate {
+        /// The unique identifier of the cloud certification authority. Path parameter
+        /// `{cloudCertificationAuthorityId}`.
+        pub cloud_certification_authority_id: String,
+        /// The parameters of the uploadExternallySignedCertificationAuthorityCertificate action.
+        pub body: crate::UploadExternallySignedCertificationAuthorityCertificateRequest,
     }
-}
-impl Operation for UploadExternallySignedCertificationAuthorityCertificate {
+    operation_id: "uploadExternallySignedCertificationAuthorityCertificate";
+    request: POST "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/uploadExternallySignedCertificationAuthorityCertificate";
     /// The certification authority. The documentation shows it wrapped as `{"value": {...}}`; the
     /// Microsoft SDKs read the bare entity. Both are accepted.
     type Output = crate::SingleEntity<crate::CloudCertificationAuthority>;
-    const OPERATION_ID: &'static str = "uploadExternallySignedCertificationAuthorityCertificate";
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str = "/deviceManagement/cloudCertificationAuthority/{cloudCertificationAuthorityId}/uploadExternallySignedCertificationAuthorityCertificate";
-    const PERMISSIONS: Permissions = <ChangeCloudCertificationAuthorityStatus as Operation>::PERMISSIONS;
-    const SEMANTICS: Semantics = Semantics::Write {
+    semantics: Write {
         observed_by: "getCloudCertificationAuthorityById",
         effect: "certificationAuthorityStatus is no longer signingPending and certificateDownloadUrl holds the uploaded certificate",
     };
-    fn path(&self) -> Result<String, RequestError> {
-        fill_path(Self::PATH_TEMPLATE, &[&self.cloud_certification_authority_id])
-    }
-    fn body(&self) -> Result<Option<Vec<u8>>, RequestError> {
-        json_body(&self.body)
-    }
+    permissions: same as ChangeCloudCertificationAuthorityStatus;
 }

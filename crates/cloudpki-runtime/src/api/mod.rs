@@ -95,6 +95,198 @@ macro_rules! query_options {
         }
     };
 }
+
+/// One operation of the spec (for generated code only): the struct as written (its docs, derives
+/// and fields), then the operation's data, each string of it once. The macro adds the struct's
+/// `METHOD path` line and its `# Permissions` section to its docs (from the literals the
+/// constants are made of), and gives it `new`, its query setters (`query_options!`) and its
+/// `Operation` impl:
+///
+/// ```text
+/// operation! {
+///     /// Read one thing.
+///     #[derive(Clone, Debug, PartialEq)]
+///     #[non_exhaustive]
+///     pub struct GetThing {
+///         /// The thing. Path parameter `{thingId}`.
+///         pub thing_id: String,
+///         /// The query options, set with the setters.
+///         query: QueryOptions,
+///     }
+///     operation_id: "getThing";
+///     request: GET "/things/{thingId}";
+///     /// The thing.
+///     type Output = crate::SingleEntity<crate::Thing>;
+///     semantics: ReadOnly;
+///     query: select, expand;
+///     permissions: {
+///         delegated_work: ["Thing.Read.All"],
+///         delegated_personal: [],
+///         application: ["Thing.Read.All"],
+///         note: "Something odd about them.",
+///     }
+/// }
+/// ```
+///
+/// The fields come in this order: the path parameters (`pub name: String`, in the order of the
+/// template: `path()` fills the template with them in field order), then `pub body: T` if there
+/// is a body, then `query: QueryOptions` if the route accepts query options (those named after
+/// `query:`, which come with the field). `new` takes the path parameters (`impl Into<String>`)
+/// and the body, in field order. `semantics:` is a `Semantics` variant (`Write { observed_by:
+/// "...", effect: "..." }` for a write); `note:` is optional; `permissions: same as Other;` takes
+/// the permissions of the operation `Other` and links to them in the docs.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! operation {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident { $($fields:tt)* }
+        operation_id: $id:literal;
+        request: $method:ident $path:literal;
+        $(#[$output_attr:meta])*
+        type Output = $output:ty;
+        semantics: $semantics:ident $({ $($semantics_fields:tt)* })?;
+        $(query: $($option:ident),+;)?
+        permissions: $($permissions:tt)+
+    ) => {
+        $(#[$attr])*
+        #[doc = ""]
+        #[doc = ::core::concat!(" `", ::core::stringify!($method), " ", $path, "`")]
+        #[doc = ""]
+        #[doc = $crate::operation!(@permissions_doc $($permissions)+)]
+        pub struct $name { $($fields)* }
+
+        impl $name {
+            $crate::operation!(@new $id [] [] $($fields)*);
+        }
+
+        $($crate::query_options!($name: $($option),+);)?
+
+        // In a block of its own, so that rustdoc shows the constants as `Method::Get`,
+        // `Semantics::ReadOnly`, `<Other as Operation>::PERMISSIONS`.
+        const _: () = {
+            use $crate::api::{Method, Operation, Permissions, Semantics};
+
+            impl Operation for $name {
+                $(#[$output_attr])*
+                type Output = $output;
+                const OPERATION_ID: &'static str = $id;
+                const METHOD: Method = $crate::operation!(@method $method);
+                const PATH_TEMPLATE: &'static str = $path;
+                const PERMISSIONS: Permissions = $crate::operation!(@permissions $($permissions)+);
+                const SEMANTICS: Semantics = Semantics::$semantics $({ $($semantics_fields)* })?;
+
+                $crate::operation!(@methods [] [] [] $($fields)*);
+            }
+        };
+    };
+
+    // `new`: the path parameters and the body as arguments, in field order.
+    (@new $id:literal [$($arguments:tt)*] [$($fields:tt)*]) => {
+        #[doc = ::core::concat!(" The `", $id, "` operation.")]
+        pub fn new($($arguments)*) -> Self {
+            Self { $($fields)* }
+        }
+    };
+    (@new $id:literal [$($arguments:tt)*] [$($fields:tt)*]
+        $(#[$meta:meta])* pub body: $body:ty, $($rest:tt)*) => {
+        $crate::operation!(@new $id [$($arguments)* body: $body,] [$($fields)* body,] $($rest)*);
+    };
+    (@new $id:literal [$($arguments:tt)*] [$($fields:tt)*]
+        $(#[$meta:meta])* pub $parameter:ident: String, $($rest:tt)*) => {
+        $crate::operation!(@new $id
+            [$($arguments)* $parameter: impl ::core::convert::Into<::std::string::String>,]
+            [$($fields)* $parameter: ::core::convert::Into::into($parameter),]
+            $($rest)*);
+    };
+    (@new $id:literal [$($arguments:tt)*] [$($fields:tt)*]
+        $(#[$meta:meta])* query: QueryOptions, $($rest:tt)*) => {
+        $crate::operation!(@new $id [$($arguments)*]
+            [$($fields)* query: ::core::default::Default::default(),] $($rest)*);
+    };
+
+    // The `Operation` methods: `path` from the path parameters, then `query` and `body` if
+    // there are query options and a body.
+    (@methods [$($parameter:ident)*] [$($query:tt)*] [$($body:tt)*]) => {
+        fn path(&self) -> ::core::result::Result<::std::string::String, $crate::api::RequestError> {
+            $crate::__private::fill_path(Self::PATH_TEMPLATE, &[$(&self.$parameter),*])
+        }
+        $($query)*
+        $($body)*
+    };
+    (@methods [$($parameter:ident)*] [$($query:tt)*] []
+        $(#[$meta:meta])* pub body: $type:ty, $($rest:tt)*) => {
+        $crate::operation!(@methods [$($parameter)*] [$($query)*] [
+            fn body(
+                &self,
+            ) -> ::core::result::Result<::core::option::Option<::std::vec::Vec<u8>>, $crate::api::RequestError> {
+                $crate::__private::json_body(&self.body)
+            }
+        ] $($rest)*);
+    };
+    (@methods [$($parameter:ident)*] [$($query:tt)*] [$($body:tt)*]
+        $(#[$meta:meta])* pub $next:ident: String, $($rest:tt)*) => {
+        $crate::operation!(@methods [$($parameter)* $next] [$($query)*] [$($body)*] $($rest)*);
+    };
+    (@methods [$($parameter:ident)*] [] [$($body:tt)*]
+        $(#[$meta:meta])* query: QueryOptions, $($rest:tt)*) => {
+        $crate::operation!(@methods [$($parameter)*] [
+            fn query(&self) -> ::core::option::Option<&$crate::api::QueryOptions> {
+                ::core::option::Option::Some(&self.query)
+            }
+        ] [$($body)*] $($rest)*);
+    };
+
+    (@method GET) => { Method::Get };
+    (@method POST) => { Method::Post };
+    (@method PUT) => { Method::Put };
+    (@method PATCH) => { Method::Patch };
+    (@method DELETE) => { Method::Delete };
+
+    // The permissions, as a constant and as docs.
+    (@permissions same as $same:ident;) => {
+        <$same as Operation>::PERMISSIONS
+    };
+    (@permissions {
+        delegated_work: [$($work:literal),* $(,)?],
+        delegated_personal: [$($personal:literal),* $(,)?],
+        application: [$($application:literal),* $(,)?],
+        $(note: $note:literal $(,)?)?
+    }) => {
+        Permissions::new(
+            &[$($work),*],
+            &[$($personal),*],
+            &[$($application),*],
+            $crate::operation!(@note $($note)?),
+        )
+    };
+    (@note) => { ::core::option::Option::None };
+    (@note $note:literal) => { ::core::option::Option::Some($note) };
+    (@permissions_doc same as $same:ident;) => {
+        ::core::concat!(
+            " # Permissions\n\n The same as [`", ::core::stringify!($same), "`](", ::core::stringify!($same),
+            "#permissions).",
+        )
+    };
+    (@permissions_doc {
+        delegated_work: [$($work:literal),* $(,)?],
+        delegated_personal: [$($personal:literal),* $(,)?],
+        application: [$($application:literal),* $(,)?],
+        $(note: $note:literal $(,)?)?
+    }) => {
+        ::core::concat!(
+            " # Permissions\n\n As documented, least to most privileged:\n\n",
+            " | Permission type | Permissions |\n |:---|:---|\n",
+            " | Delegated (work or school account) | ", $crate::operation!(@list $($work),*), " |\n",
+            " | Delegated (personal Microsoft account) | ", $crate::operation!(@list $($personal),*), " |\n",
+            " | Application | ", $crate::operation!(@list $($application),*), " |",
+            $("\n\n **Flagged:** ", $note,)?
+        )
+    };
+    (@list) => { "Not supported." };
+    (@list $first:literal $(, $rest:literal)*) => { ::core::concat!($first $(, ", ", $rest)*) };
+}
+
 pub use url::{BaseUrl, GRAPH_BETA_ROOT};
 
 /// Options for every request.
