@@ -458,18 +458,34 @@ impl AdditionalProperties {
         }
     }
 
+    /// Writes the annotations (`annotations`) or the other entries, in key order, leaving out
+    /// the modelled ones.
     fn serialize_group<M: SerializeMap>(
         &self,
         map: &mut M,
         annotations: bool,
         is_known: impl Fn(&str) -> bool,
     ) -> Result<(), M::Error> {
-        for (key, value) in self {
-            if key.starts_with('@') == annotations && !is_known(key) {
-                map.serialize_entry(key, value)?;
+        let Some(inner) = &self.inner else {
+            return Ok(());
+        };
+        // `@odata.type` goes where it sorts among the other annotations.
+        let mut odata_type =
+            inner.odata_type.as_ref().filter(|_| annotations && !is_known(ODATA_TYPE)).map(OdataType::get);
+        for (key, value) in inner.others.iter() {
+            if key.starts_with('@') != annotations || is_known(key) {
+                continue;
             }
+            if let Some(type_value) = odata_type.filter(|_| key > ODATA_TYPE) {
+                map.serialize_entry(ODATA_TYPE, type_value)?;
+                odata_type = None;
+            }
+            map.serialize_entry(key, value)?;
         }
-        Ok(())
+        match odata_type {
+            Some(type_value) => map.serialize_entry(ODATA_TYPE, type_value),
+            None => Ok(()),
+        }
     }
 }
 

@@ -279,7 +279,7 @@ impl DateTimeOffset {
     /// The exact text, as a new [`String`] (same as [`ToString::to_string`]).
     #[must_use]
     pub fn to_text(&self) -> String {
-        self.render().as_str().to_owned()
+        self.with_rendered(str::to_owned)
     }
 
     /// The instant in UTC: days since 1970-01-01 and seconds into that day.
@@ -292,10 +292,19 @@ impl DateTimeOffset {
         (days + seconds.div_euclid(86_400), seconds.rem_euclid(86_400) as u32)
     }
 
-    /// Writes the text into a stack buffer.
-    fn render(&self) -> Rendered {
-        let field = |layout| Fields::get(self.fields, layout);
+    /// Hands the text to `f`, written into a buffer on the stack (not copied: a copy of bytes
+    /// just written one by one stalls on store forwarding).
+    #[inline]
+    fn with_rendered<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         let mut out = Rendered::new();
+        self.render(&mut out);
+        f(out.as_str())
+    }
+
+    /// Writes the text into `out`.
+    #[inline]
+    fn render(&self, out: &mut Rendered) {
+        let field = |layout| Fields::get(self.fields, layout);
 
         if (0..=9999).contains(&self.year) {
             let year = self.year.unsigned_abs();
@@ -342,7 +351,6 @@ impl DateTimeOffset {
                 out.push_two_digits(minutes % 60);
             }
         }
-        out
     }
 
     /// Builds a value from a `chrono` date-time in Graph's own style: `T`, 0 fractional digits
@@ -454,7 +462,11 @@ impl Ord for DateTimeOffset {
     fn cmp(&self, other: &Self) -> Ordering {
         let instant = |value: &Self| (value.utc_days_and_seconds(), value.nanosecond);
         instant(self).cmp(&instant(other)).then_with(|| {
-            if self == other { Ordering::Equal } else { self.render().as_str().cmp(other.render().as_str()) }
+            if self == other {
+                Ordering::Equal
+            } else {
+                self.with_rendered(|one| other.with_rendered(|two| one.cmp(two)))
+            }
         })
     }
 }
@@ -480,7 +492,7 @@ impl super::EdmText for DateTimeOffset {
     }
 }
 
-super::text_type_impls!(DateTimeOffset, render);
+super::text_type_impls!(DateTimeOffset, with_rendered);
 
 /// `invalid value: string "...", expected an Edm.DateTimeOffset (...), <reason>`.
 ///
@@ -696,19 +708,15 @@ struct Rendered {
     len: usize,
 }
 
-impl AsRef<str> for Rendered {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl Rendered {
     /// An empty buffer.
+    #[inline]
     fn new() -> Self {
         Self { buf: [0; RENDER_CAPACITY], len: 0 }
     }
 
     /// Appends one ASCII byte (ignored if the buffer is full, which the capacity rules out).
+    #[inline]
     fn push(&mut self, byte: u8) {
         if let Some(slot) = self.buf.get_mut(self.len) {
             *slot = byte;
@@ -717,6 +725,7 @@ impl Rendered {
     }
 
     /// Appends `value` (below 100) as two decimal digits.
+    #[inline]
     fn push_two_digits(&mut self, value: u32) {
         self.push(b'0' + (value / 10 % 10) as u8);
         self.push(b'0' + (value % 10) as u8);
