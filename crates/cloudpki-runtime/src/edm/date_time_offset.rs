@@ -4,13 +4,14 @@
 //! digits (`2026-07-20T13:52:25Z`, `2016-12-31T23:59:36.3292251-08:00`), with trailing zeros
 //! (`.000Z`), with a numeric UTC offset (`+00:00`) instead of `Z`, and so on. This crate models
 //! payloads losslessly, so a [`DateTimeOffset`] remembers which spelling it was parsed from and
-//! writes exactly that text back. It does so without allocating: the value is a
-//! [`chrono::DateTime<FixedOffset>`] plus a few bytes describing the spelling.
+//! writes exactly that text back. It does so without allocating, in 16 bytes: the fields of the
+//! text (date, time, nanoseconds, offset) and a few bits describing the spelling; reading and
+//! writing the text need no calendar arithmetic, and [`DateTimeOffset::instant`] builds the
+//! [`chrono::DateTime<FixedOffset>`] when asked.
 
 use std::cmp::Ordering;
 use std::error::Error;
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc};
@@ -57,23 +58,49 @@ const EXPECTING: &str = "an Edm.DateTimeOffset (RFC 3339 date-time with 0 to 9 f
 /// instant (`2026-07-20T13:52:25Z` and `2026-07-20T13:52:25.000+00:00`) are *not* equal. To
 /// compare instants, compare [`instant`](Self::instant) or [`to_utc`](Self::to_utc).
 /// [`Ord`] sorts by instant first and by text second, so it is consistent with [`Eq`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTimeOffset {
-    /// The parsed value; its offset is the offset of the text.
-    instant: DateTime<FixedOffset>,
-    /// How the value is spelled, everything the instant does not determine.
-    spelling: Spelling,
-}
-
-/// The parts of the spelling that [`DateTimeOffset::instant`] does not determine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Spelling {
+    /// The year of the text (`0..=9999` when parsed; any year `chrono` has when converted).
+    year: i32,
+    /// The nanoseconds of the text, `0..=999_999_999`, zero past its fractional digits.
+    nanosecond: u32,
+    /// The other fields of the text, packed (see [`Fields`]): month, day, hour, minute, second,
+    /// and whether the date and time are separated by `t` rather than `T`.
+    fields: u32,
+    /// The offset of the text, in minutes east of UTC, `-1439..=1439`.
+    offset_minutes: i16,
     /// Number of fractional digits written, `0..=9`, trailing zeros included.
     fraction_digits: u8,
-    /// Whether the date and time are separated by `t` rather than `T`.
-    lowercase_t: bool,
     /// How the offset is written.
     offset: OffsetSpelling,
+}
+
+/// The layout of [`DateTimeOffset::fields`]: each field's lowest bit and width.
+struct Fields;
+
+impl Fields {
+    const MONTH: (u32, u32) = (0, 4);
+    const DAY: (u32, u32) = (4, 5);
+    const HOUR: (u32, u32) = (9, 5);
+    const MINUTE: (u32, u32) = (14, 6);
+    const SECOND: (u32, u32) = (20, 6);
+    const LOWERCASE_T: (u32, u32) = (26, 1);
+
+    /// Packs the fields (each already in range).
+    fn pack(month: u32, day: u32, hour: u32, minute: u32, second: u32, lowercase_t: bool) -> u32 {
+        let put = |(shift, width): (u32, u32), value: u32| (value & ((1 << width) - 1)) << shift;
+        put(Self::MONTH, month)
+            | put(Self::DAY, day)
+            | put(Self::HOUR, hour)
+            | put(Self::MINUTE, minute)
+            | put(Self::SECOND, second)
+            | put(Self::LOWERCASE_T, u32::from(lowercase_t))
+    }
+
+    /// One field of `fields`.
+    fn get(fields: u32, (shift, width): (u32, u32)) -> u32 {
+        (fields >> shift) & ((1 << width) - 1)
+    }
 }
 
 /// How the offset of a [`DateTimeOffset`] is written.
@@ -206,16 +233,16 @@ impl DateTimeOffset {
             return Err(ErrorKind::OffsetMinute { minute: offset_minute }.into());
         }
 
-        // Every field is in range now, so none of these fail; still, no panics.
-        let offset_seconds = ((offset_hour * 60 + offset_minute) * 60) as i32;
-        let offset_seconds = if negative { -offset_seconds } else { offset_seconds };
-        let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(ErrorKind::Unexpected)?;
-        let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanosecond).ok_or(ErrorKind::Unexpected)?;
-        let offset = FixedOffset::east_opt(offset_seconds).ok_or(ErrorKind::Unexpected)?;
-        let instant =
-            offset.from_local_datetime(&NaiveDateTime::new(date, time)).single().ok_or(ErrorKind::Unexpected)?;
-
-        Ok(Self { instant, spelling: Spelling { fraction_digits, lowercase_t, offset: offset_spelling } })
+        let offset_minutes = (offset_hour * 60 + offset_minute) as i16;
+        Ok(Self {
+            // At most 9999, 999_999_999 and 23:59: the casts are exact.
+            year: year as i32,
+            nanosecond,
+            fields: Fields::pack(month, day, hour, minute, second, lowercase_t),
+            offset_minutes: if negative { -offset_minutes } else { offset_minutes },
+            fraction_digits,
+            offset: offset_spelling,
+        })
     }
 
     /// The instant, in the offset of the text.
@@ -224,41 +251,70 @@ impl DateTimeOffset {
     /// [`DateTimeOffset`] compares the exact text.
     #[must_use]
     pub fn instant(&self) -> DateTime<FixedOffset> {
-        self.instant
+        let (days, seconds) = self.utc_days_and_seconds();
+        // Every value is an instant `chrono` has (parsed: years 0000 to 9999; converted: from a
+        // `chrono` value), so the fallback is never taken.
+        let utc = i32::try_from(days + DAYS_FROM_CE_TO_UNIX)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .zip(NaiveTime::from_num_seconds_from_midnight_opt(seconds, self.nanosecond))
+            .map_or(DateTime::UNIX_EPOCH.naive_utc(), |(date, time)| NaiveDateTime::new(date, time));
+        let offset = FixedOffset::east_opt(i32::from(self.offset_minutes) * 60).unwrap_or(Utc.fix());
+        offset.from_utc_datetime(&utc)
     }
 
     /// The instant, converted to UTC.
     #[must_use]
     pub fn to_utc(&self) -> DateTime<Utc> {
-        self.instant.with_timezone(&Utc)
+        self.instant().with_timezone(&Utc)
     }
 
     /// The number of fractional digits in the text (`0..=9`), trailing zeros included:
     /// 3 for `2026-07-20T13:52:25.000Z`, 0 for `2026-07-20T13:52:25Z`.
     #[must_use]
     pub fn fractional_digits(&self) -> u8 {
-        self.spelling.fraction_digits
+        self.fraction_digits
     }
 
     /// The exact text, as a new [`String`] (same as [`ToString::to_string`]).
     #[must_use]
     pub fn to_text(&self) -> String {
-        self.render().as_str().to_owned()
+        self.with_rendered(str::to_owned)
     }
 
-    /// Writes the text into a stack buffer.
-    fn render(&self) -> Rendered {
-        let local = self.instant.naive_local();
-        let mut out = Rendered::new();
+    /// The instant in UTC: days since 1970-01-01 and seconds into that day.
+    fn utc_days_and_seconds(&self) -> (i64, u32) {
+        let field = |layout| Fields::get(self.fields, layout);
+        let local_seconds = i64::from(field(Fields::HOUR) * 3600 + field(Fields::MINUTE) * 60 + field(Fields::SECOND));
+        let seconds = local_seconds - i64::from(self.offset_minutes) * 60;
+        let days = days_from_civil(i64::from(self.year), field(Fields::MONTH), field(Fields::DAY));
+        // `seconds` is within a day of 0..86_400: the remainder fits.
+        (days + seconds.div_euclid(86_400), seconds.rem_euclid(86_400) as u32)
+    }
 
-        let year = local.year();
-        if (0..=9999).contains(&year) {
-            out.push_digits(year.unsigned_abs(), 4);
+    /// Hands the text to `f`, written into a buffer on the stack (not copied: a copy of bytes
+    /// just written one by one stalls on store forwarding).
+    #[inline]
+    fn with_rendered<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let mut out = Rendered::new();
+        self.render(&mut out);
+        f(out.as_str())
+    }
+
+    /// Writes the text into `out`.
+    #[inline]
+    fn render(&self, out: &mut Rendered) {
+        let field = |layout| Fields::get(self.fields, layout);
+
+        if (0..=9999).contains(&self.year) {
+            let year = self.year.unsigned_abs();
+            out.push_two_digits(year / 100);
+            out.push_two_digits(year % 100);
         } else {
             // Only reachable for values converted from `chrono`: ISO 8601 expanded year, the way
             // `chrono` writes it. `parse` (and Microsoft Graph) reject this text.
-            out.push(if year < 0 { b'-' } else { b'+' });
-            let magnitude = year.unsigned_abs();
+            out.push(if self.year < 0 { b'-' } else { b'+' });
+            let magnitude = self.year.unsigned_abs();
             let mut width = 4;
             while width < 10 && magnitude >= 10_u32.pow(width) {
                 width += 1;
@@ -266,58 +322,52 @@ impl DateTimeOffset {
             out.push_digits(magnitude, width as usize);
         }
         out.push(b'-');
-        out.push_digits(local.month(), 2);
+        out.push_two_digits(field(Fields::MONTH));
         out.push(b'-');
-        out.push_digits(local.day(), 2);
-        out.push(if self.spelling.lowercase_t { b't' } else { b'T' });
-        out.push_digits(local.hour(), 2);
+        out.push_two_digits(field(Fields::DAY));
+        out.push(if field(Fields::LOWERCASE_T) == 1 { b't' } else { b'T' });
+        out.push_two_digits(field(Fields::HOUR));
         out.push(b':');
-        out.push_digits(local.minute(), 2);
+        out.push_two_digits(field(Fields::MINUTE));
         out.push(b':');
-        out.push_digits(local.second(), 2);
+        out.push_two_digits(field(Fields::SECOND));
 
-        let digits = u32::from(self.spelling.fraction_digits.min(9));
+        let digits = u32::from(self.fraction_digits.min(9));
         if digits > 0 {
             out.push(b'.');
-            let nanosecond = local.nanosecond().min(999_999_999);
+            let nanosecond = self.nanosecond.min(999_999_999);
             out.push_digits(nanosecond / 10_u32.pow(9 - digits), digits as usize);
         }
 
-        match self.spelling.offset {
+        match self.offset {
             OffsetSpelling::UpperZ => out.push(b'Z'),
             OffsetSpelling::LowerZ => out.push(b'z'),
             OffsetSpelling::Numeric | OffsetSpelling::NegativeZero => {
-                let seconds = self.instant.offset().local_minus_utc();
-                let negative = seconds < 0 || self.spelling.offset == OffsetSpelling::NegativeZero;
+                let negative = self.offset_minutes < 0 || self.offset == OffsetSpelling::NegativeZero;
                 out.push(if negative { b'-' } else { b'+' });
-                let minutes = seconds.unsigned_abs() / 60;
-                out.push_digits(minutes / 60, 2);
+                let minutes = u32::from(self.offset_minutes.unsigned_abs());
+                out.push_two_digits(minutes / 60);
                 out.push(b':');
-                out.push_digits(minutes % 60, 2);
+                out.push_two_digits(minutes % 60);
             }
         }
-        out
     }
 
     /// Builds a value from a `chrono` date-time in Graph's own style: `T`, 0 fractional digits
     /// when the nanoseconds are zero, 7 when they are a multiple of 100, 9 otherwise.
     fn from_chrono(instant: DateTime<FixedOffset>, offset: OffsetSpelling) -> Self {
+        let utc = instant.naive_utc();
         // The text has no leap seconds: keep chrono's leap second inside second 59.
-        let instant = if instant.nanosecond() >= 1_000_000_000 {
-            instant.with_nanosecond(999_999_999).unwrap_or(instant)
-        } else {
-            instant
-        };
+        let nanosecond = utc.nanosecond().min(999_999_999);
         // The text has no offset seconds: truncate the offset towards zero to whole minutes,
-        // keeping the instant.
-        let offset_seconds = instant.offset().local_minus_utc();
-        let instant = if offset_seconds % 60 == 0 {
-            instant
-        } else {
-            let offset = FixedOffset::east_opt(offset_seconds / 60 * 60).unwrap_or(Utc.fix());
-            instant.with_timezone(&offset)
-        };
-        let nanosecond = instant.nanosecond();
+        // keeping the instant (below 24 hours: the cast is exact).
+        let offset_minutes = (instant.offset().local_minus_utc() / 60) as i16;
+        // The local date and time, by hand: `chrono` has no room for a local time past its
+        // last UTC instant.
+        let seconds = i64::from(utc.num_seconds_from_midnight()) + i64::from(offset_minutes) * 60;
+        let days = i64::from(utc.date().num_days_from_ce()) - DAYS_FROM_CE_TO_UNIX + seconds.div_euclid(86_400);
+        let seconds = seconds.rem_euclid(86_400) as u32;
+        let (year, month, day) = civil_from_days(days);
         let fraction_digits = if nanosecond == 0 {
             0
         } else if nanosecond.is_multiple_of(100) {
@@ -325,8 +375,47 @@ impl DateTimeOffset {
         } else {
             9
         };
-        Self { instant, spelling: Spelling { fraction_digits, lowercase_t: false, offset } }
+        Self {
+            // Within a day of a `chrono` date: the cast is exact.
+            year: year as i32,
+            nanosecond,
+            fields: Fields::pack(month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, false),
+            offset_minutes,
+            fraction_digits,
+            offset,
+        }
     }
+}
+
+/// Days from 0001-01-01 (day 1 of `chrono`'s `num_days_from_ce`) to 1970-01-01.
+const DAYS_FROM_CE_TO_UNIX: i64 = 719_163;
+
+/// Days since 1970-01-01 of a date of the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date `days` days after 1970-01-01, as year, month and day (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    // In 1..=31 and 1..=12: the casts are exact.
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 impl From<DateTime<FixedOffset>> for DateTimeOffset {
@@ -362,27 +451,6 @@ impl FromStr for DateTimeOffset {
     }
 }
 
-impl PartialEq for DateTimeOffset {
-    /// Whether the texts are equal (not just the instants).
-    fn eq(&self, other: &Self) -> bool {
-        // The text is determined by (instant, offset, spelling) and determines them. Note that
-        // `DateTime`'s own `==` ignores the offset.
-        self.instant == other.instant
-            && self.instant.offset() == other.instant.offset()
-            && self.spelling == other.spelling
-    }
-}
-
-impl Eq for DateTimeOffset {}
-
-impl Hash for DateTimeOffset {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.instant.naive_utc().hash(state);
-        self.instant.offset().local_minus_utc().hash(state);
-        self.spelling.hash(state);
-    }
-}
-
 impl PartialOrd for DateTimeOffset {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -392,8 +460,13 @@ impl PartialOrd for DateTimeOffset {
 impl Ord for DateTimeOffset {
     /// By instant, then by text.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.instant.cmp(&other.instant).then_with(|| {
-            if self == other { Ordering::Equal } else { self.render().as_str().cmp(other.render().as_str()) }
+        let instant = |value: &Self| (value.utc_days_and_seconds(), value.nanosecond);
+        instant(self).cmp(&instant(other)).then_with(|| {
+            if self == other {
+                Ordering::Equal
+            } else {
+                self.with_rendered(|one| other.with_rendered(|two| one.cmp(two)))
+            }
         })
     }
 }
@@ -419,7 +492,7 @@ impl super::EdmText for DateTimeOffset {
     }
 }
 
-super::text_type_impls!(DateTimeOffset, render);
+super::text_type_impls!(DateTimeOffset, with_rendered);
 
 /// `invalid value: string "...", expected an Edm.DateTimeOffset (...), <reason>`.
 ///
@@ -508,8 +581,6 @@ enum ErrorKind {
     OffsetHour { hour: u32 },
     /// Offset minute above 59.
     OffsetMinute { minute: u32 },
-    /// `chrono` refused a value that passed every check (not expected to happen).
-    Unexpected,
 }
 
 impl From<ErrorKind> for DateTimeParseError {
@@ -563,7 +634,6 @@ impl fmt::Display for DateTimeParseError {
             ErrorKind::OffsetMinute { minute } => {
                 write!(f, "offset minute {minute:02} is out of range (expected 00 to 59)")
             }
-            ErrorKind::Unexpected => f.write_str("date-time out of range"),
         }
     }
 }
@@ -638,24 +708,27 @@ struct Rendered {
     len: usize,
 }
 
-impl AsRef<str> for Rendered {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl Rendered {
     /// An empty buffer.
+    #[inline]
     fn new() -> Self {
         Self { buf: [0; RENDER_CAPACITY], len: 0 }
     }
 
     /// Appends one ASCII byte (ignored if the buffer is full, which the capacity rules out).
+    #[inline]
     fn push(&mut self, byte: u8) {
         if let Some(slot) = self.buf.get_mut(self.len) {
             *slot = byte;
             self.len += 1;
         }
+    }
+
+    /// Appends `value` (below 100) as two decimal digits.
+    #[inline]
+    fn push_two_digits(&mut self, value: u32) {
+        self.push(b'0' + (value / 10 % 10) as u8);
+        self.push(b'0' + (value % 10) as u8);
     }
 
     /// Appends the last `width` decimal digits of `value`, zero-padded.
@@ -689,6 +762,7 @@ impl Rendered {
 mod tests {
     use super::*;
     use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
 
     const ACCEPTED: &[&str] = &[
         "2016-12-31T23:59:36.3292251-08:00",
@@ -955,6 +1029,61 @@ mod tests {
         assert_eq!(DateTimeOffset::from(earliest).to_string(), "-262143-01-01T00:00:00+00:00");
         let latest = DateTimeOffset::from(DateTime::<Utc>::MAX_UTC);
         assert_eq!(latest.to_string(), "+262142-12-31T23:59:59.999999999Z");
+    }
+
+    #[test]
+    fn agrees_with_chrono() {
+        // Pseudo-random instants over `chrono`'s whole range and offsets of whole minutes: the
+        // calendar arithmetic done by hand gives `chrono`'s instants and texts.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (min, max) = (DateTime::<Utc>::MIN_UTC.timestamp(), DateTime::<Utc>::MAX_UTC.timestamp());
+        let mut previous: Option<(DateTime<FixedOffset>, DateTimeOffset)> = None;
+        for round in 0..20_000 {
+            let seconds = if round % 2 == 0 {
+                min + (next() % (max - min + 1) as u64) as i64
+            } else {
+                // Years 0000 to 9999, where texts parse back.
+                -62_167_219_200 + (next() % 315_537_897_600) as i64
+            };
+            let nanosecond = [0, 500_000_000, 329_225_100, 1][(next() % 4) as usize];
+            let offset = FixedOffset::east_opt((next() % 2879) as i32 * 60 - 1439 * 60).unwrap();
+            let instant = DateTime::from_timestamp(seconds, nanosecond).unwrap().with_timezone(&offset);
+            let value = DateTimeOffset::from(instant);
+            assert_eq!(value.instant(), instant);
+            assert_eq!(value.instant().offset(), instant.offset());
+            assert_eq!(value.to_utc(), instant.with_timezone(&Utc));
+            let text = value.to_string();
+            if let Ok(parsed) = DateTimeOffset::parse(&text) {
+                assert_eq!(parsed, value, "{text}");
+                assert_eq!(DateTime::parse_from_rfc3339(&text).unwrap(), instant, "{text}");
+                assert_eq!(text[..19], instant.format("%Y-%m-%dT%H:%M:%S").to_string());
+                assert_eq!(text[text.len() - 6..], instant.format("%:z").to_string());
+            } else {
+                assert!(!(0..=9999).contains(&instant.year()), "{text}");
+            }
+            if let Some((other_instant, other)) = previous {
+                assert_eq!(
+                    value.cmp(&other).is_lt(),
+                    instant < other_instant || (instant == other_instant && text < other.to_string())
+                );
+            }
+            previous = Some((instant, value));
+        }
+        // A local time past `chrono`'s range (its `naive_local` would panic) is still written.
+        let east = FixedOffset::east_opt(1439 * 60).unwrap();
+        let value = DateTimeOffset::from(DateTime::<Utc>::MAX_UTC.with_timezone(&east));
+        assert_eq!(value.to_string(), "+262143-01-01T23:58:59.999999999+23:59");
+        assert_eq!(value.instant(), DateTime::<Utc>::MAX_UTC);
+        let west = FixedOffset::west_opt(1439 * 60).unwrap();
+        let value = DateTimeOffset::from(DateTime::<Utc>::MIN_UTC.with_timezone(&west));
+        assert_eq!(value.to_string(), "-262144-12-31T00:01:00-23:59");
+        assert_eq!(value.instant(), DateTime::<Utc>::MIN_UTC);
     }
 
     #[test]

@@ -84,31 +84,41 @@ trait EdmText: Sized {
 
 /// `Display` (the exact text), `Debug` (`Type("text")`), `Serialize` (the exact text as a
 /// string) and `Deserialize` (a string only, parsed strictly) of a text type of this module.
-/// The text is `self.as_str()`, or `self.$text().as_ref()` for a type that writes its text
-/// out when asked (`DateTimeOffset`, which keeps the value and the spelling, not the text).
+/// The text is `self.as_str()`, or, for a type that writes its text out when asked
+/// (`DateTimeOffset`, which keeps the fields of the text, not the text), what
+/// `self.$with_text(f)` hands to `f` (a buffer of its own, on the stack, not copied).
 macro_rules! text_type_impls {
     ($type:ident) => {
-        super::text_type_impls!($type, as_str);
+        impl $type {
+            /// Hands the text to `f`.
+            #[inline]
+            fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+                f(self.as_str())
+            }
+        }
+
+        super::text_type_impls!($type, with_text);
     };
-    ($type:ident, $text:ident) => {
+    ($type:ident, $with_text:ident) => {
         impl ::std::fmt::Display for $type {
             /// Writes the exact text.
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.pad(::core::convert::AsRef::<str>::as_ref(&self.$text()))
+                self.$with_text(|text| f.pad(text))
             }
         }
 
         impl ::std::fmt::Debug for $type {
             #[doc = concat!("Writes `", stringify!($type), "(\"...\")` with the exact text.")]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_tuple(stringify!($type)).field(&::core::convert::AsRef::<str>::as_ref(&self.$text())).finish()
+                self.$with_text(|text| f.debug_tuple(stringify!($type)).field(&text).finish())
             }
         }
 
         impl ::serde::Serialize for $type {
             /// Writes the exact text as a string.
+            #[inline]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(::core::convert::AsRef::<str>::as_ref(&self.$text()))
+                self.$with_text(|text| serializer.serialize_str(text))
             }
         }
 
