@@ -34,6 +34,13 @@ struct Failure {
     retry_after: Option<Duration>,
 }
 
+impl Failure {
+    /// A transient failure of the token source (see [`crate::TokenSource`]): nothing was sent.
+    fn token(message: String) -> Self {
+        Failure { error: Error::Auth(message), retry_after: None }
+    }
+}
+
 impl Client {
     /// Sends `request` (built for `O`) through the pipeline.
     pub(crate) async fn run<O: Operation>(&self, operation: &O) -> Result<Sent<O::Output>, Error> {
@@ -76,8 +83,9 @@ impl Client {
             let outcome = async {
                 let token = match inner.token.token().await {
                     Ok(token) => token,
-                    // A transient failure to get a token is one failed attempt.
-                    Err(error @ Error::Transport { .. }) => return Err(Failure { error, retry_after: None }),
+                    // A transient failure to get a token is one failed attempt (nothing was sent,
+                    // so a write is tried again too).
+                    Err(Error::Transport { message, .. }) => return Err(Failure::token(message)),
                     Err(error) => return Ok(Err(error)),
                 };
                 let permit = inner.limiter.acquire().await;
@@ -226,10 +234,19 @@ impl Client {
     }
 }
 
+/// The error an operation ends with once its retry budget is spent after `attempts` attempts.
 fn with_attempts(error: Error, attempts: u32) -> Error {
     match error {
         Error::Graph { error, request_id, client_request_id, .. } => {
             Error::Graph { error, request_id, client_request_id, attempts }
+        }
+        // Only a transient failure of the token source is retried as an `Auth` error.
+        Error::Auth(message) => {
+            let times = if attempts == 1 { "once".to_owned() } else { format!("{attempts} times in a row") };
+            Error::Auth(format!(
+                "no token: the credential failed {times} with a transient failure, and the retries are spent; \
+                 the last failure: {message}"
+            ))
         }
         other => other,
     }
@@ -242,4 +259,56 @@ pub(crate) fn header(response: &http::Response<Vec<u8>>, name: &str) -> Option<S
 /// Whether `body` is well-formed JSON (a body cut short, or an HTML page, is not).
 fn is_json(body: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(attempts: u32) -> Error {
+        let status = http::StatusCode::SERVICE_UNAVAILABLE;
+        Error::Graph {
+            error: Box::new(GraphError::from_parts(status, &http::HeaderMap::new(), b"{}")),
+            request_id: Some("r-1".to_owned()),
+            client_request_id: "c-1".to_owned(),
+            attempts,
+        }
+    }
+
+    #[test]
+    fn a_spent_budget_names_the_attempts() {
+        match with_attempts(graph(1), 4) {
+            Error::Graph { attempts: 4, request_id, client_request_id, .. } => {
+                assert_eq!((request_id.as_deref(), client_request_id.as_str()), (Some("r-1"), "c-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(with_attempts(graph(1), 4).to_string().contains("4 attempts"));
+    }
+
+    #[test]
+    fn a_token_source_that_keeps_failing_ends_with_an_auth_error_saying_so() {
+        let error = with_attempts(Failure::token("identity endpoint answered 503".to_owned()).error, 4);
+        assert!(error.is_auth(), "{error:?}");
+        let text = error.to_string();
+        assert!(text.contains("4 times in a row") && text.contains("identity endpoint answered 503"), "{text}");
+        let once = with_attempts(Failure::token("down".to_owned()).error, 1).to_string();
+        assert!(once.contains("failed once"), "{once}");
+    }
+
+    #[test]
+    fn other_errors_pass_unchanged() {
+        let error = Error::Transport { message: "refused".to_owned(), client_request_id: "c".to_owned() };
+        assert!(matches!(with_attempts(error, 3), Error::Transport { message, .. } if message == "refused"));
+        assert!(matches!(with_attempts(Error::Cancelled, 3), Error::Cancelled));
+    }
+
+    #[test]
+    fn a_body_cut_short_or_an_html_page_is_not_json() {
+        assert!(is_json(br#"{"value":[]}"#));
+        assert!(is_json(b" [1, 2] "));
+        assert!(!is_json(br#"{"value":[{"id":"a"},"#));
+        assert!(!is_json(b"<html><body>Service Unavailable</body></html>"));
+        assert!(!is_json(b""));
+    }
 }
