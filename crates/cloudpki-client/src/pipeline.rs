@@ -167,9 +167,7 @@ impl Client {
                     Class::Redirect => Ok(Err(Error::Redirect { status, location: header(&response, "location") })),
                     Class::Throttled | Class::ServerFailure => {
                         let error = graph_error(attempt);
-                        if write && (class == Class::ServerFailure || status == http::StatusCode::INTERNAL_SERVER_ERROR)
-                        {
-                            // Any 5xx to a write: it may have been applied.
+                        if write && crate::retry::may_have_been_applied(class, status) {
                             let error = Error::Ambiguous {
                                 message: error.to_string(),
                                 client_request_id: client_request_id.clone(),
@@ -192,9 +190,9 @@ impl Client {
                                 }
                             },
                         };
-                        if let Some(wait) = retry_after {
+                        if let Some(until) = retry_after.and_then(|wait| Instant::now().checked_add(wait)) {
                             // The service asked everyone to wait.
-                            inner.limiter.block_until(Instant::now() + wait);
+                            inner.limiter.block_until(until);
                         }
                         Err(Failure { error, retry_after })
                     }
@@ -222,13 +220,13 @@ impl Client {
                 Err(failure) => failure,
             };
             failures += 1;
-            let delay = policy.delay(failures - 1, failure.retry_after);
-            if failures > policy.max_retries || waited + delay > policy.total_cap {
+            let Some(delay) = policy.next_delay(failures, waited, failure.retry_after) else {
                 return Err(with_attempts(failure.error, failures));
-            }
-            span.record("wait_ms", u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
-            tracing::debug!(parent: &span, wait_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
-            waited += delay;
+            };
+            let wait_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            span.record("wait_ms", wait_ms);
+            tracing::debug!(parent: &span, wait_ms, error = %failure.error, "retrying");
+            waited = waited.saturating_add(delay);
             tokio::time::sleep(delay).await;
         }
     }
