@@ -45,6 +45,7 @@ mod error;
 pub mod limit;
 pub mod paging;
 mod pipeline;
+pub mod retire;
 pub mod retry;
 pub mod text;
 mod transport;
