@@ -242,7 +242,7 @@ fn with_attempts(error: Error, attempts: u32) -> Error {
         Error::Auth(message) => {
             let times = if attempts == 1 { "once".to_owned() } else { format!("{attempts} times in a row") };
             Error::Auth(format!(
-                "no token: the credential failed {times} with a transient failure, and the retries are spent; \
+                "the credential failed {times} with a transient failure, and the retries are spent; \
                  the last failure: {message}"
             ))
         }
