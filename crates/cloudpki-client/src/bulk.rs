@@ -1,5 +1,5 @@
 //! Bulk operations: revoke many leaf certificates of a CA (by id or by serial number), pause a
-//! CA, retire a CA. Every write goes through the [`write`](crate::write) executor (one place
+//! CA, retire a CA ([`Client::retire_ca`], with [`RetireReport`]). Every write goes through the [`write`](crate::write) executor (one place
 //! for write safety); this module adds what a run over many targets needs:
 //!
 //! - **de-duplication**: the same certificate named twice is handled once (ids and serial
@@ -38,12 +38,10 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
-use cloudpki_model::api::Filter;
 use cloudpki_model::operations::{
     ChangeCloudCertificationAuthorityStatus, GetCloudCertificationAuthorityById,
-    GetCloudCertificationAuthorityLeafCertificate, ListCloudCertificationAuthorityLeafCertificates,
-    RevokeCloudCertificationAuthorityCertificate, RevokeLeafCertificate, RevokeLeafCertificateBySerialNumber,
-    SearchCloudCertificationAuthorityLeafCertificateBySerialNumber,
+    GetCloudCertificationAuthorityLeafCertificate, RevokeCloudCertificationAuthorityCertificate, RevokeLeafCertificate,
+    RevokeLeafCertificateBySerialNumber, SearchCloudCertificationAuthorityLeafCertificateBySerialNumber,
 };
 use cloudpki_model::{
     ChangeCloudCertificationAuthorityStatusRequest, CloudCertificationAuthority as Ca,
@@ -52,9 +50,10 @@ use cloudpki_model::{
     RevokeLeafCertificateBySerialNumberRequest, RevokeLeafCertificateRequest,
     SearchCloudCertificationAuthorityLeafCertificateBySerialNumberRequest,
 };
-use futures_util::{StreamExt as _, TryStreamExt as _};
+use futures_util::StreamExt as _;
 pub use tokio_util::sync::CancellationToken;
 
+pub use crate::retire::RetireReport;
 use crate::write::{ObservedWrite, Written};
 use crate::{Client, Error};
 
@@ -226,11 +225,16 @@ pub struct BulkOptions {
     /// How many targets are in progress at once (default 512); requests in flight are bounded
     /// by the client's window, not by this.
     pub targets_in_progress: usize,
+    /// How many times [`Client::retire_ca`] lists the CA's active leaf certificates (default 5,
+    /// at least 2): each listing but the last that shows some is followed by their revocation,
+    /// and the CA certificate is revoked only after a listing that shows none (see
+    /// [`crate::retire`]).
+    pub retire_listings: u32,
 }
 
 impl Default for BulkOptions {
     fn default() -> Self {
-        BulkOptions { check_first: false, targets_in_progress: 512 }
+        BulkOptions { check_first: false, targets_in_progress: 512, retire_listings: 5 }
     }
 }
 
@@ -239,6 +243,14 @@ impl BulkOptions {
     #[must_use]
     pub fn with_check_first(mut self, check_first: bool) -> Self {
         self.check_first = check_first;
+        self
+    }
+
+    /// These options with `retire_listings` (at least 2: one to find the active leaf
+    /// certificates, one to see that none is left).
+    #[must_use]
+    pub fn with_retire_listings(mut self, listings: u32) -> Self {
+        self.retire_listings = listings.max(2);
         self
     }
 }
@@ -256,6 +268,13 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds `other`'s outcomes, duplicates and time to this report.
+    pub(crate) fn absorb(&mut self, other: Report) {
+        self.outcomes.extend(other.outcomes);
+        self.duplicates += other.duplicates;
+        self.elapsed += other.elapsed;
+    }
+
     /// Targets in the state asked for (done now or already).
     pub fn done(&self) -> usize {
         self.outcomes.iter().filter(|(_, o)| o.is_done()).count()
@@ -274,31 +293,6 @@ impl Report {
     /// Whether nothing failed and nothing was cancelled (not found and not active are fine).
     pub fn is_complete(&self) -> bool {
         self.failed() == 0 && self.cancelled() == 0
-    }
-}
-
-/// What retiring a CA did.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct RetireReport {
-    /// Pausing the CA.
-    pub pause: Outcome,
-    /// Revoking its active leaf certificates (empty when the pause failed or the listing did).
-    pub leaves: Report,
-    /// Listing its active leaf certificates, when that failed.
-    pub listing: Option<Error>,
-    /// Revoking the CA certificate: `None` when it was not attempted because something before
-    /// failed or was cancelled.
-    pub ca_certificate: Option<Outcome>,
-}
-
-impl RetireReport {
-    /// Whether the CA is retired: paused, every active leaf revoked, the CA certificate revoked.
-    pub fn is_complete(&self) -> bool {
-        self.pause.is_done()
-            && self.listing.is_none()
-            && self.leaves.is_complete()
-            && self.ca_certificate.as_ref().is_some_and(Outcome::is_done)
     }
 }
 
@@ -492,41 +486,6 @@ impl Client {
             Err(error) if error.is_not_found() => Outcome::NotFound,
             Err(error) => Outcome::Failed(error),
         }
-    }
-
-    /// Retires CA `ca_id`: pauses it, revokes every active leaf certificate, and revokes the CA
-    /// certificate last, only if nothing failed and nothing was cancelled. Deleting the CA is
-    /// left to the caller.
-    pub async fn retire_ca(
-        &self,
-        ca_id: &str,
-        options: &BulkOptions,
-        hooks: &dyn Hooks,
-        cancel: &CancellationToken,
-    ) -> RetireReport {
-        let pause = self.pause_ca(ca_id, hooks, cancel).await;
-        let mut report = RetireReport { pause, leaves: Report::default(), listing: None, ca_certificate: None };
-        if !report.pause.is_done() {
-            return report;
-        }
-        let active = ListCloudCertificationAuthorityLeafCertificates::new(ca_id)
-            .filter(Filter::eq("certificateStatus", "active"))
-            .select(["id", "serialNumber", "certificateStatus"]);
-        let leaves: Result<Vec<Leaf>, Error> = self.items(active).try_collect().await;
-        let leaves = match leaves {
-            Ok(leaves) => leaves,
-            Err(error) => {
-                report.listing = Some(error);
-                return report;
-            }
-        };
-        let targets = leaves.into_iter().filter_map(|leaf| leaf.id).map(Target::id);
-        report.leaves = self.revoke_many(ca_id, targets, options, hooks, cancel).await;
-        if !report.leaves.is_complete() || cancel.is_cancelled() {
-            return report;
-        }
-        report.ca_certificate = Some(self.revoke_ca_certificate(ca_id, hooks, cancel).await);
-        report
     }
 }
 

@@ -51,13 +51,26 @@ impl fmt::Display for Secret {
 }
 
 /// Where the client gets its bearer token.
+///
+/// The client asks for the token before every attempt (a source caches it, as
+/// [`AzureCredential`] does). A failure to get one is classified by the error returned:
+///
+/// - **transient** ([`transient`], which is an [`Error::Transport`]): the identity endpoint could
+///   not be reached, or answered 429 or 5xx. The attempt counts as one failed attempt of the
+///   operation, and the client retries it with backoff within the same budget as any other
+///   failure ([`crate::RetryPolicy`]); nothing was sent to the service, so even a write is simply
+///   tried again. When the budget is spent the operation ends with an [`Error::Auth`] that says
+///   how many times the credential failed, and why the last time.
+/// - **permanent** (anything else, normally [`Error::Auth`]: a wrong secret, a revoked
+///   application, no credential configured): the operation ends at once with that error.
 #[async_trait::async_trait]
 pub trait TokenSource: Send + Sync + fmt::Debug {
     /// A token valid for at least a little while.
     ///
     /// # Errors
     ///
-    /// The credential could not get one ([`Error::Auth`]).
+    /// The credential could not get one: [`transient`] for a failure that may pass,
+    /// [`Error::Auth`] for one that will not (see [the trait](TokenSource)).
     async fn token(&self) -> Result<Secret, Error>;
 
     /// Whether the token is for Microsoft Graph only (an Azure credential's token, audience
@@ -66,6 +79,13 @@ pub trait TokenSource: Send + Sync + fmt::Debug {
     fn graph_only(&self) -> bool {
         false
     }
+}
+
+/// The error a [`TokenSource`] returns for a failure to get a token that may pass (no connection
+/// to the identity endpoint, an answer 429 or 5xx from it): the client retries it like any other
+/// failed attempt. `message` says what happened (never the token).
+pub fn transient(message: impl Into<String>) -> Error {
+    Error::Transport { message: message.into(), client_request_id: String::new() }
 }
 
 /// The hosts of the Microsoft Graph roots: the public cloud and the national clouds (US
@@ -169,11 +189,11 @@ impl TokenSource for AzureCredential {
 }
 
 /// A failure to get a token: transient ones (no connection, I/O, the identity endpoint
-/// answering 429 or 5xx) become [`Error::Transport`], which the client retries like any other
-/// failed attempt; the others are [`Error::Auth`].
+/// answering 429 or 5xx) become [`transient`], which the client retries like any other failed
+/// attempt; the others are [`Error::Auth`].
 fn token_error(error: azure_core::Error) -> Error {
     use azure_core::error::ErrorKind;
-    let transient = match error.kind() {
+    let passes = match error.kind() {
         ErrorKind::Connection | ErrorKind::Io => true,
         ErrorKind::HttpResponse { status, .. } => {
             let status = u16::from(*status);
@@ -181,11 +201,7 @@ fn token_error(error: azure_core::Error) -> Error {
         }
         _ => false,
     };
-    if transient {
-        Error::Transport { message: format!("could not get a token: {error}"), client_request_id: String::new() }
-    } else {
-        Error::Auth(error.to_string())
-    }
+    if passes { transient(error.to_string()) } else { Error::Auth(error.to_string()) }
 }
 
 #[cfg(test)]
@@ -216,6 +232,105 @@ mod tests {
                 + azure_core::time::Duration::try_from(self.1).unwrap_or(azure_core::time::Duration::ZERO);
             Ok(azure_core::credentials::AccessToken::new(format!("token-{n}"), expires))
         }
+    }
+
+    #[test]
+    fn graph_hosts_are_matched_exactly() {
+        for graph in [
+            "graph.microsoft.com",
+            "GRAPH.Microsoft.COM",
+            "graph.microsoft.com.",
+            "graph.microsoft.us",
+            "dod-graph.microsoft.us",
+            "microsoftgraph.chinacloudapi.cn",
+        ] {
+            assert!(is_graph_host(graph), "{graph}");
+        }
+        for other in [
+            "graph.microsoft.com.evil.example",
+            "evilgraph.microsoft.com",
+            "xgraph.microsoft.com",
+            "graph.microsoft.co",
+            "graph.microsoft.com..",
+            "127.0.0.1",
+            "localhost",
+            "",
+        ] {
+            assert!(!is_graph_host(other), "{other}");
+        }
+        assert!(AzureCredential::new(Arc::new(Counting(0.into(), Duration::ZERO))).graph_only());
+        assert!(!StaticToken::new("t").graph_only());
+    }
+
+    #[test]
+    fn identity_failures_that_may_pass_are_transient_and_the_others_are_not() {
+        use azure_core::error::ErrorKind;
+        use azure_core::http::StatusCode;
+        let http = |status: StatusCode| {
+            azure_core::Error::with_message(
+                ErrorKind::HttpResponse { status, error_code: None, raw_response: None },
+                "the identity endpoint answered",
+            )
+        };
+        for passing in [
+            azure_core::Error::with_message(ErrorKind::Connection, "connection refused"),
+            azure_core::Error::with_message(ErrorKind::Io, "reset"),
+            http(StatusCode::TooManyRequests),
+            http(StatusCode::InternalServerError),
+            http(StatusCode::ServiceUnavailable),
+        ] {
+            let text = passing.to_string();
+            assert!(matches!(token_error(passing), Error::Transport { .. }), "{text}");
+        }
+        for lasting in [
+            azure_core::Error::with_message(ErrorKind::Credential, "AADSTS7000215: invalid client secret"),
+            http(StatusCode::BadRequest),
+            http(StatusCode::Unauthorized),
+            azure_core::Error::with_message(ErrorKind::DataConversion, "not a token"),
+        ] {
+            let text = lasting.to_string();
+            assert!(matches!(token_error(lasting), Error::Auth(_)), "{text}");
+        }
+    }
+
+    /// Fails with `error` the first `failures` times, then gives a token.
+    #[derive(Debug)]
+    struct Flaky {
+        failures: std::sync::atomic::AtomicUsize,
+        kind: fn() -> azure_core::Error,
+    }
+
+    #[async_trait::async_trait]
+    impl TokenCredential for Flaky {
+        async fn get_token(
+            &self,
+            _: &[&str],
+            _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+            let left = self.failures.load(std::sync::atomic::Ordering::SeqCst);
+            if left > 0 {
+                self.failures.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+                return Err((self.kind)());
+            }
+            let expires = azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1);
+            Ok(azure_core::credentials::AccessToken::new("fresh", expires))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_not_cached_and_the_next_call_asks_again() {
+        let unreachable = || azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "unreachable");
+        let credential = AzureCredential::new(Arc::new(Flaky { failures: 2.into(), kind: unreachable }));
+        for _ in 0..2 {
+            let error = credential.token().await.expect_err("fails");
+            assert!(matches!(&error, Error::Transport { message, .. } if message.contains("unreachable")), "{error}");
+        }
+        assert_eq!(credential.token().await.ok().map(|t| t.expose().to_owned()).as_deref(), Some("fresh"));
+    }
+
+    #[test]
+    fn transient_is_what_the_pipeline_retries() {
+        assert!(matches!(transient("down"), Error::Transport { message, .. } if message == "down"));
     }
 
     #[tokio::test]

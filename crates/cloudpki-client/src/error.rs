@@ -110,6 +110,15 @@ pub enum Error {
         /// What was observed, and for how long.
         message: String,
     },
+    /// Retiring a CA: its active leaf certificates were listed and revoked as many times as
+    /// [`crate::bulk::BulkOptions::retire_listings`] allows, and the last listing still showed
+    /// some (issued, or made visible, while the run went on). The CA certificate was not revoked.
+    ActiveLeavesRemain {
+        /// How many leaf certificates the last listing showed active.
+        remaining: usize,
+        /// How many listings there were.
+        listings: u32,
+    },
     /// A bulk operation was cancelled before this target was sent.
     Cancelled,
     /// A bulk operation's hook refused the target (for example the journal could not be
@@ -230,6 +239,12 @@ impl Error {
                 f.write_str("; redirects are not followed (the token would go with them)")
             }
             Error::Unsettled { operation, message } => write!(f, "{operation}: the outcome is unknown: {message}"),
+            Error::ActiveLeavesRemain { remaining, listings } => write!(
+                f,
+                "{remaining} leaf certificate{} still listed as active after {listings} listings, each but the last \
+                 followed by their revocation; the CA certificate was not revoked (run the retirement again)",
+                if *remaining == 1 { "" } else { "s" }
+            ),
             Error::Cancelled => f.write_str("cancelled before it was sent"),
             Error::Hook(message) => write!(f, "refused before sending: {message}"),
             Error::Hinted { error, hint } => {

@@ -20,7 +20,9 @@
 //! On top: [`paging`] streams (loop-safe, bounded), the [`write`](mod@write) executor (ambiguous ->
 //! observe -> settle -> send again; read its docs for what "once" means and where it ends),
 //! and [`bulk`] operations (revoke many, pause a CA, retire a CA) with hooks for a journal,
-//! cancellation and per-target outcomes.
+//! cancellation and per-target outcomes; retiring a CA ([`retire`]) lists its active leaf
+//! certificates again after each round of revocations, and revokes the CA certificate only once a
+//! listing shows none.
 //!
 //! Everything the service says that reaches an [`Error`]'s `Display` goes through
 //! [`text::terminal_safe`]. `tracing` spans per attempt carry the operation id, the
@@ -45,6 +47,7 @@ mod error;
 pub mod limit;
 pub mod paging;
 mod pipeline;
+pub mod retire;
 pub mod retry;
 pub mod text;
 mod transport;
@@ -481,5 +484,46 @@ mod tests {
             assert!(matches!(error, Error::InsecureBaseUrl(_)), "{refused}: {error}");
         }
         assert!(matches!(Client::builder().build(), Err(Error::Auth(_))));
+    }
+
+    #[test]
+    fn loopback_is_localhost_127_0_0_0_8_and_ipv6_one_only() {
+        for loopback in ["localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "[::1]", "::1"] {
+            assert!(is_loopback(loopback), "{loopback}");
+        }
+        for other in ["localhost.example", "0.0.0.0", "128.0.0.1", "[::]", "::ffff:10.0.0.1", "10.0.0.1", ""] {
+            assert!(!is_loopback(other), "{other}");
+        }
+    }
+
+    /// A Graph-only token source, as an Azure credential is.
+    #[derive(Debug)]
+    struct GraphOnly;
+
+    #[async_trait::async_trait]
+    impl TokenSource for GraphOnly {
+        async fn token(&self) -> Result<Secret, Error> {
+            Err(Error::Auth("never asked".to_owned()))
+        }
+
+        fn graph_only(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_graph_only_token_goes_to_a_graph_root_only() {
+        let build = |url: &str| Client::builder().base_url(url).token_source(GraphOnly).build();
+        for graph in
+            ["https://graph.microsoft.com/beta", "https://GRAPH.microsoft.us/v1.0", "https://graph.microsoft.com./beta"]
+        {
+            assert!(build(graph).is_ok(), "{graph}");
+        }
+        for other in
+            ["https://graph.microsoft.com.evil.example/beta", "http://127.0.0.1:9/beta", "https://example.com/beta"]
+        {
+            let error = build(other).expect_err("refused");
+            assert!(matches!(&error, Error::Auth(message) if message.contains("GRAPH_TOKEN")), "{other}: {error}");
+        }
     }
 }

@@ -406,6 +406,217 @@ mod tests {
         assert!(limiter.window() < settled, "latency: {} < {settled}", limiter.window());
     }
 
+    /// A limiter out of slow start with `limit`, a steady round trip of `rtt` seconds, and
+    /// `accepted` answers spread over the second before `now`.
+    fn steady(config: WindowConfig, limit: f64, rtt: f64, accepted: usize, now: Instant) -> Limiter {
+        let limiter = Limiter::new(config);
+        {
+            let mut state = limiter.lock();
+            state.limit = limit;
+            state.slow_start = false;
+            state.short_rtt = Some(rtt);
+            state.long_rtt = Some(rtt);
+            state.last_probe = now;
+            #[allow(clippy::cast_possible_truncation)]
+            let step = Duration::from_secs(1) / accepted.max(1) as u32;
+            state.accepted = (0..accepted).map(|n| now - step * n as u32).collect();
+        }
+        limiter
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn throttling_sets_the_window_to_105_percent_of_what_the_service_accepted() {
+        let now = Instant::now();
+        // 50 answers in the last second at 100 ms each: 5 requests fitted in flight.
+        let limiter = steady(WindowConfig::default(), 100.0, 0.1, 50, now);
+        limiter.on_throttle(&mut limiter.lock(), now);
+        assert!(close(limiter.window(), 1.05 * 50.0 * 0.1), "{}", limiter.window());
+        assert_eq!(limiter.throttled(), 1);
+        // And new requests wait a moment for the service's window to drain.
+        let state = limiter.lock();
+        assert!(state.next_start >= now + Duration::from_secs_f64(0.1 / state.limit) - Duration::from_nanos(1));
+        assert!(!state.slow_start);
+    }
+
+    #[test]
+    fn the_vegas_estimate_never_raises_the_window() {
+        let now = Instant::now();
+        // The estimate (1.05 * 50/s * 1 s = 52.5) is above the window: it holds.
+        let limiter = steady(WindowConfig::default(), 20.0, 1.0, 50, now);
+        limiter.on_throttle(&mut limiter.lock(), now);
+        assert!(close(limiter.window(), 20.0), "{}", limiter.window());
+    }
+
+    #[test]
+    fn the_rest_of_a_burst_may_raise_the_estimate_up_to_the_window_before_the_cut() {
+        let now = Instant::now();
+        // A throttled answer arrives first, with only 8 accepted answers counted so far.
+        let limiter = steady(WindowConfig::default(), 32.0, 1.0, 8, now);
+        limiter.on_throttle(&mut limiter.lock(), now);
+        assert!(close(limiter.window(), 1.05 * 8.0), "{}", limiter.window());
+        // The burst's other answers come in the next moment: 12 more accepted.
+        for n in 1..=12 {
+            limiter.on_answer(&mut limiter.lock(), now + Duration::from_millis(n), 1.0);
+        }
+        assert!(close(limiter.window(), 1.05 * 20.0), "raised: {}", limiter.window());
+        // Never above the window before the cut, and not after the moment has passed.
+        for n in 13..=40 {
+            limiter.on_answer(&mut limiter.lock(), now + Duration::from_millis(n), 1.0);
+        }
+        assert!(close(limiter.window(), 32.0), "at most the window before: {}", limiter.window());
+        let late = steady(WindowConfig::default(), 32.0, 1.0, 8, now);
+        late.on_throttle(&mut late.lock(), now);
+        late.on_answer(&mut late.lock(), now + Duration::from_millis(300), 1.0);
+        assert!(close(late.window(), 1.05 * 8.0), "too late to raise: {}", late.window());
+    }
+
+    #[test]
+    fn twice_the_window_may_be_in_flight_after_slow_start_never_above_the_cap() {
+        let now = Instant::now();
+        let starting = Limiter::new(WindowConfig::default().with_initial(10));
+        assert_eq!(starting.places(), 10, "slow start: the window");
+        assert_eq!(steady(WindowConfig::default(), 10.0, 0.1, 0, now).places(), 20);
+        assert_eq!(steady(WindowConfig::default().with_cap(15), 10.0, 0.1, 0, now).places(), 15);
+        assert_eq!(Limiter::new(WindowConfig::fixed(10)).places(), 10, "fixed: the window");
+    }
+
+    #[test]
+    fn without_enough_accepted_answers_throttling_halves_the_window_down_to_its_floor() {
+        let now = Instant::now();
+        let limiter = steady(WindowConfig::default(), 40.0, 0.1, 0, now);
+        limiter.on_throttle(&mut limiter.lock(), now);
+        assert!(close(limiter.window(), 20.0), "{}", limiter.window());
+        let floor = steady(WindowConfig { min: 2.0, ..WindowConfig::default() }, 3.0, 0.1, 0, now);
+        floor.on_throttle(&mut floor.lock(), now);
+        assert!(close(floor.window(), 2.0), "{}", floor.window());
+    }
+
+    #[test]
+    fn a_burst_of_throttled_answers_cuts_once_per_round_trip() {
+        let now = Instant::now();
+        let limiter = steady(WindowConfig::default(), 64.0, 0.1, 0, now);
+        limiter.on_throttle(&mut limiter.lock(), now);
+        limiter.on_throttle(&mut limiter.lock(), now + Duration::from_millis(10));
+        limiter.on_throttle(&mut limiter.lock(), now + Duration::from_millis(99));
+        assert!(close(limiter.window(), 32.0), "one cut for the burst: {}", limiter.window());
+        assert_eq!(limiter.throttled(), 3, "every throttled answer is counted");
+        limiter.on_throttle(&mut limiter.lock(), now + Duration::from_millis(100));
+        assert!(close(limiter.window(), 16.0), "a round trip later: {}", limiter.window());
+    }
+
+    #[test]
+    fn slow_start_adds_the_gain_per_answer_up_to_the_cap() {
+        let limiter = Limiter::new(WindowConfig::default().with_initial(4).with_cap(12));
+        let now = Instant::now();
+        limiter.on_answer(&mut limiter.lock(), now, 0.05);
+        assert!(close(limiter.window(), 7.0), "{}", limiter.window());
+        for _ in 0..10 {
+            limiter.on_answer(&mut limiter.lock(), now, 0.05);
+        }
+        assert!(close(limiter.window(), 12.0), "capped: {}", limiter.window());
+        assert_eq!(limiter.answered(), 11);
+    }
+
+    #[test]
+    fn after_slow_start_the_window_probes_up_5_percent_a_second_compounding() {
+        let now = Instant::now();
+        let limiter = steady(WindowConfig::default(), 10.0, 0.1, 10, now);
+        limiter.lock().last_probe = now - Duration::from_secs(2);
+        limiter.on_answer(&mut limiter.lock(), now, 0.1);
+        assert!((limiter.window() - 10.0 * 1.05f64.powi(2)).abs() < 1e-6, "{}", limiter.window());
+        // Within a round trip of the last cut it holds still.
+        let held = steady(WindowConfig::default(), 10.0, 0.1, 10, now);
+        {
+            let mut state = held.lock();
+            state.last_cut = Some(now - Duration::from_millis(50));
+            state.last_probe = now - Duration::from_secs(2);
+        }
+        held.on_answer(&mut held.lock(), now, 0.1);
+        assert!(close(held.window(), 10.0), "{}", held.window());
+    }
+
+    #[test]
+    fn latency_above_the_tolerance_cuts_10_percent() {
+        let now = Instant::now();
+        let limiter = steady(WindowConfig::default(), 30.0, 0.01, 10, now);
+        // The short-term average jumps far above twice the long-term one.
+        limiter.on_answer(&mut limiter.lock(), now, 1.0);
+        assert!(close(limiter.window(), 27.0), "{}", limiter.window());
+        // Within the tolerance: no cut (a probe at most).
+        let calm = steady(WindowConfig::default(), 30.0, 0.01, 10, now);
+        calm.on_answer(&mut calm.lock(), now, 0.015);
+        assert!(calm.window() >= 30.0, "{}", calm.window());
+    }
+
+    #[test]
+    fn a_fixed_window_counts_but_never_moves() {
+        let limiter = Limiter::new(WindowConfig::fixed(4));
+        let now = Instant::now();
+        for n in 0..20u64 {
+            limiter.on_answer(&mut limiter.lock(), now + Duration::from_secs(n), 0.01);
+            limiter.on_throttle(&mut limiter.lock(), now + Duration::from_secs(n));
+        }
+        assert!(close(limiter.window(), 4.0), "{}", limiter.window());
+        assert_eq!((limiter.answered(), limiter.throttled()), (20, 20));
+        assert!(close(Limiter::new(WindowConfig::fixed(0)).window(), 1.0), "at least one");
+    }
+
+    #[test]
+    fn the_configuration_is_clamped() {
+        assert!(close(Limiter::new(WindowConfig::default().with_initial(1000).with_cap(5)).window(), 5.0));
+        assert_eq!(WindowConfig::default().with_cap(0).cap, 1);
+        assert!(close(WindowConfig::default().with_initial(0).initial, 1.0));
+        let fixed = WindowConfig::fixed(7);
+        assert_eq!((fixed.cap, fixed.adaptive), (7, false));
+        assert!(close(fixed.initial, 7.0));
+    }
+
+    #[tokio::test]
+    async fn starts_are_paced_one_round_trip_over_the_window_apart() {
+        let now = Instant::now();
+        // 100 ms round trips, a window of 10: one start every 10 ms.
+        let limiter = steady(WindowConfig::default(), 10.0, 0.1, 0, now);
+        // After an idle moment the schedule catches up to now, not further (no burst).
+        limiter.lock().next_start = now - Duration::from_secs(1);
+        let first = limiter.acquire().await;
+        let spacing = limiter.lock().next_start.saturating_duration_since(first.started());
+        assert!((Duration::from_micros(9_900)..=Duration::from_micros(10_100)).contains(&spacing), "{spacing:?}");
+        let second = limiter.acquire().await;
+        assert!(second.started() >= first.started() + Duration::from_millis(9), "paced");
+        // Unpaced when fixed.
+        let fixed = Limiter::new(WindowConfig::fixed(10));
+        let a = fixed.acquire().await;
+        let b = fixed.acquire().await;
+        assert!(b.started().duration_since(a.started()) < Duration::from_millis(5));
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_holds_every_start_until_it_has_passed() {
+        let limiter = Limiter::new(WindowConfig::fixed(8));
+        let until = Instant::now() + Duration::from_millis(150);
+        limiter.block_until(until);
+        // An earlier block never shortens a later one.
+        limiter.block_until(Instant::now());
+        let permit = limiter.acquire().await;
+        assert!(permit.started() >= until, "started before the Retry-After had passed");
+    }
+
+    #[tokio::test]
+    async fn a_dropped_permit_gives_its_place_back() {
+        let limiter = Limiter::new(WindowConfig::fixed(1));
+        let permit = limiter.acquire().await;
+        assert_eq!(limiter.in_flight(), 1);
+        drop(permit);
+        assert_eq!(limiter.in_flight(), 0);
+        let again = tokio::time::timeout(Duration::from_millis(50), limiter.acquire()).await;
+        assert!(again.is_ok());
+        assert_eq!((limiter.answered(), limiter.throttled()), (0, 0), "a drop says nothing about load");
+    }
+
     #[tokio::test]
     async fn the_window_bounds_what_is_in_flight_and_a_cap_bounds_the_window() {
         let limiter = Limiter::new(WindowConfig::fixed(2));

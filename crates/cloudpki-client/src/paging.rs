@@ -19,8 +19,7 @@ use crate::{Client, Error};
 struct PageState<T> {
     next: Option<Result<http::Request<Vec<u8>>, Error>>,
     buffer: VecDeque<Result<T, Error>>,
-    followed: HashSet<String>,
-    pages: u64,
+    followed: Followed,
     operation_id: &'static str,
     semantics: Semantics,
     method: Method,
@@ -37,11 +36,11 @@ impl Client {
     {
         let client = self.clone();
         let first = operation.to_request(&self.inner.base, &self.inner.options).map_err(Error::from);
+        let first_link = first.as_ref().ok().map(|request| request.uri().to_string());
         let state = PageState {
+            followed: Followed::new(first_link, self.inner.max_pages),
             next: Some(first),
             buffer: VecDeque::new(),
-            followed: HashSet::new(),
-            pages: 0,
             operation_id: O::OPERATION_ID,
             semantics: O::SEMANTICS,
             method: O::METHOD,
@@ -57,22 +56,17 @@ impl Client {
                         Ok(request) => request,
                         Err(error) => return Some((Err(error), state)),
                     };
-                    if state.pages >= client.inner.max_pages {
-                        return Some((Err(Error::TooManyPages { bound: client.inner.max_pages }), state));
+                    if let Err(error) = state.followed.page() {
+                        return Some((Err(error), state));
                     }
-                    state.pages += 1;
                     match client.page::<T>(request, state.operation_id, state.semantics, state.method).await {
                         Ok((items, next)) => {
                             state.buffer.extend(items);
                             state.next = match next {
-                                Some(Ok(request)) => {
-                                    let link = request.uri().to_string();
-                                    if state.followed.insert(link.clone()) {
-                                        Some(Ok(request))
-                                    } else {
-                                        Some(Err(Error::PagingLoop { link, pages: state.pages }))
-                                    }
-                                }
+                                Some(Ok(request)) => match state.followed.next(request.uri().to_string()) {
+                                    Ok(()) => Some(Ok(request)),
+                                    Err(error) => Some(Err(error)),
+                                },
                                 other => other,
                             };
                             // Next links are reads, whatever the first request was.
@@ -116,6 +110,41 @@ impl Client {
     }
 }
 
+/// The links one listing has followed, and how many pages it has read: a link read before is a
+/// loop ([`Error::PagingLoop`]), and past the bound the listing ends ([`Error::TooManyPages`]).
+#[derive(Debug)]
+struct Followed {
+    links: HashSet<String>,
+    pages: u64,
+    max_pages: u64,
+}
+
+impl Followed {
+    /// A listing whose first request is `first` (a next link back to it is a loop too), bounded
+    /// to `max_pages` pages.
+    fn new(first: Option<String>, max_pages: u64) -> Self {
+        Followed { links: first.into_iter().collect(), pages: 0, max_pages }
+    }
+
+    /// Counts a page about to be read.
+    fn page(&mut self) -> Result<(), Error> {
+        if self.pages >= self.max_pages {
+            return Err(Error::TooManyPages { bound: self.max_pages });
+        }
+        self.pages += 1;
+        Ok(())
+    }
+
+    /// Admits `link` as the next page, unless this listing has read it already.
+    fn next(&mut self, link: String) -> Result<(), Error> {
+        if self.links.contains(&link) {
+            return Err(Error::PagingLoop { link, pages: self.pages });
+        }
+        self.links.insert(link);
+        Ok(())
+    }
+}
+
 /// The valid items and the odd ones of a page, back in the order of the page.
 pub(crate) fn in_page_order<T>(valid: Vec<T>, errors: Vec<cloudpki_model::ItemError>) -> Vec<Result<T, Error>> {
     let mut items = Vec::with_capacity(valid.len() + errors.len());
@@ -140,6 +169,58 @@ pub(crate) fn in_page_order<T>(valid: Vec<T>, errors: Vec<cloudpki_model::ItemEr
 mod tests {
     use super::*;
     use cloudpki_model::CloudCertificationAuthorityLeafCertificate as Certificate;
+
+    const FIRST: &str = "https://graph.microsoft.com/beta/deviceManagement/cloudCertificationAuthority";
+
+    fn link(token: &str) -> String {
+        format!("{FIRST}?$skiptoken={token}")
+    }
+
+    #[test]
+    fn a_link_read_before_is_a_loop_naming_the_link_and_the_pages() {
+        let mut followed = Followed::new(Some(FIRST.to_owned()), 100);
+        for token in ["a", "b", "c"] {
+            followed.page().expect("within the bound");
+            followed.next(link(token)).expect("a new link");
+        }
+        followed.page().expect("within the bound");
+        match followed.next(link("b")) {
+            Err(Error::PagingLoop { link: looped, pages: 4 }) => assert_eq!(looped, link("b")),
+            other => panic!("expected a loop after 4 pages, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_next_link_back_to_the_first_page_is_a_loop_at_once() {
+        let mut followed = Followed::new(Some(FIRST.to_owned()), 100);
+        followed.page().expect("the first page");
+        assert!(matches!(followed.next(FIRST.to_owned()), Err(Error::PagingLoop { pages: 1, .. })));
+        // Without a first link (the first request could not be built) nothing is remembered.
+        let mut unknown = Followed::new(None, 100);
+        assert!(unknown.next(FIRST.to_owned()).is_ok());
+    }
+
+    #[test]
+    fn links_are_compared_exactly() {
+        let mut followed = Followed::new(None, 100);
+        followed.next(link("a")).expect("new");
+        // Another token, another case or a trailing character is another page (the service's
+        // tokens are opaque and case-sensitive).
+        for other in [link("A"), link("a "), link("ab"), format!("{FIRST}?$skipToken=a")] {
+            followed.next(other).expect("another page");
+        }
+        assert!(followed.next(link("a")).is_err());
+    }
+
+    #[test]
+    fn pages_are_bounded() {
+        let mut followed = Followed::new(None, 3);
+        for _ in 0..3 {
+            followed.page().expect("within the bound");
+        }
+        assert!(matches!(followed.page(), Err(Error::TooManyPages { bound: 3 })));
+        assert!(matches!(followed.page(), Err(Error::TooManyPages { bound: 3 })), "and stays ended");
+    }
 
     #[test]
     fn odd_items_keep_their_place_in_the_page() {

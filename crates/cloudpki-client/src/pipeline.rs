@@ -40,6 +40,11 @@ impl Failure {
     fn new(error: Error, retry_after: Option<Duration>) -> Self {
         Failure { error, retry_after, throttled: false }
     }
+
+    /// A transient failure of the token source (see [`crate::TokenSource`]): nothing was sent.
+    fn token(message: String) -> Self {
+        Failure::new(Error::Auth(message), None)
+    }
 }
 
 impl Client {
@@ -85,8 +90,9 @@ impl Client {
             let outcome = async {
                 let token = match inner.token.token().await {
                     Ok(token) => token,
-                    // A transient failure to get a token is one failed attempt.
-                    Err(error @ Error::Transport { .. }) => return Err(Failure::new(error, None)),
+                    // A transient failure to get a token is one failed attempt (nothing was sent,
+                    // so a write is tried again too).
+                    Err(Error::Transport { message, .. }) => return Err(Failure::token(message)),
                     Err(error) => return Ok(Err(error)),
                 };
                 let permit = inner.limiter.acquire().await;
@@ -168,9 +174,7 @@ impl Client {
                     Class::Redirect => Ok(Err(Error::Redirect { status, location: header(&response, "location") })),
                     Class::Throttled | Class::ServerFailure => {
                         let error = graph_error(attempt);
-                        if write && (class == Class::ServerFailure || status == http::StatusCode::INTERNAL_SERVER_ERROR)
-                        {
-                            // Any 5xx to a write: it may have been applied.
+                        if write && crate::retry::may_have_been_applied(class, status) {
                             let error = Error::Ambiguous {
                                 message: error.to_string(),
                                 client_request_id: client_request_id.clone(),
@@ -193,9 +197,9 @@ impl Client {
                                 }
                             },
                         };
-                        if let Some(wait) = retry_after {
+                        if let Some(until) = retry_after.and_then(|wait| Instant::now().checked_add(wait)) {
                             // The service asked everyone to wait.
-                            inner.limiter.block_until(Instant::now() + wait);
+                            inner.limiter.block_until(until);
                         }
                         Err(Failure { error, retry_after, throttled: class == Class::Throttled })
                     }
@@ -223,28 +227,37 @@ impl Client {
                 Err(failure) => failure,
             };
             failures += 1;
-            let delay = policy.delay(backoff_step, failure.retry_after);
+            let Some(delay) = policy.next_delay(failures, backoff_step, waited, failure.retry_after) else {
+                return Err(with_attempts(failure.error, failures));
+            };
             // Throttled under an adaptive window: the window has already slowed every request
             // down and paces the retry; a backoff that doubles too would hold this one back
             // twice (and a bulk run's other targets behind it). The budget still counts it.
             if !(failure.throttled && inner.limiter.is_adaptive()) {
                 backoff_step += 1;
             }
-            if failures > policy.max_retries || waited + delay > policy.total_cap {
-                return Err(with_attempts(failure.error, failures));
-            }
-            span.record("wait_ms", u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
-            tracing::debug!(parent: &span, wait_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
-            waited += delay;
+            let wait_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            span.record("wait_ms", wait_ms);
+            tracing::debug!(parent: &span, wait_ms, error = %failure.error, "retrying");
+            waited = waited.saturating_add(delay);
             tokio::time::sleep(delay).await;
         }
     }
 }
 
+/// The error an operation ends with once its retry budget is spent after `attempts` attempts.
 fn with_attempts(error: Error, attempts: u32) -> Error {
     match error {
         Error::Graph { error, request_id, client_request_id, .. } => {
             Error::Graph { error, request_id, client_request_id, attempts }
+        }
+        // Only a transient failure of the token source is retried as an `Auth` error.
+        Error::Auth(message) => {
+            let times = if attempts == 1 { "once".to_owned() } else { format!("{attempts} times in a row") };
+            Error::Auth(format!(
+                "the credential failed {times} with a transient failure, and the retries are spent; \
+                 the last failure: {message}"
+            ))
         }
         other => other,
     }
@@ -257,4 +270,56 @@ pub(crate) fn header(response: &http::Response<Vec<u8>>, name: &str) -> Option<S
 /// Whether `body` is well-formed JSON (a body cut short, or an HTML page, is not).
 fn is_json(body: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(attempts: u32) -> Error {
+        let status = http::StatusCode::SERVICE_UNAVAILABLE;
+        Error::Graph {
+            error: Box::new(GraphError::from_parts(status, &http::HeaderMap::new(), b"{}")),
+            request_id: Some("r-1".to_owned()),
+            client_request_id: "c-1".to_owned(),
+            attempts,
+        }
+    }
+
+    #[test]
+    fn a_spent_budget_names_the_attempts() {
+        match with_attempts(graph(1), 4) {
+            Error::Graph { attempts: 4, request_id, client_request_id, .. } => {
+                assert_eq!((request_id.as_deref(), client_request_id.as_str()), (Some("r-1"), "c-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(with_attempts(graph(1), 4).to_string().contains("4 attempts"));
+    }
+
+    #[test]
+    fn a_token_source_that_keeps_failing_ends_with_an_auth_error_saying_so() {
+        let error = with_attempts(Failure::token("identity endpoint answered 503".to_owned()).error, 4);
+        assert!(error.is_auth(), "{error:?}");
+        let text = error.to_string();
+        assert!(text.contains("4 times in a row") && text.contains("identity endpoint answered 503"), "{text}");
+        let once = with_attempts(Failure::token("down".to_owned()).error, 1).to_string();
+        assert!(once.contains("failed once"), "{once}");
+    }
+
+    #[test]
+    fn other_errors_pass_unchanged() {
+        let error = Error::Transport { message: "refused".to_owned(), client_request_id: "c".to_owned() };
+        assert!(matches!(with_attempts(error, 3), Error::Transport { message, .. } if message == "refused"));
+        assert!(matches!(with_attempts(Error::Cancelled, 3), Error::Cancelled));
+    }
+
+    #[test]
+    fn a_body_cut_short_or_an_html_page_is_not_json() {
+        assert!(is_json(br#"{"value":[]}"#));
+        assert!(is_json(b" [1, 2] "));
+        assert!(!is_json(br#"{"value":[{"id":"a"},"#));
+        assert!(!is_json(b"<html><body>Service Unavailable</body></html>"));
+        assert!(!is_json(b""));
+    }
 }

@@ -113,6 +113,22 @@ impl RetryPolicy {
         }
     }
 
+    /// The wait before the next attempt, after `failures` failed attempts (counting the one just
+    /// failed) that have waited `waited` in all so far: [`RetryPolicy::delay`] for backoff step
+    /// `backoff_step` (0-based: how many of those failures doubled the backoff), or `None` when
+    /// the budget is spent (more than [`RetryPolicy::max_retries`] failures, or the wait would
+    /// take the total past [`RetryPolicy::total_cap`]). Never overflows, whatever the durations.
+    pub fn next_delay(
+        &self,
+        failures: u32,
+        backoff_step: u32,
+        waited: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let delay = self.delay(backoff_step, retry_after);
+        (failures <= self.max_retries && waited.saturating_add(delay) <= self.total_cap).then_some(delay)
+    }
+
     /// `Ok(wait)` when `retry_after` may be honoured, `Err(asked)` when it is above the cap
     /// (`None`: not representable).
     pub fn check_retry_after(&self, retry_after: RetryAfter) -> Result<Duration, Option<Duration>> {
@@ -191,6 +207,17 @@ pub fn classify(status: http::StatusCode, body: &[u8]) -> Class {
     }
 }
 
+/// Whether an answer of `class` (with `status`) leaves a write's outcome open: any 5xx, the
+/// query broker's 500 included (the service has been seen to send it after applying a change).
+/// A 429 never does: nothing was carried out, so a write is sent again after it like a read.
+pub fn may_have_been_applied(class: Class, status: http::StatusCode) -> bool {
+    match class {
+        Class::ServerFailure => true,
+        Class::Throttled => status.is_server_error(),
+        Class::Success | Class::Redirect | Class::Final => false,
+    }
+}
+
 /// The Intune query broker's rate-limit answer (an HTTP 500).
 pub fn is_query_broker_limit(body: &[u8]) -> bool {
     const NEEDLE: &[u8] = b"too many requests to query broker";
@@ -241,6 +268,123 @@ mod tests {
         );
         assert_eq!(policy.check_retry_after(RetryAfter::Unrepresentable), Err(None));
         assert_eq!(policy.check_retry_after(RetryAfter::Wait(Duration::from_secs(300))), Ok(Duration::from_secs(300)));
+    }
+
+    #[test]
+    fn the_backoff_ceiling_doubles_per_retry_without_overflow() {
+        let policy = RetryPolicy::default().with_base_delay(Duration::from_millis(10)).with_max_delay(Duration::MAX);
+        for retry in 0..8 {
+            let ceiling = Duration::from_millis(10 << retry);
+            for _ in 0..50 {
+                assert!(policy.backoff(retry) <= ceiling, "retry {retry}");
+            }
+        }
+        // Far past any sensible retry count: the shift is bounded, nothing overflows.
+        let huge =
+            RetryPolicy::default().with_base_delay(Duration::from_secs(u64::MAX / 2)).with_max_delay(Duration::MAX);
+        let _ = huge.backoff(u32::MAX);
+        assert_eq!(RetryPolicy::default().with_base_delay(Duration::ZERO).backoff(7), Duration::ZERO);
+    }
+
+    #[test]
+    fn one_budget_counts_every_failed_attempt_and_the_total_wait() {
+        let second = Duration::from_secs(1);
+        let policy = RetryPolicy::default().with_max_retries(3).with_total_cap(Duration::from_secs(10));
+        // Failures 1 to 3 are retried (after the wait the service named), the 4th ends it.
+        for failures in 1..=3 {
+            assert_eq!(
+                policy.next_delay(failures, failures - 1, Duration::ZERO, Some(second)),
+                Some(second),
+                "{failures}"
+            );
+        }
+        assert_eq!(policy.next_delay(4, 3, Duration::ZERO, Some(second)), None);
+        // The total wait is capped: exactly at the cap is allowed, past it is not.
+        assert_eq!(policy.next_delay(1, 0, Duration::from_secs(9), Some(second)), Some(second));
+        assert_eq!(policy.next_delay(1, 0, Duration::from_millis(9001), Some(second)), None);
+        // Without Retry-After the backoff of that retry applies (0-based: the first retry's).
+        let quick = policy.clone().with_base_delay(Duration::from_millis(8));
+        for _ in 0..50 {
+            assert!(quick.next_delay(1, 0, Duration::ZERO, None).is_some_and(|d| d <= Duration::from_millis(8)));
+        }
+        // No retries at all: the first failure ends the operation.
+        assert_eq!(policy.clone().with_max_retries(0).next_delay(1, 0, Duration::ZERO, None), None);
+    }
+
+    #[test]
+    fn huge_waits_under_huge_caps_never_overflow() {
+        let unbounded = RetryPolicy::default()
+            .with_retry_after_cap(Duration::MAX)
+            .with_total_cap(Duration::MAX)
+            .with_max_delay(Duration::MAX);
+        let asked = RetryAfter::Wait(Duration::from_secs(u64::MAX));
+        assert_eq!(unbounded.check_retry_after(asked), Ok(Duration::from_secs(u64::MAX)));
+        assert_eq!(unbounded.next_delay(2, 1, Duration::MAX, Some(Duration::MAX)), Some(Duration::MAX));
+        let policy = RetryPolicy::default().with_retry_after_cap(Duration::MAX);
+        assert_eq!(policy.next_delay(1, 0, Duration::from_secs(599), Some(Duration::MAX)), None);
+    }
+
+    #[test]
+    fn retry_after_at_the_cap_is_honoured_and_a_nanosecond_more_is_not() {
+        let policy = RetryPolicy::default().with_retry_after_cap(Duration::from_secs(30));
+        let cap = Duration::from_secs(30);
+        assert_eq!(policy.check_retry_after(RetryAfter::Wait(cap)), Ok(cap));
+        assert_eq!(policy.check_retry_after(RetryAfter::Wait(Duration::ZERO)), Ok(Duration::ZERO));
+        let over = cap + Duration::from_nanos(1);
+        assert_eq!(policy.check_retry_after(RetryAfter::Wait(over)), Err(Some(over)));
+        let kiota = RetryPolicy::kiota();
+        assert_eq!(
+            kiota.check_retry_after(RetryAfter::Wait(Duration::from_secs(181))),
+            Err(Some(Duration::from_secs(181)))
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_from_the_headers_against_the_answer_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // Wed, 21 Oct 2015 07:28:00 GMT
+        let headers = |pairs: &[(&str, &[u8])]| {
+            let mut map = http::HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(
+                    http::HeaderName::from_bytes(name.as_bytes()).expect("a name"),
+                    http::HeaderValue::from_bytes(value).expect("a value"),
+                );
+            }
+            map
+        };
+        assert_eq!(retry_after(&headers(&[]), now), None);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", b" 12 ")]), now),
+            Some(RetryAfter::Wait(Duration::from_secs(12)))
+        );
+        // A date: measured from the answer's own Date (a skewed local clock does not matter)...
+        let date =
+            headers(&[("retry-after", b"Wed, 21 Oct 2015 07:29:00 GMT"), ("date", b"Wed, 21 Oct 2015 07:28:45 GMT")]);
+        assert_eq!(retry_after(&date, now), Some(RetryAfter::Wait(Duration::from_secs(15))));
+        // ...else from now; an unreadable Date falls back to now too.
+        let no_date = headers(&[("retry-after", b"Wed, 21 Oct 2015 07:29:00 GMT")]);
+        assert_eq!(retry_after(&no_date, now), Some(RetryAfter::Wait(Duration::from_secs(60))));
+        let bad_date = headers(&[("retry-after", b"Wed, 21 Oct 2015 07:29:00 GMT"), ("date", b"yesterday")]);
+        assert_eq!(retry_after(&bad_date, now), Some(RetryAfter::Wait(Duration::from_secs(60))));
+        // Not text, a fraction, a unit: not understood, the backoff applies.
+        assert_eq!(retry_after(&headers(&[("retry-after", b"\xff\xfe")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", b"1.5")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", b"10s")]), now), None);
+    }
+
+    #[test]
+    fn only_answers_that_may_have_been_applied_leave_a_write_open() {
+        let status = |code: u16| http::StatusCode::from_u16(code).expect("a status");
+        let broker = br#"{"error":{"message":"Too many requests to query broker"}}"#;
+        let open = |code: u16, body: &[u8]| may_have_been_applied(classify(status(code), body), status(code));
+        assert!(!open(429, b""), "429: nothing was carried out");
+        assert!(open(500, broker), "the broker's 500 has been seen after a change was applied");
+        for code in [500, 502, 503, 504] {
+            assert!(open(code, b"{}"), "{code}");
+        }
+        for code in [200, 201, 204, 307, 400, 401, 403, 404, 409] {
+            assert!(!open(code, b"{}"), "{code}");
+        }
     }
 
     #[test]

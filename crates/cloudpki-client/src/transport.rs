@@ -131,3 +131,93 @@ fn describe(error: &reqwest::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A one-connection HTTP server on loopback that answers every request with `answer`.
+    async fn serve(answer: Vec<u8>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let addr = listener.local_addr().expect("an address");
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let answer = answer.clone();
+                tokio::spawn(async move {
+                    let mut request = vec![0u8; 16 * 1024];
+                    let _ = socket.read(&mut request).await;
+                    let _ = socket.write_all(&answer).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        format!("http://{addr}/beta/x")
+    }
+
+    async fn get(url: &str, cap: u64) -> Result<http::Response<Vec<u8>>, SendError> {
+        let transport = Transport::new("127.0.0.1", cap).expect("a transport");
+        let request = http::Request::get(url).body(Vec::new()).expect("a request");
+        transport.send(&request, &Secret::new("t"), "c-1", Duration::from_secs(5)).await
+    }
+
+    fn answer(head: &str, body: &[u8]) -> Vec<u8> {
+        let mut answer = format!("HTTP/1.1 200 OK\r\n{head}\r\nconnection: close\r\n\r\n").into_bytes();
+        answer.extend_from_slice(body);
+        answer
+    }
+
+    #[tokio::test]
+    async fn a_body_at_the_cap_is_read_whole() {
+        let url = serve(answer("content-length: 10", b"0123456789")).await;
+        let response = get(&url, 10).await.expect("an answer");
+        assert_eq!(response.body(), b"0123456789");
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_past_the_cap_is_refused_before_reading() {
+        // The body is never sent: refusing must not wait for it.
+        let url = serve(answer("content-length: 1000000000", b"")).await;
+        match get(&url, 1024).await {
+            Err(SendError::TooLarge(Error::BodyTooLarge { cap: 1024, url: named })) => assert_eq!(named, url),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_stops_one_byte_past_the_cap() {
+        let chunked = |n: usize| {
+            let mut body = format!("{n:x}\r\n").into_bytes();
+            body.extend(std::iter::repeat_n(b'a', n));
+            body.extend_from_slice(b"\r\n0\r\n\r\n");
+            answer("transfer-encoding: chunked", &body)
+        };
+        let url = serve(chunked(11)).await;
+        assert!(matches!(get(&url, 10).await, Err(SendError::TooLarge(Error::BodyTooLarge { cap: 10, .. }))));
+        let url = serve(chunked(10)).await;
+        assert_eq!(get(&url, 10).await.expect("at the cap").body().len(), 10);
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_short_is_ambiguous_and_nothing_listening_is_not_sent() {
+        let url = serve(answer("content-length: 100", b"only some")).await;
+        assert!(matches!(get(&url, 1024).await, Err(SendError::Ambiguous(message)) if message.contains("cut short")));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = listener.local_addr().expect("an address").port();
+        drop(listener);
+        match get(&format!("http://127.0.0.1:{port}/beta/x"), 1024).await {
+            Err(SendError::NotSent { message, refused: true }) => assert!(message.contains(&port.to_string())),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn redirects_come_back_as_answers() {
+        let redirect = "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://127.0.0.2:1/beta/x\r\n\
+                        content-length: 0\r\nconnection: close\r\n\r\n";
+        let url = serve(redirect.as_bytes().to_vec()).await;
+        let response = get(&url, 1024).await.expect("an answer");
+        assert_eq!(response.status(), http::StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(response.headers()["location"], "http://127.0.0.2:1/beta/x");
+    }
+}

@@ -140,6 +140,22 @@ async fn a_looping_next_link_ends_the_listing_with_an_error_naming_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_link_back_to_the_first_page_yields_no_item_twice() {
+    use futures_util::StreamExt as _;
+    let fake = fake(Config::default().with_data(1, 50).with_faults(faults(&[FaultKind::LoopNextLink]))).await;
+    let (ca, _) = active_leaves(&fake, 1);
+    let client = builder(&fake).page_size(5).build().expect("a client");
+    let items: Vec<Result<_, Error>> = bounded(client.leaf_certificates(&ca).collect()).await;
+    let (ids, errors): (Vec<_>, Vec<_>) = items.into_iter().partition(Result::is_ok);
+    let ids: Vec<String> = ids.into_iter().filter_map(|item| item.ok().and_then(|leaf| leaf.id)).collect();
+    let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "an item came twice: {ids:?}");
+    assert_eq!(ids.len(), 5, "the first page, once");
+    assert!(matches!(errors.as_slice(), [Err(Error::PagingLoop { pages: 1, .. })]), "{errors:?}");
+    fake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_body_stops_at_the_cap_in_bounded_memory() {
     let huge = 1u64 << 30;
     let fake =

@@ -541,7 +541,8 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
                 &query,
                 &call.ctx.path,
                 size,
-                |leaf| query.filter.as_ref().is_none_or(|filter| filter.matches(leaf_status(leaf))),
+                // A stale read is stale in its filter too: it matches the leaf as it shows it.
+                |leaf| matches_filter(&query, leaf_status(store.seen_leaf(leaf))),
             )?;
             let cut = Cut {
                 items: cut
@@ -624,14 +625,16 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let query = call.query(accepts, LEAF_FILTER)?;
             let store = call.store();
             let ca = store.ca(call.param(0))?;
-            Ok(call.count(ca.leaves.iter().filter(|leaf| matches_filter(&query, leaf_status(leaf))).count()))
+            Ok(call.count(
+                ca.leaves.iter().filter(|leaf| matches_filter(&query, leaf_status(store.seen_leaf(leaf)))).count(),
+            ))
         }
         Handler::CountTenantLeaves => {
             call.tenant_leaves()?;
             let query = call.query(accepts, LEAF_FILTER)?;
             let store = call.store();
             let leaves = store.cas.iter().flat_map(|ca| &ca.leaves);
-            Ok(call.count(leaves.filter(|leaf| matches_filter(&query, leaf_status(leaf))).count()))
+            Ok(call.count(leaves.filter(|leaf| matches_filter(&query, leaf_status(store.seen_leaf(leaf)))).count()))
         }
         Handler::TenantLeaves => {
             call.tenant_leaves()?;
@@ -643,7 +646,9 @@ fn run(handler: Handler, call: &Call<'_>) -> Result<Response, ApiError> {
             let all = store.cas.iter().flat_map(|ca| {
                 ca.leaves.iter().enumerate().map(move |(index, leaf)| ((ca.seq << 32) | index as u64, (leaf, ca)))
             });
-            let cut = cut(all, &query, &call.ctx.path, size, |(leaf, _)| matches_filter(&query, leaf_status(leaf)))?;
+            let cut = cut(all, &query, &call.ctx.path, size, |(leaf, _)| {
+                matches_filter(&query, leaf_status(store.seen_leaf(leaf)))
+            })?;
             let cut = Cut {
                 items: cut
                     .items

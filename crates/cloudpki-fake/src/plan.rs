@@ -47,7 +47,8 @@ pub enum FaultKind {
     /// query broker's 500.
     AppliedQueryBroker,
     /// `stale` (writes only): the write is applied and answered as usual, but reads may not see
-    /// it for the plan's stale window (the handlers read `Ctx::stale_window`).
+    /// it for the plan's stale window (the handlers read `Ctx::stale_window`): a read of the
+    /// entity, and listings and counts, whose `$filter` matches the entity as it was.
     Stale,
     /// `retry-after-huge`: 429 with `Retry-After: 18446744073709551615`. Nothing is applied.
     RetryAfterHuge,

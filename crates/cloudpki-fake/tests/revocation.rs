@@ -243,6 +243,11 @@ async fn a_stale_fault_keeps_reads_on_the_old_state_for_its_window() {
         format!("/deviceManagement/cloudCertificationAuthority/{ca}/cloudCertificationAuthorityLeafCertificate/{id}");
     let stale: SingleEntity<Leaf> = api.get(&path).await.parse();
     assert_eq!(stale.entity.certificate_status, Some(LeafStatus::Active), "a read inside the window is stale");
+    let listed = |page: Page<Leaf>| page.value.iter().any(|l| l.id == leaf.id);
+    let active = format!(
+        "/deviceManagement/cloudCertificationAuthority/{ca}/cloudCertificationAuthorityLeafCertificate?$filter=certificateStatus%20eq%20'active'"
+    );
+    assert!(listed(api.get(&active).await.parse()), "a listing inside the window is stale, its filter too");
     assert_eq!(
         api.fake.leaf_certificates(&ca).iter().find(|l| l.id == leaf.id).unwrap().certificate_status,
         Some(LeafStatus::Revoked)
@@ -250,5 +255,6 @@ async fn a_stale_fault_keeps_reads_on_the_old_state_for_its_window() {
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let fresh: SingleEntity<Leaf> = api.get(&path).await.parse();
     assert_eq!(fresh.entity.certificate_status, Some(LeafStatus::Revoked), "then it is current");
+    assert!(!listed(api.get(&active).await.parse()), "and so are listings");
     assert_eq!(api.fake.stats().revocations.get(&id).copied(), Some(1));
 }
