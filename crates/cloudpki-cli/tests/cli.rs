@@ -355,13 +355,20 @@ fn exit_codes() {
     ] {
         assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
     }
-    // In bulk, the first refusal stops the run: not one request per certificate.
-    let run = fake.cli().token(&read_only).args(["cert", "revoke", "--ca", &ca, "--all", "--yes"]).run().expect(3);
+    // In bulk, the first refusal stops the run: not one request per certificate (the window
+    // capped at 16 here, below the 40 targets; it starts at 32 and grows on flat answers).
+    let run = fake
+        .cli()
+        .token(&read_only)
+        .args(["--concurrency", "16", "cert", "revoke", "--ca", &ca, "--all", "--yes"])
+        .run()
+        .expect(3);
     assert!(run.stderr.contains("not attempted"), "{}", run.stderr);
     let stats = fake.stats();
     assert!(stats.revocations.is_empty());
-    // At most what the client's window had in flight (it starts at 32 and grows on flat answers).
-    assert!(stats.forbidden <= 32, "{} refused revocations of 40 targets", stats.forbidden);
+    // About what the client's window had in flight: 16, and the few that started in places the
+    // first refusals freed before their outcomes stopped the run.
+    assert!(stats.forbidden <= 24, "{} refused revocations of 40 targets", stats.forbidden);
     fake.cli().token(&read_only).args(["ca", "retire", &ca, "--yes"]).run().expect(3);
     assert!(fake.stats().ca_status_changes.is_empty());
 

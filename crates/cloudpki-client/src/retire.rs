@@ -44,6 +44,20 @@ pub struct RetireReport {
     pub ca_certificate: Option<Outcome>,
 }
 
+/// What [`Client::revoke_remaining_leaves`] did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Remaining {
+    /// The revocations of every round together.
+    pub leaves: Report,
+    /// How many times the active leaf certificates were listed.
+    pub listings: u32,
+    /// `Ok(true)`: the last listing showed no active leaf certificate; `Ok(false)`: a
+    /// revocation failed or the run was cancelled ([`Remaining::leaves`] says which); `Err`: a
+    /// listing failed, or the listings allowed are spent ([`Error::ActiveLeavesRemain`]).
+    pub result: Result<bool, Error>,
+}
+
 impl RetireReport {
     /// Whether the CA is retired: paused, every active leaf revoked (the last listing showed
     /// none), the CA certificate revoked.
@@ -72,7 +86,10 @@ impl Client {
         if !report.pause.is_done() {
             return report;
         }
-        match self.revoke_every_active_leaf(ca_id, options, hooks, cancel, &mut report).await {
+        let remaining = self.revoke_remaining_leaves(ca_id, None, options, hooks, cancel).await;
+        report.leaves = remaining.leaves;
+        report.listings = remaining.listings;
+        match remaining.result {
             Ok(true) if !cancel.is_cancelled() => {}
             Ok(_) => return report,
             Err(error) => {
@@ -84,26 +101,29 @@ impl Client {
         report
     }
 
-    /// Lists the active leaf certificates and revokes them, round after round, until a listing
-    /// shows none (`Ok(true)`). `Ok(false)`: a revocation failed or the run was cancelled (the
-    /// report says which); `Err`: a listing failed, or the listings allowed are spent.
-    async fn revoke_every_active_leaf(
+    /// Lists CA `ca_id`'s active leaf certificates and revokes them, round after round, until a
+    /// listing shows none (see [the module](crate::retire)). `earlier`: a revocation this run
+    /// already made (a caller that revoked a planned list itself, as the CLI's `ca retire` does);
+    /// its settled targets count as settled here, so a stale listing cannot send them again.
+    pub async fn revoke_remaining_leaves(
         &self,
         ca_id: &str,
+        earlier: Option<&Report>,
         options: &BulkOptions,
         hooks: &dyn Hooks,
         cancel: &CancellationToken,
-        report: &mut RetireReport,
-    ) -> Result<bool, Error> {
+    ) -> Remaining {
         let started = Instant::now();
         let allowed = options.retire_listings.max(2);
-        let mut settled: HashSet<String> = HashSet::new();
+        let mut settled: HashSet<String> = earlier.map(settled_ids).unwrap_or_default();
         let mut pause = self.inner.observe_interval;
+        let mut leaves = Report::default();
+        let mut listings = 0;
         let result = loop {
             if cancel.is_cancelled() {
                 break Ok(false);
             }
-            report.listings += 1;
+            listings += 1;
             let active = match self.active_leaf_ids(ca_id).await {
                 Ok(active) => active,
                 Err(error) => break Err(error),
@@ -111,8 +131,8 @@ impl Client {
             if active.is_empty() {
                 break Ok(true);
             }
-            if report.listings >= allowed {
-                break Err(Error::ActiveLeavesRemain { remaining: active.len(), listings: report.listings });
+            if listings >= allowed {
+                break Err(Error::ActiveLeavesRemain { remaining: active.len(), listings });
             }
             let fresh: Vec<Target> = active.iter().filter(|id| !settled.contains(&key(id))).map(Target::id).collect();
             if fresh.is_empty() {
@@ -126,20 +146,15 @@ impl Client {
                 continue;
             }
             let round = self.revoke_many(ca_id, fresh, options, hooks, cancel).await;
-            settled.extend(round.outcomes.iter().filter(|(_, outcome)| is_settled(outcome)).filter_map(
-                |(target, _)| match &target.kind {
-                    TargetKind::LeafId(id) => Some(key(id)),
-                    _ => None,
-                },
-            ));
+            settled.extend(settled_ids(&round));
             let complete = round.is_complete();
-            report.leaves.absorb(round);
+            leaves.absorb(round);
             if !complete {
                 break Ok(false);
             }
         };
-        report.leaves.elapsed = started.elapsed();
-        result
+        leaves.elapsed = started.elapsed();
+        Remaining { leaves, listings, result }
     }
 
     /// The ids of CA `ca_id`'s leaf certificates that a listing shows active.
@@ -150,6 +165,19 @@ impl Client {
         let leaves: Vec<Leaf> = self.items(active).try_collect().await?;
         Ok(leaves.into_iter().filter_map(|leaf| leaf.id).collect())
     }
+}
+
+/// The ids of the leaf certificates `report` settled.
+fn settled_ids(report: &Report) -> HashSet<String> {
+    report
+        .outcomes
+        .iter()
+        .filter(|(_, outcome)| is_settled(outcome))
+        .filter_map(|(target, _)| match &target.kind {
+            TargetKind::LeafId(id) => Some(key(id)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A leaf certificate's id as [`Target`]s compare them.

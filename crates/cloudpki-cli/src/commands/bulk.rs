@@ -109,6 +109,9 @@ struct Tally {
     /// Why the run stopped early.
     stopped: Option<String>,
     interrupted: bool,
+    /// Why the active leaf certificates are not known to be all revoked after the re-listings
+    /// of a retirement (a listing failed, or the last one allowed still showed some).
+    remaining: Option<String>,
 }
 
 /// Sorts a certificate into the plan.
@@ -277,6 +280,16 @@ pub fn open_journal(context: &Context, ca: &str, run: &RunOptions) -> Result<Ope
     }
 }
 
+/// Whether a bulk revocation lists the CA's active leaf certificates again afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relist {
+    /// No: exactly the targets asked for (`cert revoke`).
+    No,
+    /// Until a listing shows none, revoking what appears meanwhile (`ca retire`, before the CA
+    /// certificate is revoked): [`cloudpki_client::Client::revoke_remaining_leaves`].
+    UntilNoneActive,
+}
+
 /// Reports the plan, and with `--yes` carries it out. Returns whether every target is revoked.
 pub async fn execute(
     context: &Context,
@@ -284,6 +297,7 @@ pub async fn execute(
     mut plan: Plan,
     run: &RunOptions,
     open: OpenJournal,
+    relist: Relist,
 ) -> Result<bool, Failure> {
     let OpenJournal { journal, state, _lock } = open;
     let notes = apply_journal(&mut plan, &state);
@@ -331,7 +345,7 @@ pub async fn execute(
         .as_ref()
         .and_then(|path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok())
         .unwrap_or_else(std::time::SystemTime::now);
-    let mut tally = revoke_all(context, ca, targets, journal.as_ref(), in_doubt_since).await;
+    let mut tally = revoke_all(context, ca, targets, journal.as_ref(), in_doubt_since, relist).await;
     tally.confirmed += notes.confirmed.len();
     if let Some(journal) = journal
         && let Err(error) = journal.close().await
@@ -360,13 +374,16 @@ pub async fn execute(
         ));
     }
     note!("{line}");
+    if let Some(message) = &tally.remaining {
+        note!("{message}");
+    }
     if tally.interrupted {
         return Err(Failure::Interrupted);
     }
     if let Some(message) = tally.auth {
         return Err(Failure::Auth(message));
     }
-    if !failed.is_empty() || tally.not_attempted > 0 {
+    if !failed.is_empty() || tally.not_attempted > 0 || tally.remaining.is_some() {
         return Err(Failure::Reported);
     }
     Ok(true)
@@ -587,6 +604,7 @@ async fn revoke_all(
     targets: Vec<(String, bool)>,
     journal: Option<&Journal>,
     in_doubt_since: std::time::SystemTime,
+    relist: Relist,
 ) -> Tally {
     if targets.is_empty() {
         return Tally::default();
@@ -622,6 +640,18 @@ async fn revoke_all(
         if in_doubt { target.sent_before(in_doubt_since) } else { target }
     });
     let report = context.client.revoke_many(ca, targets, &BulkOptions::default(), &hooks, &cancel).await;
+    let mut remaining = None;
+    if relist == Relist::UntilNoneActive && report.is_complete() && !cancel.is_cancelled() {
+        // The client's rule: list again until a listing shows no active leaf certificate
+        // (stragglers issued meanwhile are revoked, through the same hooks and journal).
+        let more =
+            context.client.revoke_remaining_leaves(ca, Some(&report), &BulkOptions::default(), &hooks, &cancel).await;
+        tracing::debug!(listings = more.listings, revoked = more.leaves.outcomes.len(), "re-listed");
+        match more.result {
+            Ok(_) => {}
+            Err(error) => remaining = Some(safe(&error.to_string()).into_owned()),
+        }
+    }
     watcher.abort();
     // The handler stays installed: from now on Ctrl-C quits at once, as it would have.
     tokio::spawn(async {
@@ -635,6 +665,7 @@ async fn revoke_all(
     let mut tally = tally.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     tally.interrupted = interrupted.load(Ordering::SeqCst);
     tally.stopped = stopped_why.into_inner().ok().flatten();
+    tally.remaining = remaining;
     if tally.interrupted && tally.stopped.is_none() {
         tally.stopped = Some("interrupted".to_owned());
     }

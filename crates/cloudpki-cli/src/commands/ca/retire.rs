@@ -64,7 +64,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
         note!("paused CA {}", safe(ca));
     }
     let plan = bulk::listed_plan(context, ca, &Predicate::default()).await?;
-    let all_revoked = match bulk::execute(context, ca, plan, run, open).await {
+    let all_revoked = match bulk::execute(context, ca, plan, run, open, bulk::Relist::UntilNoneActive).await {
         Ok(all) => all,
         Err(Failure::Reported) if run.yes => {
             note!(

@@ -87,7 +87,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
         bulk::listed_plan(context, ca, &predicate).await?
     };
     let mut revoked: Vec<Certificate> = if args.verify { plan.targets.clone() } else { Vec::new() };
-    bulk::execute(context, ca, plan, run, open).await?;
+    bulk::execute(context, ca, plan, run, open, bulk::Relist::No).await?;
     if args.verify && run.yes && !revoked.is_empty() {
         for certificate in &mut revoked {
             certificate.certificate_status =
