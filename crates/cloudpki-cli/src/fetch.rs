@@ -76,7 +76,7 @@ pub async fn get(url: &str, max_bytes: usize, timeout: Duration) -> Result<Vec<u
         Ok(body)
     };
     tokio::time::timeout(timeout, work).await.map_err(|_| {
-        FetchError(format!("{shown}: no complete answer within {}", humantime::format_duration(timeout)))
+        FetchError(format!("{shown}: no complete answer within {}", crate::output::duration::shown(timeout)))
     })?
 }
 

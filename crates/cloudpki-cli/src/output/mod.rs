@@ -7,6 +7,7 @@
 //! CSV has no escapes of its own: it is the exact data when stdout is a file or a pipe, and
 //! terminal-safe (visible escapes) only when stdout is a terminal.
 
+pub mod duration;
 pub mod printer;
 pub mod safe;
 pub mod stream;

@@ -244,7 +244,7 @@ pub async fn wait_listed(
                 print(context, &rows)?;
                 summarize(&rows);
             }
-            note!("the CRL does not list every revoked certificate after {}", humantime::format_duration(timeout));
+            note!("the CRL does not list every revoked certificate after {}", crate::output::duration::shown(timeout));
             return Err(Failure::Reported);
         }
         let mut wait = backoff;

@@ -76,7 +76,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
         .await
         .map_err(|error| Failure::Usage(format!("--listen {}: {error}", args.listen)))?;
     let bound = listener.local_addr().map_err(|error| Failure::Usage(format!("--listen: {error}")))?;
-    note!("serving http://{bound}/metrics (polling every {})", humantime::format_duration(args.interval));
+    note!("serving http://{bound}/metrics (polling every {})", crate::output::duration::shown(args.interval));
     let shared: Arc<RwLock<Shared>> = Arc::default();
     let serving = shared.clone();
     let app = axum::Router::new().route(

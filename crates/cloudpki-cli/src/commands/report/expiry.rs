@@ -148,7 +148,7 @@ pub async fn run(context: &Context, args: &Args) -> Result<(), Failure> {
     if let (Some(fail_until), Some(fail)) = (fail_until, args.fail_within) {
         let failing = rows.iter().filter(|row| row.not_after <= fail_until).count();
         if failing > 0 {
-            note!("{failing} certificate(s) end within {}", humantime::format_duration(fail));
+            note!("{failing} certificate(s) end within {}", crate::output::duration::shown(fail));
             return Err(Failure::Reported);
         }
     }
