@@ -55,8 +55,9 @@ pub enum CaCommand {
     UploadSigned(upload::Args),
     /// The CA certificate (PEM or DER), optionally with its chain.
     Cert(cert::Args),
-    /// Retire a certification authority: pause it, revoke every active leaf certificate, then
-    /// revoke the CA certificate (only when no leaf revocation failed). A dry run unless --yes.
+    /// Retire a certification authority: pause it, revoke every active leaf certificate (listing
+    /// again until none shows), then revoke the CA certificate (only when no leaf revocation
+    /// failed). A dry run unless --yes.
     Retire(retire::Args),
 }
 

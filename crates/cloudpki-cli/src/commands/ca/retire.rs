@@ -1,5 +1,6 @@
-//! `cloudpki ca retire <CA_ID>`: pause the CA, revoke every active leaf certificate, then revoke
-//! the CA certificate, only when no leaf revocation failed. A dry run unless `--yes`.
+//! `cloudpki ca retire <CA_ID>`: pause the CA, revoke every active leaf certificate, list them
+//! again until a listing shows none (`Client::revoke_remaining_leaves`), then revoke the CA
+//! certificate, only when no leaf revocation failed. A dry run unless `--yes`.
 //!
 //! Every write is the client's ([`cloudpki_client::Client::pause_ca`], its bulk revocation,
 //! [`cloudpki_client::Client::revoke_ca_certificate`]): nothing here retries or re-sends.
