@@ -134,6 +134,13 @@ fn normalize(line: &str) -> String {
         let last = k + 1 == tokens.len();
         if is_time(token) {
             out.push("<time>".to_owned());
+        } else if token.contains(',') && token.split(',').any(is_time) {
+            // A CSV row: each field on its own.
+            let fields: Vec<String> = token
+                .split(',')
+                .map(|field| if is_time(field) { "<time>".to_owned() } else { mask_ports(field) })
+                .collect();
+            out.push(fields.join(","));
         } else if last && out.last().is_some_and(|t| t == "<time>") && token.bytes().all(|b| b.is_ascii_digit()) {
             out.push("<n>".to_owned());
         } else {
@@ -288,6 +295,10 @@ fn normalization() {
         "http://127.0.0.1:<port>/beta localhost:<port>/x"
     );
     assert_eq!(normalize("revoked 1, confirmed 0"), "revoked 1, confirmed 0");
+    assert_eq!(
+        normalize("3af7,Contoso Root CA,root,active,1,2035-10-30T18:38:01Z"),
+        "3af7,Contoso Root CA,root,active,1,<time>"
+    );
 }
 
 #[test]

@@ -56,9 +56,12 @@ impl Change {
 
     fn to_text(&self) -> String {
         let mut text = format!("{}\n", safe(&self.what));
-        let width = self.details.iter().map(|(p, _, _)| p.chars().count()).max().unwrap_or(0);
+        // Aligned by what a terminal shows: the escaped name's display width (a property the
+        // service added may have any name).
+        let shown = |property: &str| crate::output::table::display_width(&safe(property));
+        let width = self.details.iter().map(|(property, _, _)| shown(property)).max().unwrap_or(0);
         for (property, before, after) in &self.details {
-            let pad = " ".repeat(width.saturating_sub(property.chars().count()));
+            let pad = " ".repeat(width.saturating_sub(shown(property)));
             text.push_str(&format!("  {}:{pad} {} -> {}\n", safe(property), safe(before), safe(after)));
         }
         text
@@ -172,4 +175,28 @@ pub async fn send<O: Operation>(context: &Context, operation: &O) -> Result<O::O
         .call(operation)
         .await
         .map_err(|error| from_client(&error, OperationInfo::of::<O>(), &context.service))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_align_by_display_width_of_what_is_shown() {
+        let change =
+            Change::new("update it").with("displayName", "a", "b").with("名前", "c", "d").with("x\u{1b}", "e", "f");
+        let text = change.to_text();
+        // Every value starts at the same terminal column.
+        let starts: Vec<usize> = text
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let colon = line.find(':').unwrap_or(0);
+                let after_colon = &line[colon + 1..];
+                let spaces = after_colon.len() - after_colon.trim_start().len();
+                crate::output::table::display_width(&line[..colon]) + 1 + spaces
+            })
+            .collect();
+        assert!(starts.windows(2).all(|pair| pair[0] == pair[1]), "{starts:?}\n{text}");
+    }
 }
