@@ -128,23 +128,16 @@ fn mask_ports(token: &str) -> String {
 }
 
 fn normalize(line: &str) -> String {
+    // A date-time or port anywhere, and in a CSV row in each field on its own.
+    let field = |field: &str| if is_time(field) { "<time>".to_owned() } else { mask_ports(field) };
     let tokens: Vec<&str> = line.split_whitespace().collect();
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     for (k, token) in tokens.iter().enumerate() {
         let last = k + 1 == tokens.len();
-        if is_time(token) {
-            out.push("<time>".to_owned());
-        } else if token.contains(',') && token.split(',').any(is_time) {
-            // A CSV row: each field on its own.
-            let fields: Vec<String> = token
-                .split(',')
-                .map(|field| if is_time(field) { "<time>".to_owned() } else { mask_ports(field) })
-                .collect();
-            out.push(fields.join(","));
-        } else if last && out.last().is_some_and(|t| t == "<time>") && token.bytes().all(|b| b.is_ascii_digit()) {
+        if last && out.last().is_some_and(|t| t == "<time>") && token.bytes().all(|b| b.is_ascii_digit()) {
             out.push("<n>".to_owned());
         } else {
-            out.push(mask_ports(token));
+            out.push(token.split(',').map(field).collect::<Vec<_>>().join(","));
         }
     }
     out.join(" ")

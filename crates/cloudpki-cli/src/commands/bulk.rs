@@ -647,9 +647,8 @@ async fn revoke_all(
         let more =
             context.client.revoke_remaining_leaves(ca, Some(&report), &BulkOptions::default(), &hooks, &cancel).await;
         tracing::debug!(listings = more.listings, revoked = more.leaves.outcomes.len(), "re-listed");
-        match more.result {
-            Ok(_) => {}
-            Err(error) => remaining = Some(safe(&error.to_string()).into_owned()),
+        if let Err(error) = more.result {
+            remaining = Some(safe(&error.to_string()).into_owned());
         }
     }
     watcher.abort();
