@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 use cloudpki_client::bulk::{BulkOptions, CancellationToken, NoHooks, Target};
 use cloudpki_client::{Client, StaticToken, WindowConfig};
 use cloudpki_fake::{Config, Fake};
-use cloudpki_model::CloudCertificationAuthorityLeafCertificateStatus as Status;
+
+/// The tests' helpers: the same choice of CA and targets as the tests make.
+#[path = "../tests/common.rs"]
+mod common;
 
 struct Run {
     rate: u32,
@@ -32,20 +35,7 @@ async fn run(spec: &Run) -> String {
         Config::default().with_data(2, targets * 12 / 10 + 50).with_throttle(spec.rate).with_latency(spec.latency);
     let fake = Fake::start(config).await.expect("the fake starts");
     let token = fake.issue_token(&cloudpki_fake::auth::ALL_SCOPES);
-    let ca = fake
-        .certification_authorities()
-        .into_iter()
-        .filter_map(|ca| ca.id)
-        .max_by_key(|id| fake.leaf_certificates(id).len())
-        .expect("a CA");
-    let ids: Vec<String> = fake
-        .leaf_certificates(&ca)
-        .into_iter()
-        .filter(|leaf| leaf.certificate_status == Some(Status::Active))
-        .filter_map(|leaf| leaf.id)
-        .take(targets)
-        .collect();
-    assert_eq!(ids.len(), targets, "enough active certificates");
+    let (ca, ids) = common::active_leaves(&fake, targets);
     let window = match spec.fixed {
         Some(n) => WindowConfig::fixed(n),
         None => WindowConfig::default(),
