@@ -31,6 +31,7 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tokio::sync::oneshot;
 
 /// How a journal says a revocation ended.
@@ -387,40 +388,21 @@ fn lock_file_name(host_port: &str, ca: &str) -> String {
     format!("cloudpki-{}-{}-{hash:016x}.lock", clean(host_port), clean(ca))
 }
 
-/// `%`, whitespace and control characters percent-escaped.
+/// What the journal escapes in an identifier: `%`, ASCII whitespace and control characters
+/// (and, as every percent-encoding does, every byte outside ASCII).
+const ESCAPED: &AsciiSet = &CONTROLS.add(b'%').add(b' ');
+
+/// An identifier as the journal writes it: one whitespace-free word (see [`ESCAPED`]).
 fn escape(id: &str) -> String {
-    let mut text = String::with_capacity(id.len());
-    for c in id.chars() {
-        if c == '%' || c.is_whitespace() || c.is_control() {
-            let mut buffer = [0u8; 4];
-            for byte in c.encode_utf8(&mut buffer).bytes() {
-                text.push_str(&format!("%{byte:02X}"));
-            }
-        } else {
-            text.push(c);
-        }
-    }
-    text
+    utf8_percent_encode(id, ESCAPED).to_string()
 }
 
+/// An identifier as the journal wrote it; `None` when empty or not a valid escaping.
 fn unescape(text: &str) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = text.get(index + 1..index + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    cloudpki_model::api::percent::decode(text).ok()
 }
 
 #[cfg(test)]
@@ -429,10 +411,21 @@ mod tests {
 
     #[test]
     fn ids_round_trip_through_escaping() {
-        for id in ["plain-guid", "with space", "50%", "tab\there", "é\n"] {
+        for id in ["plain-guid", "with space", "50%", "tab\there", "é\n", "no\u{3000}break\u{a0}"] {
             assert_eq!(unescape(&escape(id)).as_deref(), Some(id));
             assert!(!escape(id).contains(char::is_whitespace));
         }
+        assert_eq!(escape("a b%"), "a%20b%25");
+    }
+
+    #[test]
+    fn malformed_escapes_are_refused() {
+        // `u8::from_str_radix("+A", 16)` is 10: a sign is not a hexadecimal digit.
+        for text in ["%+A", "%-1", "%2", "%", "%zz", "a%2", "%FF", ""] {
+            assert_eq!(unescape(text), None, "{text:?}");
+        }
+        // Journals written before every byte outside ASCII was escaped still read.
+        assert_eq!(unescape("é").as_deref(), Some("é"));
     }
 
     #[test]

@@ -398,9 +398,15 @@ impl SkipToken {
         else {
             return Err(invalid());
         };
-        let after: u64 = after.parse().map_err(|_| invalid())?;
-        let left: u64 = left.parse().map_err(|_| invalid())?;
-        if u64::from_str_radix(check, 16).ok() != Some(SkipToken::check(after, left, scope)) {
+        // Digits only, as written by `encode` (`parse` would also take a sign).
+        let number = |text: &str| {
+            if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+                return Err(invalid());
+            }
+            text.parse::<u64>().map_err(|_| invalid())
+        };
+        let (after, left) = (number(after)?, number(left)?);
+        if check != format!("{:08x}", SkipToken::check(after, left, scope)) {
             return Err(invalid());
         }
         Ok(SkipToken { after, left: (left != u64::MAX).then_some(left) })
@@ -516,6 +522,23 @@ mod tests {
         assert!(SkipToken::decode("garbage", "/a").is_err());
         let none = SkipToken { after: 3, left: None };
         assert_eq!(SkipToken::decode(&none.encode("/a"), "/a").unwrap(), none);
+        // Only the exact spelling `encode` writes: no sign, no other case, no other width.
+        let check = format!("{:08x}", SkipToken::check(41, 7, "/a"));
+        let spelled = |text: String| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+        assert_eq!(SkipToken::decode(&spelled(format!("41:7:{check}")), "/a").unwrap(), token);
+        let mut tampered = vec![
+            format!("+41:7:{check}"),
+            format!("41:+7:{check}"),
+            format!("41:7:+{check}"),
+            format!("41:7:0{check}"),
+        ];
+        tampered.extend([format!("41::{check}"), format!("41:7:{}", &check[1..])]);
+        if check.to_uppercase() != check {
+            tampered.push(format!("41:7:{}", check.to_uppercase()));
+        }
+        for text in tampered {
+            assert!(SkipToken::decode(&spelled(text.clone()), "/a").is_err(), "{text}");
+        }
     }
 
     #[test]

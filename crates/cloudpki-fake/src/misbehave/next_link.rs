@@ -39,8 +39,10 @@ fn first_page(link: &str) -> String {
     let kept: Vec<&str> = query
         .split('&')
         .filter(|pair| {
-            let name = pair.split('=').next().unwrap_or_default().to_ascii_lowercase();
-            !matches!(name.as_str(), "$skiptoken" | "%24skiptoken" | "skiptoken")
+            let name = pair.split('=').next().unwrap_or_default();
+            // However it is spelled: decoded (`%24skiptoken`, `%24%73kiptoken`), any case.
+            let name = cloudpki_model::api::percent::decode_query_component(name).unwrap_or_default();
+            !matches!(name.to_ascii_lowercase().as_str(), "$skiptoken" | "skiptoken")
         })
         .collect();
     if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) }
@@ -54,6 +56,7 @@ mod tests {
     fn the_first_page_is_the_link_without_its_skiptoken() {
         assert_eq!(first_page("http://h/beta/x?$top=5&$skiptoken=abc"), "http://h/beta/x?$top=5");
         assert_eq!(first_page("http://h/beta/x?%24skiptoken=abc"), "http://h/beta/x");
+        assert_eq!(first_page("http://h/beta/x?%24%53kipToken=abc&$top=2"), "http://h/beta/x?$top=2");
         assert_eq!(first_page("http://h/beta/x"), "http://h/beta/x");
     }
 }

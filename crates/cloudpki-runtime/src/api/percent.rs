@@ -1,6 +1,7 @@
 //! Percent-encoding, the one place for it: path segments and query values written by the
 //! operations, and query components read back (the fake service reads requests with
-//! [`decode_query_component`]). Built on the `percent-encoding` crate.
+//! [`decode_query_component`]; the CLI's journal reads its escaped identifiers with
+//! [`decode`]). Built on the `percent-encoding` crate.
 
 use std::fmt;
 
@@ -52,6 +53,17 @@ impl std::error::Error for DecodeError {}
 ///
 /// See [`DecodeError`].
 pub fn decode_query_component(text: &str) -> Result<String, DecodeError> {
+    if text.contains('+') { decode(&text.replace('+', " ")) } else { decode(text) }
+}
+
+/// Decodes percent-encoded UTF-8 (`%XX` escapes only; a `+` stays a `+`). Every `%` must be
+/// followed by two hexadecimal digits: the `percent-encoding` crate passes a malformed escape
+/// through as text, which is refused here instead.
+///
+/// # Errors
+///
+/// See [`DecodeError`].
+pub fn decode(text: &str) -> Result<String, DecodeError> {
     let bytes = text.as_bytes();
     for (index, _) in text.match_indices('%') {
         let escape = bytes.get(index + 1..index + 3);
@@ -59,13 +71,6 @@ pub fn decode_query_component(text: &str) -> Result<String, DecodeError> {
             return Err(DecodeError::InvalidEscape);
         }
     }
-    let spaced;
-    let text = if text.contains('+') {
-        spaced = text.replace('+', " ");
-        spaced.as_str()
-    } else {
-        text
-    };
     percent_decode_str(text).decode_utf8().map(|decoded| decoded.into_owned()).map_err(|_| DecodeError::NotUtf8)
 }
 
@@ -83,6 +88,8 @@ mod tests {
             assert_eq!(decode_query_component(refused), Err(DecodeError::InvalidEscape), "{refused}");
         }
         assert_eq!(decode_query_component("%FF"), Err(DecodeError::NotUtf8));
+        assert_eq!(decode("a+b%2B").as_deref(), Ok("a+b+"));
+        assert_eq!(decode("%+A"), Err(DecodeError::InvalidEscape));
     }
 
     #[test]
