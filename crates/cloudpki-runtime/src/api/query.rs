@@ -145,8 +145,6 @@ enum Node {
     Or(Vec<Node>),
     /// `not a`.
     Not(Box<Node>),
-    /// `(a)`, kept as written by [`Filter::any_of`].
-    Group(Box<Node>),
 }
 
 impl Node {
@@ -156,7 +154,6 @@ impl Node {
             Node::And(_) => Level::And,
             Node::Or(_) => Level::Or,
             Node::Not(_) => Level::Not,
-            Node::Group(_) => Level::Primary,
         }
     }
 
@@ -183,11 +180,6 @@ impl Node {
             Node::Not(operand) => {
                 out.push_str("not ");
                 operand.write(out, Level::Primary);
-            }
-            Node::Group(inner) => {
-                out.push('(');
-                inner.write(out, Level::Unknown);
-                out.push(')');
             }
         }
     }
@@ -260,14 +252,15 @@ impl Filter {
         Filter::from_node(Node::Not(Box::new(self.node)))
     }
 
-    /// `property eq a or property eq b ...` (one of `values`), in parentheses when more than one.
+    /// `property eq a or property eq b ...` (one of `values`): an `or` like any other, put in
+    /// parentheses when combined with what binds tighter (`and`, `not`).
     #[must_use]
     pub fn any_of<L: Into<Literal>>(property: &str, values: impl IntoIterator<Item = L>) -> Option<Self> {
         let mut operands: Vec<Node> = values.into_iter().map(|value| Filter::eq(property, value).node).collect();
         Some(Filter::from_node(match operands.len() {
             0 => return None,
             1 => operands.swap_remove(0),
-            _ => Node::Group(Box::new(Node::Or(operands))),
+            _ => Node::Or(operands),
         }))
     }
 
@@ -477,7 +470,7 @@ mod tests {
     #[test]
     fn filters_combine() {
         let statuses = Filter::any_of("certificateStatus", ["active", "revoked"]).expect("two values");
-        assert_eq!(statuses.as_str(), "(certificateStatus eq 'active' or certificateStatus eq 'revoked')");
+        assert_eq!(statuses.as_str(), "certificateStatus eq 'active' or certificateStatus eq 'revoked'");
         let both = statuses.and(Filter::starts_with("subjectName", "CN=kiosk"));
         assert_eq!(
             both.as_str(),
@@ -494,7 +487,9 @@ mod tests {
         let a = Filter::any_of("a", [1, 2]).expect("two values");
         let b = Filter::any_of("b", [1, 2]).expect("two values");
         let filter = a.or(b).and(Filter::eq("c", 3));
-        assert_eq!(filter.as_str(), "((a eq 1 or a eq 2) or (b eq 1 or b eq 2)) and c eq 3");
+        assert_eq!(filter.as_str(), "(a eq 1 or a eq 2 or b eq 1 or b eq 2) and c eq 3");
+        let filter = Filter::eq("c", 3).and(Filter::any_of("a", [1, 2]).expect("two values").not());
+        assert_eq!(filter.as_str(), "c eq 3 and not (a eq 1 or a eq 2)");
         let raw = Filter::raw("(x eq 1) or (y eq 1)").and(Filter::eq("c", 3));
         assert_eq!(raw.as_str(), "((x eq 1) or (y eq 1)) and c eq 3");
         assert_eq!((!Filter::starts_with("s", "x")).as_str(), "not startswith(s,'x')");
@@ -607,6 +602,14 @@ mod tests {
         fn not(&mut self) -> bool {
             if self.peek() == "not" {
                 self.next();
+                // `not` binds tighter than a comparison: `not a eq 1` is `(not a) eq 1`, so what
+                // follows must be a group, a call or another `not`.
+                let operand = self.peek();
+                assert!(
+                    operand == "(" || operand == "not" || operand.starts_with("startswith("),
+                    "`not` before a bare comparison in {:?}",
+                    self.tokens
+                );
                 return !self.not();
             }
             self.primary()
