@@ -63,10 +63,9 @@ use cloudpki_model::operations::{
 };
 use cloudpki_model::{
     CloudCertificationAuthority, CloudCertificationAuthorityLeafCertificate as Certificate,
-    CloudCertificationAuthorityLeafCertificateStatus as LeafStatus, Page, RevokeLeafCertificateRequest,
+    CloudCertificationAuthorityLeafCertificateStatus as LeafStatus, RevokeLeafCertificateRequest,
 };
 use futures_util::Stream;
-use serde::de::DeserializeOwned;
 
 pub use credential::{AzureCredential, GRAPH_SCOPE, Secret, StaticToken, TokenSource};
 pub use error::Error;
@@ -300,18 +299,6 @@ struct Inner {
     options: RequestOptions,
 }
 
-/// Whether a request may be sent again after an ambiguous failure. **Ignored** since the
-/// operations carry their [`Semantics`](cloudpki_model::api::Semantics): kept so callers
-/// compile.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[deprecated(note = "the operation's Semantics from the spec decide; use Client::call, Client::items, Client::write")]
-pub enum Idempotency {
-    /// Was: retried after any failure.
-    Safe,
-    /// Was: retried only when the request certainly was not carried out.
-    Unsafe,
-}
-
 /// How a revocation ended.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -358,12 +345,6 @@ impl Client {
         &self.inner.limiter
     }
 
-    /// The shared adaptive window, under its old name.
-    #[deprecated(note = "renamed: Client::limiter")]
-    pub fn pacer(&self) -> &Limiter {
-        &self.inner.limiter
-    }
-
     /// The base URL.
     pub fn base_url(&self) -> &BaseUrl {
         &self.inner.base
@@ -387,32 +368,6 @@ impl Client {
             Sent::Done(output) => Ok(output),
             Sent::Ambiguous { error, .. } => Err(error),
         }
-    }
-
-    /// [`Client::call`]; the idempotency argument is ignored (the spec's semantics decide).
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`].
-    #[deprecated(note = "use Client::call: the operation's Semantics decide")]
-    #[allow(deprecated)]
-    pub async fn call_with<O: Operation>(&self, operation: &O, _idempotency: Idempotency) -> Result<O::Output, Error> {
-        self.call(operation).await
-    }
-
-    /// [`Client::items`]; the idempotency argument is ignored.
-    #[deprecated(note = "use Client::items: the operation's Semantics decide")]
-    #[allow(deprecated)]
-    pub fn pages<O, T>(
-        &self,
-        operation: O,
-        _idempotency: Idempotency,
-    ) -> impl Stream<Item = Result<T, Error>> + use<O, T>
-    where
-        O: Operation<Output = Page<T>>,
-        T: DeserializeOwned,
-    {
-        self.items(operation)
     }
 
     /// The certification authorities of the tenant.
