@@ -5,13 +5,18 @@
 //! text, byte for byte (letter case, leading zeros, padding, optional fields and all). Parsing is
 //! strict: a text the type would not write back exactly, or that OData does not allow, is
 //! rejected with an [`EdmParseError`] naming the EDM type, the text (cut after 64 bytes) and the
-//! reason. Equality and hashing compare the exact representation, not the meaning: compare the
+//! reason; [`DateTimeOffset`], read on every date-time of every payload, fails with a
+//! [`DateTimeParseError`] instead, which allocates nothing (positions and field values, not the
+//! text). Equality and hashing compare the exact representation, not the meaning: compare the
 //! converted values (for example [`Guid::to_u128`] or [`Date::to_naive_date`]) to compare
 //! meanings. Every text type has `parse`, [`FromStr`](std::str::FromStr), `as_str`,
 //! [`Display`](std::fmt::Display) (the exact text), hand-written serde impls (a JSON string),
 //! and a `PATTERN`: the ECMA-262 regular expression, anchored with `^` and `$`, that matches
 //! exactly the texts the type accepts; with feature `schemars`, the type's JSON Schema uses it.
 //!
+//! * [`DateTimeOffset`] (`Edm.DateTimeOffset`): RFC 3339 as OData writes it, `Z` or an offset,
+//!   0 to 9 fractional digits, kept as sent (16 bytes, no allocation);
+//!   [`DateTimeOffset::instant`] gives the `chrono` value.
 //! * [`Guid`] (`Edm.Guid`): `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits of
 //!   either case, kept as written; [`Guid::to_u128`] and [`Guid::as_bytes`] give the value.
 //! * [`Binary`] (`Edm.Binary`): base64 text, in the standard alphabet (`+`, `/`) or the URL-safe
