@@ -83,10 +83,13 @@ fn error_at<T: DeserializeOwned + Debug>(payload: impl AsRef<[u8]>, path: &str) 
 
 /// The message of the error of parsing `payload` as a single-entity body, which must start with
 /// `path: `. Such a body is read whole before it is typed (to tell the wrapper from the bare
-/// entity), so errors of the typed entity name their path but carry no line and column.
+/// entity), so errors of the typed entity name their path and have the position of the end of
+/// the body.
 fn single_entity_error_at(payload: impl AsRef<[u8]>, path: &str) -> String {
-    let message = rejected::<RevokeLeafCertificateResponse>(payload).to_string();
+    let error = rejected::<RevokeLeafCertificateResponse>(payload);
+    let message = error.to_string();
     assert!(message.starts_with(&format!("{path}: ")), "expected an error at `{path}`, got: {message}");
+    assert!(error.line() >= 1, "no position: {message}");
     message
 }
 

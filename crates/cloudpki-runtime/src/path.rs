@@ -3,18 +3,32 @@
 //! A value that fails is usually deep inside the payload (`$.value[3].certificateStatus`).
 //! As its error comes back up through the readers of the generated types, each level adds its
 //! segment (a property name or an array index, [`with_key`], [`with_index`]) to a per-thread
-//! path stack, the way `serde_path_to_error` keeps one: the error itself is passed on as it
-//! is. When the error leaves the outermost reader ([`Scope`], opened by every generated
-//! `Deserialize` impl), the path is complete, and either
+//! path stack, the way `serde_path_to_error` keeps one: the error itself is passed on untouched
+//! (its message, its category, and the line and column serde_json gave it). When the error
+//! leaves the outermost reader ([`Scope`], opened by every generated `Deserialize` impl), the
+//! path is complete, and either
 //!
-//! - kept as data for [`crate::decode`] (which then gives serde_json's error untouched, with
-//!   its category, line and column, and the path beside it), or
-//! - written once in front of the message, for callers of `serde_json::from_*` and of the HTTP
-//!   layer, whose errors are plain `serde_json::Error`s:
+//! - kept as data for [`crate::decode`] (which gives serde_json's error as it was raised, and
+//!   the path beside it), which is what every reader of this workspace uses (the HTTP layer, the
+//!   client, the CLI and the fake), or
+//! - written once in front of the message, for callers of `serde_json::from_*` on a generated
+//!   type, who get a plain error type `E` that has no room for a path:
 //!
 //! ```text
 //! $.value[3].certificateStatus: invalid type: integer `5`, expected a string at line 4 column 28
 //! ```
+//!
+//! That rewrite makes a new error with `E::custom`, so to serde_json it is a data error whatever
+//! it was (the category is lost), and its line and column are serde_json's own only because
+//! `serde_json::Error::custom` reads a trailing ` at line N column M` of the message back into
+//! the position: the rewritten message ends with the original error's position, and serde_json
+//! takes it from there (another `E` keeps the position as text only). Use [`crate::decode`] to
+//! get the category and the position as serde_json raised them.
+//!
+//! An error raised by our own readers (`E::custom`: a duplicate or missing property, `null` for
+//! a non-nullable property, a bad enum member or date) has no position when it is made;
+//! serde_json gives it the position where it stopped reading as the error leaves the value
+//! being read (right after the offending value, or after the object that lacks a property).
 //!
 //! All of this happens on the error path only; the success path costs two thread-local counter
 //! updates per object.
@@ -22,7 +36,8 @@
 //! Messages stay small whatever the payload: a key longer than 64 bytes is shown by its first
 //! 64 bytes and `…` (``$['aaaa…']``, ``duplicate property `aaaa…` ``), and a message longer
 //! than 512 bytes (serde's own `invalid type: string "..."` quotes the whole string) by its
-//! start and its end, with the number of bytes left out in between.
+//! start and its end, with the number of bytes left out in between, when it is shown (by
+//! [`crate::DecodeError`], or in the rewritten message).
 
 use std::cell::{Cell, RefCell};
 use std::fmt::{self, Write as _};
@@ -73,7 +88,8 @@ thread_local! {
     static KEPT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Records that `err` happened inside the property `key` (on its way up).
+/// Records that `err` happened inside the property `key` (on its way up); `err` is passed on
+/// untouched.
 #[must_use]
 pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
     let (shown, cut) = shown_key(key);
@@ -83,29 +99,14 @@ pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
         key.push('…');
     }
     push(Segment::Key(key.into_boxed_str()));
-    unpositioned(err)
+    err
 }
 
-/// Records that `err` happened inside the array element `index`.
+/// Records that `err` happened inside the array element `index`; `err` is passed on untouched.
 #[must_use]
 pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
     push(Segment::Index(index));
-    unpositioned(err)
-}
-
-/// `err` without its position (and, if very long, its message shortened), so that serde_json
-/// gives it the position of the enclosing value as it leaves it: the position errors have
-/// always had (the snapshots hold them), the end of the outermost value that was being read.
-/// The path is not touched: it is data.
-fn unpositioned<E: de::Error>(err: E) -> E {
-    let text = err.to_string();
-    let message = strip_position(&text);
-    if message.len() == text.len() && message.len() <= MAX_MESSAGE_SHOWN {
-        return err;
-    }
-    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64));
-    push_shortened(&mut out, message);
-    E::custom(out)
+    err
 }
 
 fn push(segment: Segment) {
@@ -152,8 +153,10 @@ impl Scope {
     }
 
     /// The error leaving this scope: unchanged inside another scope (the path is not complete
-    /// yet); from the outermost one, with the path kept as data or written in front of the
-    /// message.
+    /// yet); from the outermost one, unchanged with the path kept as data (under
+    /// [`crate::decode`]), or else rebuilt once with the path written in front of the message
+    /// (see the module documentation for what that costs the error: its category, and its
+    /// position but for serde_json's reading of the message's end).
     #[must_use]
     pub fn finish<E: de::Error>(&self, err: E) -> E {
         if DEPTH.get() > 1 {
@@ -177,8 +180,10 @@ impl Scope {
             // Already finished (read on its own, then handed on).
             return err;
         }
-        // Keep serde_json's ` at line N column M` at the very end, where `serde_json::Error::custom`
-        // reads it back into the error's line and column.
+        // The only way to a plain `E` with the path: a new error. Keep the original's
+        // ` at line N column M` at the very end, where `serde_json::Error::custom` reads it back
+        // into the new error's line and column (the one place that depends on it; the readers of
+        // this workspace use `crate::decode`, which keeps the error itself).
         let message = strip_position(&text);
         let position = text.get(message.len()..).unwrap_or_default();
         E::custom(with_path(&path, message, position))
@@ -299,7 +304,7 @@ pub(crate) mod text {
 /// Appends `message`, or, when it is longer than [`MAX_MESSAGE_SHOWN`] bytes, its first and
 /// last [`MESSAGE_END_SHOWN`] bytes (cut at character boundaries) around
 /// `… (N bytes not shown) …`.
-fn push_shortened(out: &mut String, message: &str) {
+pub(crate) fn push_shortened(out: &mut String, message: &str) {
     if message.len() <= MAX_MESSAGE_SHOWN {
         out.push_str(message);
         return;
