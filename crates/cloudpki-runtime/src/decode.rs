@@ -168,17 +168,22 @@ impl std::error::Error for DecodeError {
 ///
 /// Not JSON, or not a `T`: see [`DecodeError`].
 pub fn from_slice<T: DeserializeOwned>(input: &[u8]) -> Result<T, DecodeError> {
-    let (result, path) = crate::path::keeping_path(|| serde_json::from_slice(input));
-    result.map_err(|error| DecodeError::new(error, path))
+    keeping_path(|| serde_json::from_slice(input))
 }
 
-/// Reads `input` as a `T`.
+/// Reads `input` as a `T` (as [`from_slice`], without checking again that strings are UTF-8).
 ///
 /// # Errors
 ///
 /// Not JSON, or not a `T`: see [`DecodeError`].
 pub fn from_str<T: DeserializeOwned>(input: &str) -> Result<T, DecodeError> {
-    from_slice(input.as_bytes())
+    keeping_path(|| serde_json::from_str(input))
+}
+
+/// Runs `read` with the path of its error kept as data.
+fn keeping_path<T>(read: impl FnOnce() -> serde_json::Result<T>) -> Result<T, DecodeError> {
+    let (result, path) = crate::path::keeping_path(read);
+    result.map_err(|error| DecodeError::new(error, path))
 }
 
 #[cfg(test)]
