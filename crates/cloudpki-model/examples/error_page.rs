@@ -80,9 +80,9 @@ fn main() {
     let bad_leaves = spoiled(&leaves, "certificateStatus", serde_json::json!(5));
     let cas = ca_page::page(ca_size);
     let bad_cas = spoiled(&cas, "versionNumber", serde_json::json!("x"));
-    println!("{}", cloudpki_model::from_str::<Ours>(&bad_leaves).err().expect("refused"));
-    println!("{}", serde_json::from_str::<Ours>(&bad_leaves).err().expect("refused"));
-    println!("{}\n", cloudpki_model::from_str::<OursCa>(&bad_cas).err().expect("refused"));
+    println!("{}", cloudpki_model::from_str::<Ours>(&bad_leaves).expect_err("refused"));
+    println!("{}", serde_json::from_str::<Ours>(&bad_leaves).expect_err("refused"));
+    println!("{}\n", cloudpki_model::from_str::<OursCa>(&bad_cas).expect_err("refused"));
     let mut all = contenders::<Ours>(&format!("{size} leaves"), &leaves, &bad_leaves);
     all.extend(contenders::<OursCa>(&format!("{ca_size} CAs"), &cas, &bad_cas));
     for round in 0..3 + rounds {
