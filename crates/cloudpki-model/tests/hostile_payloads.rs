@@ -416,6 +416,24 @@ fn every_truncation_is_an_error_at_a_path() {
 }
 
 #[test]
+fn every_truncation_is_an_end_of_input_at_a_path_as_data() {
+    on_small_stack(|| {
+        for end in 0..PAGE.len() {
+            let text = rejected::<Page>(&PAGE.as_bytes()[..end]).to_string();
+            let error = match cloudpki_model::from_slice::<Page>(&PAGE.as_bytes()[..end]) {
+                Err(error) => error,
+                Ok(page) => panic!("{end}: accepted as {page:?}"),
+            };
+            // serde_json's own category and position, untouched on the way up.
+            assert!(error.is_eof(), "{end}: {error}");
+            assert_eq!((error.line(), error.column()), (1, end), "{end}: {error}");
+            // The same path and message as the one written into the text.
+            assert_eq!(error.to_string(), text, "{end}");
+        }
+    });
+}
+
+#[test]
 fn syntax_errors_inside_a_value_are_errors_at_its_path() {
     on_small_stack(|| {
         for (payload, path) in [
@@ -436,6 +454,13 @@ fn syntax_errors_inside_a_value_are_errors_at_its_path() {
         ] {
             let message = rejected::<Page>(payload).to_string();
             assert!(message.starts_with(&format!("{path}: ")), "{payload}: {message}");
+            // Kept as data: serde_json's own syntax error, the same path and message.
+            let error = match cloudpki_model::from_str::<Page>(payload) {
+                Err(error) => error,
+                Ok(page) => panic!("{payload}: accepted as {page:?}"),
+            };
+            assert!(error.is_syntax(), "{payload}: {error}");
+            assert_eq!((error.path(), error.to_string()), (path, message), "{payload}");
         }
     });
 }
