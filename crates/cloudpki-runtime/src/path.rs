@@ -245,60 +245,30 @@ pub(crate) fn scoped<T, E: de::Error>(read: impl FnOnce() -> Result<T, E>) -> Re
 /// page reader's).
 #[cfg(any(feature = "stream", test))]
 pub(crate) mod text {
-    use std::fmt::Write as _;
-
     use serde::de;
 
-    use super::{has_path, push_key_segment, push_shortened, shown_key, strip_position};
+    use super::{push_key_segment, shown_key};
 
-    /// Prefixes `err` with the property `key`: `$.key: ...`, or `$.key.inner: ...` when `err`
-    /// already carries a path.
+    /// The path of the property `key`: `$.key`, or `$['@odata.type']`.
     #[must_use]
-    pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
-        let mut segment = String::with_capacity(key.len().min(super::MAX_KEY_SHOWN) + 8);
-        push_key_segment(&mut segment, key);
-        prefix(err, &segment)
-    }
-
-    /// Prefixes `err` with the array `index`.
-    #[must_use]
-    pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
-        let mut segment = String::with_capacity(8);
-        // Writing to a `String` cannot fail.
-        let _ = write!(segment, "[{index}]");
-        prefix(err, &segment)
+    pub fn property(key: &str) -> String {
+        let mut path = String::with_capacity(key.len().min(super::MAX_KEY_SHOWN) + 8);
+        path.push('$');
+        push_key_segment(&mut path, key);
+        path
     }
 
     /// ``$.key: duplicate property `key` ``.
     #[must_use]
     pub fn duplicate_key<E: de::Error>(key: &str) -> E {
         let (shown, cut) = shown_key(key);
-        let mut message = String::from("$");
-        push_key_segment(&mut message, key);
-        E::custom(format_args!("{message}: duplicate property `{shown}{}`", if cut { "…" } else { "" }))
+        E::custom(format_args!("{}: duplicate property `{shown}{}`", property(key), if cut { "…" } else { "" }))
     }
 
     /// ``$: missing property `key` ``.
     #[must_use]
     pub fn missing_key<E: de::Error>(key: &str) -> E {
         E::custom(format_args!("$: missing property `{key}`"))
-    }
-
-    /// Rebuilds `err` with `segment` added at the front of its path.
-    fn prefix<E: de::Error>(err: E, segment: &str) -> E {
-        let text = err.to_string();
-        let message = strip_position(&text);
-        let mut out = String::with_capacity(message.len().min(super::MAX_MESSAGE_SHOWN + 64) + segment.len() + 3);
-        out.push('$');
-        out.push_str(segment);
-        match message.strip_prefix('$') {
-            Some(rest) if has_path(rest) => out.push_str(rest),
-            _ => {
-                out.push_str(": ");
-                push_shortened(&mut out, message);
-            }
-        }
-        E::custom(out)
     }
 }
 
@@ -502,7 +472,6 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for NullableVisitor<S> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Panicking is how tests fail.
 mod tests {
-    use super::text::{duplicate_key, missing_key, with_index, with_key};
     use super::*;
     use serde::de::{DeserializeSeed, Error as _};
 
@@ -543,15 +512,24 @@ mod tests {
         err.to_string()
     }
 
+    /// The message of `err` as the outermost reader leaves it, with the path recorded since the
+    /// last one (by `with_key`, `with_index`, `duplicate_key`) written in front.
+    fn finished(err: JsonError) -> String {
+        let segments = SEGMENTS.take();
+        let scope = Scope::enter();
+        SEGMENTS.set(segments);
+        message(&scope.finish(err))
+    }
+
     #[test]
     fn nested_composition() {
         let err = JsonError::custom("invalid type: integer `5`, expected a string");
         let err = with_key(with_index(with_key(err, "certificateStatus"), 3), "value");
-        assert_eq!(message(&err), "$.value[3].certificateStatus: invalid type: integer `5`, expected a string");
+        assert_eq!(finished(err), "$.value[3].certificateStatus: invalid type: integer `5`, expected a string");
         let err = with_index(JsonError::custom("boom"), 0);
-        assert_eq!(message(&err), "$[0]: boom");
+        assert_eq!(finished(err), "$[0]: boom");
         let err = with_index(with_index(JsonError::custom("boom"), 1), 2);
-        assert_eq!(message(&err), "$[2][1]: boom");
+        assert_eq!(finished(err), "$[2][1]: boom");
     }
 
     #[test]
@@ -570,10 +548,10 @@ mod tests {
             ("colon: key", "$['colon: key']: boom"),
         ];
         for (key, expected) in cases {
-            assert_eq!(message(&with_key(JsonError::custom("boom"), key)), expected);
+            assert_eq!(finished(with_key(JsonError::custom("boom"), key)), expected);
         }
         let err = with_key(with_key(JsonError::custom("boom"), "@odata.type"), "value");
-        assert_eq!(message(&err), "$.value['@odata.type']: boom");
+        assert_eq!(finished(err), "$.value['@odata.type']: boom");
     }
 
     #[test]
@@ -589,58 +567,59 @@ mod tests {
         // A real serde_json error, with its position.
         let err = serde_json::from_str::<String>("\n   5").unwrap_err();
         assert_eq!(message(&err), "invalid type: integer `5`, expected a string at line 2 column 4");
+        // Untouched on its way up; written once, with its position at the end.
         assert_eq!(
-            message(&with_key(err, "certificateStatus")),
-            "$.certificateStatus: invalid type: integer `5`, expected a string"
+            finished(with_key(err, "certificateStatus")),
+            "$.certificateStatus: invalid type: integer `5`, expected a string at line 2 column 4"
         );
     }
 
     #[test]
     fn duplicate_and_missing() {
         let err: JsonError = duplicate_key("id");
-        assert_eq!(message(&err), "$.id: duplicate property `id`");
+        assert_eq!(finished(err), "$.id: duplicate property `id`");
         let err: JsonError = duplicate_key("@odata.type");
-        assert_eq!(message(&err), "$['@odata.type']: duplicate property `@odata.type`");
+        assert_eq!(finished(err), "$['@odata.type']: duplicate property `@odata.type`");
         let err = with_key(with_index(duplicate_key::<JsonError>("id"), 2), "value");
-        assert_eq!(message(&err), "$.value[2].id: duplicate property `id`");
+        assert_eq!(finished(err), "$.value[2].id: duplicate property `id`");
         let err: JsonError = missing_key("id");
-        assert_eq!(message(&err), "$: missing property `id`");
+        assert_eq!(finished(err), "$: missing property `id`");
         let err = with_key(with_index(missing_key::<JsonError>("id"), 2), "value");
-        assert_eq!(message(&err), "$.value[2]: missing property `id`");
+        assert_eq!(finished(err), "$.value[2]: missing property `id`");
     }
 
     #[test]
     fn long_keys_are_cut() {
         let key = "k".repeat(MAX_KEY_SHOWN);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &key)), format!("$.{key}: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &key)), format!("$.{key}: boom"));
         let long = "k".repeat(MAX_KEY_SHOWN + 1);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &long)), format!("$['{key}…']: boom"));
-        assert_eq!(message(&duplicate_key::<JsonError>(&long)), format!("$['{key}…']: duplicate property `{key}…`"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &long)), format!("$['{key}…']: boom"));
+        assert_eq!(finished(duplicate_key::<JsonError>(&long)), format!("$['{key}…']: duplicate property `{key}…`"));
         // 50 MB keys: the message stays small.
         let huge = "a".repeat(50 << 20);
-        assert!(message(&duplicate_key::<JsonError>(&huge)).len() < 200);
-        assert!(message(&with_key(JsonError::custom("boom"), &huge)).len() < 100);
+        assert!(finished(duplicate_key::<JsonError>(&huge)).len() < 200);
+        assert!(finished(with_key(JsonError::custom("boom"), &huge)).len() < 100);
         // Cut at a character boundary (`é` is 2 bytes, so 32 of them fill the 64 bytes).
         let accents = "é".repeat(40);
         let shown = "é".repeat(32);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &accents)), format!("$['{shown}…']: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &accents)), format!("$['{shown}…']: boom"));
         let mixed = format!("x{accents}");
         let shown = format!("x{}", "é".repeat(31));
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &mixed)), format!("$['{shown}…']: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &mixed)), format!("$['{shown}…']: boom"));
         // Quotes in the shown part are still escaped.
         let quotes = "'".repeat(100);
         let shown = r"\'".repeat(MAX_KEY_SHOWN);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &quotes)), format!("$['{shown}…']: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &quotes)), format!("$['{shown}…']: boom"));
     }
 
     #[test]
     fn long_messages_are_shortened() {
         let exact = "m".repeat(MAX_MESSAGE_SHOWN);
-        assert_eq!(message(&with_key(JsonError::custom(&exact), "a")), format!("$.a: {exact}"));
+        assert_eq!(finished(with_key(JsonError::custom(&exact), "a")), format!("$.a: {exact}"));
         let text = format!("invalid type: string \"{}\", expected i32", "s".repeat(50 << 20));
         let err =
             with_key(with_index(with_key(JsonError::custom(&text), "certificationAuthorityVersionNumber"), 0), "value");
-        let shown = message(&err);
+        let shown = finished(err);
         assert!(shown.len() < MAX_MESSAGE_SHOWN + 100, "{} bytes", shown.len());
         let not_shown = text.len() - 2 * MESSAGE_END_SHOWN;
         assert_eq!(
@@ -653,10 +632,10 @@ mod tests {
         );
         // Cut at character boundaries.
         let wide = "é".repeat(1000);
-        let shown = message(&with_key(JsonError::custom(&wide), "a"));
+        let shown = finished(with_key(JsonError::custom(&wide), "a"));
         assert_eq!(shown, format!("$.a: {}… (1600 bytes not shown) …{}", "é".repeat(100), "é".repeat(100)));
         let odd = format!("x{wide}");
-        let shown = message(&with_key(JsonError::custom(&odd), "a"));
+        let shown = finished(with_key(JsonError::custom(&odd), "a"));
         assert_eq!(shown, format!("$.a: x{}… (1602 bytes not shown) …{}", "é".repeat(99), "é".repeat(100)));
         // `at_root` shortens too, and keeps serde_json's position at the end.
         let err = at_root(JsonError::custom(format!("{text} at line 3 column 9")));
@@ -672,10 +651,25 @@ mod tests {
     }
 
     #[test]
+    fn text_paths() {
+        assert_eq!(text::property("value"), "$.value");
+        assert_eq!(text::property("@odata.count"), "$['@odata.count']");
+        let err: JsonError = text::duplicate_key("id");
+        assert_eq!(message(&err), "$.id: duplicate property `id`");
+        let long = "k".repeat(MAX_KEY_SHOWN + 1);
+        let key = "k".repeat(MAX_KEY_SHOWN);
+        assert_eq!(
+            message(&text::duplicate_key::<JsonError>(&long)),
+            format!("$['{key}…']: duplicate property `{key}…`")
+        );
+        assert_eq!(message(&text::missing_key::<JsonError>("value")), "$: missing property `value`");
+    }
+
+    #[test]
     fn not_a_path() {
         // Messages that merely start with `$` are not taken for paths.
-        assert_eq!(message(&with_key(JsonError::custom("$5 is too much"), "price")), "$.price: $5 is too much");
-        assert_eq!(message(&with_key(JsonError::custom("$.x without colon"), "a")), "$.a: $.x without colon");
+        assert_eq!(finished(with_key(JsonError::custom("$5 is too much"), "price")), "$.price: $5 is too much");
+        assert_eq!(finished(with_key(JsonError::custom("$.x without colon"), "a")), "$.a: $.x without colon");
     }
 
     #[test]
