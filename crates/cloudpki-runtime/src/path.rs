@@ -9,11 +9,11 @@
 //! path is complete, and either
 //!
 //! - kept as data for [`crate::decode`] (which gives serde_json's error as it was raised, and
-//!   the path beside it): how the HTTP layer, the client, the CLI and the fake read JSON text, or
+//!   the path beside it): how the HTTP layer, `stream::PageReader`, the client, the CLI and the
+//!   fake read JSON text, or
 //! - written once in front of the message, for callers of `serde_json::from_*` on a generated
 //!   type, who get a plain error type `E` that has no room for a path (and for the messages of
-//!   [`crate::Lenient`] items, read again from a `Value`, which have no position, and of
-//!   `stream::PageReader`, whose errors are text with a byte offset of their own):
+//!   [`crate::Lenient`] items, read again from a `Value`, which have no position):
 //!
 //! ```text
 //! $.value[3].certificateStatus: invalid type: integer `5`, expected a string at line 4 column 28
