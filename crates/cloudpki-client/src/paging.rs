@@ -95,7 +95,7 @@ impl Client {
                     cloudpki_model::api::ResponseError::InvalidBody {
                         status: response.status(),
                         body_start: String::new(),
-                        error: serde_json::Error::io(std::io::Error::other(error.to_string())),
+                        error,
                     }
                 })
             })

@@ -42,6 +42,14 @@ fn invalid_payloads_are_rejected_with_their_json_path() {
             Ok(_) => unreachable!("rejected above"),
         };
         assert_eq!(decoded.path(), path, "{name}: DecodeError::path() gives the path as data");
+        // serde_json's own position (for errors of our readers, the one serde_json gives them on
+        // their way out of the value being read), and its category.
+        assert!(decoded.line() >= 1, "{name}: no position: {error}");
+        assert!(
+            error.ends_with(&format!(" at line {} column {}", decoded.line(), decoded.column())),
+            "{name}: {error}"
+        );
+        assert!(decoded.is_data(), "{name}: {error}");
         insta::with_settings!({ info => &fixture.headers, omit_expression => true }, {
             insta::assert_snapshot!(format!("invalid__{name}"), error);
         });

@@ -83,10 +83,13 @@ fn error_at<T: DeserializeOwned + Debug>(payload: impl AsRef<[u8]>, path: &str) 
 
 /// The message of the error of parsing `payload` as a single-entity body, which must start with
 /// `path: `. Such a body is read whole before it is typed (to tell the wrapper from the bare
-/// entity), so errors of the typed entity name their path but carry no line and column.
+/// entity), so errors of the typed entity name their path and have the position of the end of
+/// the body.
 fn single_entity_error_at(payload: impl AsRef<[u8]>, path: &str) -> String {
-    let message = rejected::<RevokeLeafCertificateResponse>(payload).to_string();
+    let error = rejected::<RevokeLeafCertificateResponse>(payload);
+    let message = error.to_string();
     assert!(message.starts_with(&format!("{path}: ")), "expected an error at `{path}`, got: {message}");
+    assert!(error.line() >= 1, "no position: {message}");
     message
 }
 
@@ -413,6 +416,24 @@ fn every_truncation_is_an_error_at_a_path() {
 }
 
 #[test]
+fn every_truncation_is_an_end_of_input_at_a_path_as_data() {
+    on_small_stack(|| {
+        for end in 0..PAGE.len() {
+            let text = rejected::<Page>(&PAGE.as_bytes()[..end]).to_string();
+            let error = match cloudpki_model::from_slice::<Page>(&PAGE.as_bytes()[..end]) {
+                Err(error) => error,
+                Ok(page) => panic!("{end}: accepted as {page:?}"),
+            };
+            // serde_json's own category and position, untouched on the way up.
+            assert!(error.is_eof(), "{end}: {error}");
+            assert_eq!((error.line(), error.column()), (1, end), "{end}: {error}");
+            // The same path and message as the one written into the text.
+            assert_eq!(error.to_string(), text, "{end}");
+        }
+    });
+}
+
+#[test]
 fn syntax_errors_inside_a_value_are_errors_at_its_path() {
     on_small_stack(|| {
         for (payload, path) in [
@@ -433,6 +454,13 @@ fn syntax_errors_inside_a_value_are_errors_at_its_path() {
         ] {
             let message = rejected::<Page>(payload).to_string();
             assert!(message.starts_with(&format!("{path}: ")), "{payload}: {message}");
+            // Kept as data: serde_json's own syntax error, the same path and message.
+            let error = match cloudpki_model::from_str::<Page>(payload) {
+                Err(error) => error,
+                Ok(page) => panic!("{payload}: accepted as {page:?}"),
+            };
+            assert!(error.is_syntax(), "{payload}: {error}");
+            assert_eq!((error.path(), error.to_string()), (path, message), "{payload}");
         }
     });
 }

@@ -3,18 +3,33 @@
 //! A value that fails is usually deep inside the payload (`$.value[3].certificateStatus`).
 //! As its error comes back up through the readers of the generated types, each level adds its
 //! segment (a property name or an array index, [`with_key`], [`with_index`]) to a per-thread
-//! path stack, the way `serde_path_to_error` keeps one: the error itself is passed on as it
-//! is. When the error leaves the outermost reader ([`Scope`], opened by every generated
-//! `Deserialize` impl), the path is complete, and either
+//! path stack, the way `serde_path_to_error` keeps one: the error itself is passed on untouched
+//! (its message, its category, and the line and column serde_json gave it). When the error
+//! leaves the outermost reader ([`Scope`], opened by every generated `Deserialize` impl), the
+//! path is complete, and either
 //!
-//! - kept as data for [`crate::decode`] (which then gives serde_json's error untouched, with
-//!   its category, line and column, and the path beside it), or
-//! - written once in front of the message, for callers of `serde_json::from_*` and of the HTTP
-//!   layer, whose errors are plain `serde_json::Error`s:
+//! - kept as data for [`crate::decode`] (which gives serde_json's error as it was raised, and
+//!   the path beside it): how the HTTP layer, `stream::PageReader`, the client, the CLI and the
+//!   fake read JSON text, or
+//! - written once in front of the message, for callers of `serde_json::from_*` on a generated
+//!   type, who get a plain error type `E` that has no room for a path (and for the messages of
+//!   [`crate::Lenient`] items, read again from a `Value`, which have no position):
 //!
 //! ```text
 //! $.value[3].certificateStatus: invalid type: integer `5`, expected a string at line 4 column 28
 //! ```
+//!
+//! That rewrite makes a new error with `E::custom`, so to serde_json it is a data error whatever
+//! it was (the category is lost), and its line and column are serde_json's own only because
+//! `serde_json::Error::custom` reads a trailing ` at line N column M` of the message back into
+//! the position: the rewritten message ends with the original error's position, and serde_json
+//! takes it from there (another `E` keeps the position as text only). Use [`crate::decode`] to
+//! get the category and the position as serde_json raised them.
+//!
+//! An error raised by our own readers (`E::custom`: a duplicate or missing property, `null` for
+//! a non-nullable property, a bad enum member or date) has no position when it is made;
+//! serde_json gives it the position where it stopped reading as the error leaves the value
+//! being read (right after the offending value, or after the object that lacks a property).
 //!
 //! All of this happens on the error path only; the success path costs two thread-local counter
 //! updates per object.
@@ -22,7 +37,8 @@
 //! Messages stay small whatever the payload: a key longer than 64 bytes is shown by its first
 //! 64 bytes and `…` (``$['aaaa…']``, ``duplicate property `aaaa…` ``), and a message longer
 //! than 512 bytes (serde's own `invalid type: string "..."` quotes the whole string) by its
-//! start and its end, with the number of bytes left out in between.
+//! start and its end, with the number of bytes left out in between, when it is shown (by
+//! [`crate::DecodeError`], or in the rewritten message).
 
 use std::cell::{Cell, RefCell};
 use std::fmt::{self, Write as _};
@@ -73,7 +89,8 @@ thread_local! {
     static KEPT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Records that `err` happened inside the property `key` (on its way up).
+/// Records that `err` happened inside the property `key` (on its way up); `err` is passed on
+/// untouched.
 #[must_use]
 pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
     let (shown, cut) = shown_key(key);
@@ -83,29 +100,14 @@ pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
         key.push('…');
     }
     push(Segment::Key(key.into_boxed_str()));
-    unpositioned(err)
+    err
 }
 
-/// Records that `err` happened inside the array element `index`.
+/// Records that `err` happened inside the array element `index`; `err` is passed on untouched.
 #[must_use]
 pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
     push(Segment::Index(index));
-    unpositioned(err)
-}
-
-/// `err` without its position (and, if very long, its message shortened), so that serde_json
-/// gives it the position of the enclosing value as it leaves it: the position errors have
-/// always had (the snapshots hold them), the end of the outermost value that was being read.
-/// The path is not touched: it is data.
-fn unpositioned<E: de::Error>(err: E) -> E {
-    let text = err.to_string();
-    let message = strip_position(&text);
-    if message.len() == text.len() && message.len() <= MAX_MESSAGE_SHOWN {
-        return err;
-    }
-    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_SHOWN + 64));
-    push_shortened(&mut out, message);
-    E::custom(out)
+    err
 }
 
 fn push(segment: Segment) {
@@ -152,8 +154,10 @@ impl Scope {
     }
 
     /// The error leaving this scope: unchanged inside another scope (the path is not complete
-    /// yet); from the outermost one, with the path kept as data or written in front of the
-    /// message.
+    /// yet); from the outermost one, unchanged with the path kept as data (under
+    /// [`crate::decode`]), or else rebuilt once with the path written in front of the message
+    /// (see the module documentation for what that costs the error: its category, and its
+    /// position but for serde_json's reading of the message's end).
     #[must_use]
     pub fn finish<E: de::Error>(&self, err: E) -> E {
         if DEPTH.get() > 1 {
@@ -177,8 +181,10 @@ impl Scope {
             // Already finished (read on its own, then handed on).
             return err;
         }
-        // Keep serde_json's ` at line N column M` at the very end, where `serde_json::Error::custom`
-        // reads it back into the error's line and column.
+        // The only way to a plain `E` with the path: a new error. Keep the original's
+        // ` at line N column M` at the very end, where `serde_json::Error::custom` reads it back
+        // into the new error's line and column (the one place that depends on it; the readers of
+        // this workspace use `crate::decode`, which keeps the error itself).
         let message = strip_position(&text);
         let position = text.get(message.len()..).unwrap_or_default();
         E::custom(with_path(&path, message, position))
@@ -239,37 +245,24 @@ pub(crate) fn scoped<T, E: de::Error>(read: impl FnOnce() -> Result<T, E>) -> Re
 /// page reader's).
 #[cfg(any(feature = "stream", test))]
 pub(crate) mod text {
-    use std::fmt::Write as _;
-
     use serde::de;
 
-    use super::{has_path, push_key_segment, push_shortened, shown_key, strip_position};
+    use super::{push_key_segment, shown_key};
 
-    /// Prefixes `err` with the property `key`: `$.key: ...`, or `$.key.inner: ...` when `err`
-    /// already carries a path.
+    /// The path of the property `key`: `$.key`, or `$['@odata.type']`.
     #[must_use]
-    pub fn with_key<E: de::Error>(err: E, key: &str) -> E {
-        let mut segment = String::with_capacity(key.len().min(super::MAX_KEY_SHOWN) + 8);
-        push_key_segment(&mut segment, key);
-        prefix(err, &segment)
-    }
-
-    /// Prefixes `err` with the array `index`.
-    #[must_use]
-    pub fn with_index<E: de::Error>(err: E, index: usize) -> E {
-        let mut segment = String::with_capacity(8);
-        // Writing to a `String` cannot fail.
-        let _ = write!(segment, "[{index}]");
-        prefix(err, &segment)
+    pub fn property(key: &str) -> String {
+        let mut path = String::with_capacity(key.len().min(super::MAX_KEY_SHOWN) + 8);
+        path.push('$');
+        push_key_segment(&mut path, key);
+        path
     }
 
     /// ``$.key: duplicate property `key` ``.
     #[must_use]
     pub fn duplicate_key<E: de::Error>(key: &str) -> E {
         let (shown, cut) = shown_key(key);
-        let mut message = String::from("$");
-        push_key_segment(&mut message, key);
-        E::custom(format_args!("{message}: duplicate property `{shown}{}`", if cut { "…" } else { "" }))
+        E::custom(format_args!("{}: duplicate property `{shown}{}`", property(key), if cut { "…" } else { "" }))
     }
 
     /// ``$: missing property `key` ``.
@@ -277,29 +270,12 @@ pub(crate) mod text {
     pub fn missing_key<E: de::Error>(key: &str) -> E {
         E::custom(format_args!("$: missing property `{key}`"))
     }
-
-    /// Rebuilds `err` with `segment` added at the front of its path.
-    fn prefix<E: de::Error>(err: E, segment: &str) -> E {
-        let text = err.to_string();
-        let message = strip_position(&text);
-        let mut out = String::with_capacity(message.len().min(super::MAX_MESSAGE_SHOWN + 64) + segment.len() + 3);
-        out.push('$');
-        out.push_str(segment);
-        match message.strip_prefix('$') {
-            Some(rest) if has_path(rest) => out.push_str(rest),
-            _ => {
-                out.push_str(": ");
-                push_shortened(&mut out, message);
-            }
-        }
-        E::custom(out)
-    }
 }
 
 /// Appends `message`, or, when it is longer than [`MAX_MESSAGE_SHOWN`] bytes, its first and
 /// last [`MESSAGE_END_SHOWN`] bytes (cut at character boundaries) around
 /// `… (N bytes not shown) …`.
-fn push_shortened(out: &mut String, message: &str) {
+pub(crate) fn push_shortened(out: &mut String, message: &str) {
     if message.len() <= MAX_MESSAGE_SHOWN {
         out.push_str(message);
         return;
@@ -496,7 +472,6 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for NullableVisitor<S> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Panicking is how tests fail.
 mod tests {
-    use super::text::{duplicate_key, missing_key, with_index, with_key};
     use super::*;
     use serde::de::{DeserializeSeed, Error as _};
 
@@ -537,15 +512,24 @@ mod tests {
         err.to_string()
     }
 
+    /// The message of `err` as the outermost reader leaves it, with the path recorded since the
+    /// last one (by `with_key`, `with_index`, `duplicate_key`) written in front.
+    fn finished(err: JsonError) -> String {
+        let segments = SEGMENTS.take();
+        let scope = Scope::enter();
+        SEGMENTS.set(segments);
+        message(&scope.finish(err))
+    }
+
     #[test]
     fn nested_composition() {
         let err = JsonError::custom("invalid type: integer `5`, expected a string");
         let err = with_key(with_index(with_key(err, "certificateStatus"), 3), "value");
-        assert_eq!(message(&err), "$.value[3].certificateStatus: invalid type: integer `5`, expected a string");
+        assert_eq!(finished(err), "$.value[3].certificateStatus: invalid type: integer `5`, expected a string");
         let err = with_index(JsonError::custom("boom"), 0);
-        assert_eq!(message(&err), "$[0]: boom");
+        assert_eq!(finished(err), "$[0]: boom");
         let err = with_index(with_index(JsonError::custom("boom"), 1), 2);
-        assert_eq!(message(&err), "$[2][1]: boom");
+        assert_eq!(finished(err), "$[2][1]: boom");
     }
 
     #[test]
@@ -564,10 +548,10 @@ mod tests {
             ("colon: key", "$['colon: key']: boom"),
         ];
         for (key, expected) in cases {
-            assert_eq!(message(&with_key(JsonError::custom("boom"), key)), expected);
+            assert_eq!(finished(with_key(JsonError::custom("boom"), key)), expected);
         }
         let err = with_key(with_key(JsonError::custom("boom"), "@odata.type"), "value");
-        assert_eq!(message(&err), "$.value['@odata.type']: boom");
+        assert_eq!(finished(err), "$.value['@odata.type']: boom");
     }
 
     #[test]
@@ -583,58 +567,59 @@ mod tests {
         // A real serde_json error, with its position.
         let err = serde_json::from_str::<String>("\n   5").unwrap_err();
         assert_eq!(message(&err), "invalid type: integer `5`, expected a string at line 2 column 4");
+        // Untouched on its way up; written once, with its position at the end.
         assert_eq!(
-            message(&with_key(err, "certificateStatus")),
-            "$.certificateStatus: invalid type: integer `5`, expected a string"
+            finished(with_key(err, "certificateStatus")),
+            "$.certificateStatus: invalid type: integer `5`, expected a string at line 2 column 4"
         );
     }
 
     #[test]
     fn duplicate_and_missing() {
         let err: JsonError = duplicate_key("id");
-        assert_eq!(message(&err), "$.id: duplicate property `id`");
+        assert_eq!(finished(err), "$.id: duplicate property `id`");
         let err: JsonError = duplicate_key("@odata.type");
-        assert_eq!(message(&err), "$['@odata.type']: duplicate property `@odata.type`");
+        assert_eq!(finished(err), "$['@odata.type']: duplicate property `@odata.type`");
         let err = with_key(with_index(duplicate_key::<JsonError>("id"), 2), "value");
-        assert_eq!(message(&err), "$.value[2].id: duplicate property `id`");
+        assert_eq!(finished(err), "$.value[2].id: duplicate property `id`");
         let err: JsonError = missing_key("id");
-        assert_eq!(message(&err), "$: missing property `id`");
+        assert_eq!(finished(err), "$: missing property `id`");
         let err = with_key(with_index(missing_key::<JsonError>("id"), 2), "value");
-        assert_eq!(message(&err), "$.value[2]: missing property `id`");
+        assert_eq!(finished(err), "$.value[2]: missing property `id`");
     }
 
     #[test]
     fn long_keys_are_cut() {
         let key = "k".repeat(MAX_KEY_SHOWN);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &key)), format!("$.{key}: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &key)), format!("$.{key}: boom"));
         let long = "k".repeat(MAX_KEY_SHOWN + 1);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &long)), format!("$['{key}…']: boom"));
-        assert_eq!(message(&duplicate_key::<JsonError>(&long)), format!("$['{key}…']: duplicate property `{key}…`"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &long)), format!("$['{key}…']: boom"));
+        assert_eq!(finished(duplicate_key::<JsonError>(&long)), format!("$['{key}…']: duplicate property `{key}…`"));
         // 50 MB keys: the message stays small.
         let huge = "a".repeat(50 << 20);
-        assert!(message(&duplicate_key::<JsonError>(&huge)).len() < 200);
-        assert!(message(&with_key(JsonError::custom("boom"), &huge)).len() < 100);
+        assert!(finished(duplicate_key::<JsonError>(&huge)).len() < 200);
+        assert!(finished(with_key(JsonError::custom("boom"), &huge)).len() < 100);
         // Cut at a character boundary (`é` is 2 bytes, so 32 of them fill the 64 bytes).
         let accents = "é".repeat(40);
         let shown = "é".repeat(32);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &accents)), format!("$['{shown}…']: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &accents)), format!("$['{shown}…']: boom"));
         let mixed = format!("x{accents}");
         let shown = format!("x{}", "é".repeat(31));
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &mixed)), format!("$['{shown}…']: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &mixed)), format!("$['{shown}…']: boom"));
         // Quotes in the shown part are still escaped.
         let quotes = "'".repeat(100);
         let shown = r"\'".repeat(MAX_KEY_SHOWN);
-        assert_eq!(message(&with_key(JsonError::custom("boom"), &quotes)), format!("$['{shown}…']: boom"));
+        assert_eq!(finished(with_key(JsonError::custom("boom"), &quotes)), format!("$['{shown}…']: boom"));
     }
 
     #[test]
     fn long_messages_are_shortened() {
         let exact = "m".repeat(MAX_MESSAGE_SHOWN);
-        assert_eq!(message(&with_key(JsonError::custom(&exact), "a")), format!("$.a: {exact}"));
+        assert_eq!(finished(with_key(JsonError::custom(&exact), "a")), format!("$.a: {exact}"));
         let text = format!("invalid type: string \"{}\", expected i32", "s".repeat(50 << 20));
         let err =
             with_key(with_index(with_key(JsonError::custom(&text), "certificationAuthorityVersionNumber"), 0), "value");
-        let shown = message(&err);
+        let shown = finished(err);
         assert!(shown.len() < MAX_MESSAGE_SHOWN + 100, "{} bytes", shown.len());
         let not_shown = text.len() - 2 * MESSAGE_END_SHOWN;
         assert_eq!(
@@ -647,10 +632,10 @@ mod tests {
         );
         // Cut at character boundaries.
         let wide = "é".repeat(1000);
-        let shown = message(&with_key(JsonError::custom(&wide), "a"));
+        let shown = finished(with_key(JsonError::custom(&wide), "a"));
         assert_eq!(shown, format!("$.a: {}… (1600 bytes not shown) …{}", "é".repeat(100), "é".repeat(100)));
         let odd = format!("x{wide}");
-        let shown = message(&with_key(JsonError::custom(&odd), "a"));
+        let shown = finished(with_key(JsonError::custom(&odd), "a"));
         assert_eq!(shown, format!("$.a: x{}… (1602 bytes not shown) …{}", "é".repeat(99), "é".repeat(100)));
         // `at_root` shortens too, and keeps serde_json's position at the end.
         let err = at_root(JsonError::custom(format!("{text} at line 3 column 9")));
@@ -666,10 +651,25 @@ mod tests {
     }
 
     #[test]
+    fn text_paths() {
+        assert_eq!(text::property("value"), "$.value");
+        assert_eq!(text::property("@odata.count"), "$['@odata.count']");
+        let err: JsonError = text::duplicate_key("id");
+        assert_eq!(message(&err), "$.id: duplicate property `id`");
+        let long = "k".repeat(MAX_KEY_SHOWN + 1);
+        let key = "k".repeat(MAX_KEY_SHOWN);
+        assert_eq!(
+            message(&text::duplicate_key::<JsonError>(&long)),
+            format!("$['{key}…']: duplicate property `{key}…`")
+        );
+        assert_eq!(message(&text::missing_key::<JsonError>("value")), "$: missing property `value`");
+    }
+
+    #[test]
     fn not_a_path() {
         // Messages that merely start with `$` are not taken for paths.
-        assert_eq!(message(&with_key(JsonError::custom("$5 is too much"), "price")), "$.price: $5 is too much");
-        assert_eq!(message(&with_key(JsonError::custom("$.x without colon"), "a")), "$.a: $.x without colon");
+        assert_eq!(finished(with_key(JsonError::custom("$5 is too much"), "price")), "$.price: $5 is too much");
+        assert_eq!(finished(with_key(JsonError::custom("$.x without colon"), "a")), "$.a: $.x without colon");
     }
 
     #[test]

@@ -56,13 +56,14 @@ impl<E> SingleEntity<E> {
 }
 
 impl<E: DeserializeOwned> SingleEntity<E> {
-    /// Reads either shape from JSON bytes.
+    /// Reads either shape from JSON bytes ([`crate::decode`]).
     ///
     /// # Errors
     ///
-    /// Not JSON, or not an `E` (the error names the path, `$.value.id: ...` when wrapped).
-    pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(body)
+    /// Not JSON, or not an `E`: the path (`$.value.id` when wrapped), category and position as
+    /// data.
+    pub fn from_slice(body: &[u8]) -> Result<Self, crate::DecodeError> {
+        crate::decode::from_slice(body)
     }
 
     /// Reads either shape from a JSON value. The body is the wrapper when it has a `value` member
@@ -92,13 +93,10 @@ fn is_wrapper(members: &serde_json::Map<String, Value>) -> bool {
 
 impl<'de, E: DeserializeOwned> Deserialize<'de> for SingleEntity<E> {
     /// Reads the body whole (strictly: a repeated key is an error, at any depth), then as the
-    /// wrapper or the bare entity. Errors name their JSON path; those of the typed entity carry
-    /// no line and column (it is typed from the whole body, not from the text).
+    /// wrapper or the bare entity. Errors name their JSON path; those of the typed entity have
+    /// the position of the end of the body (it is typed from the whole body, not from the text).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        path::scoped(|| {
-            let value = strict_value::BODY.deserialize(deserializer)?;
-            SingleEntity::from_value(value).map_err(D::Error::custom)
-        })
+        path::scoped(|| strict_value::TypedBody(SingleEntity::from_value).deserialize(deserializer))
     }
 }
 
@@ -136,19 +134,23 @@ impl<T> SingleValue<T> {
     }
 }
 
+impl<T: DeserializeOwned> SingleValue<T> {
+    /// Reads the body, read whole: an object with a `value` member.
+    fn from_body(body: Value) -> Result<Self, serde_json::Error> {
+        let Value::Object(mut members) = body else {
+            return Err(serde_json::Error::custom("expected an object with a `value` member"));
+        };
+        let Some(inner) = members.remove("value") else {
+            return Err(path::missing_key("value"));
+        };
+        let value = T::deserialize(inner).map_err(|error| path::with_key(error, "value"))?;
+        Ok(SingleValue { value, additional_properties: members.into_iter().collect() })
+    }
+}
+
 impl<'de, T: DeserializeOwned> Deserialize<'de> for SingleValue<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        path::scoped(|| {
-            let value = strict_value::BODY.deserialize(deserializer)?;
-            let Value::Object(mut members) = value else {
-                return Err(D::Error::custom("expected an object with a `value` member"));
-            };
-            let Some(inner) = members.remove("value") else {
-                return Err(path::missing_key("value"));
-            };
-            let value = T::deserialize(inner).map_err(|error| D::Error::custom(path::with_key(error, "value")))?;
-            Ok(SingleValue { value, additional_properties: members.into_iter().collect() })
-        })
+        path::scoped(|| strict_value::TypedBody(SingleValue::from_body).deserialize(deserializer))
     }
 }
 

@@ -51,12 +51,12 @@ use std::io::{self, Read};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny};
-use serde_json::error::Category;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny};
 
-use crate::AdditionalProperties;
 use crate::page::{self, VALUE};
 use crate::path;
+use crate::{AdditionalProperties, DecodeError, ErrorCategory};
 
 /// Largest item accepted by default, in bytes (a certificate is about 1 KB).
 pub const DEFAULT_MAX_ITEM_LEN: usize = 16 * 1024 * 1024;
@@ -83,11 +83,8 @@ impl fmt::Display for At<'_> {
             At::Page => f.write_str("$"),
             At::Value => f.write_str("$.value"),
             At::Item(index) => write!(f, "$.value[{index}]"),
-            At::Property(key) => {
-                // `$.key` or `$['@odata.count']`, as the generated types write it.
-                let text = path::text::with_key(serde_json::Error::custom("-"), key).to_string();
-                f.write_str(text.strip_suffix(": -").unwrap_or("$"))
-            }
+            // `$.key` or `$['@odata.count']`, as the generated types write it.
+            At::Property(key) => f.write_str(&path::text::property(key)),
         }
     }
 }
@@ -289,15 +286,12 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
                     self.info.items += 1;
                     let start = self.input.offset_of(range.0);
                     let bytes = self.input.slice(range);
-                    let wrap = |err: serde_json::Error| {
-                        StreamError::from_json(err, bytes, start, |err| {
-                            path::text::with_key(path::text::with_index(err, index), VALUE)
-                        })
-                        .in_item(index)
+                    let wrap = |err: DecodeError| {
+                        StreamError::from_json(&err, bytes, start, |err| at_path(At::Item(index), err)).in_item(index)
                     };
                     return match mode {
                         Mode::Read => from_bytes::<T>(bytes).map(|item| Some(Some(item))).map_err(wrap),
-                        Mode::Skip => match serde_json::from_slice::<IgnoredAny>(bytes) {
+                        Mode::Skip => match crate::decode::from_slice::<IgnoredAny>(bytes) {
                             Ok(_) => Ok(Some(None)),
                             Err(err) => Err(wrap(err)),
                         },
@@ -312,13 +306,8 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
         let range = self.input.capture_value(Some(b'"'), self.max_item_len, At::Page)?;
         let start = self.input.offset_of(range.0);
         let bytes = self.input.slice(range);
-        let key = serde_json::from_slice::<String>(bytes).map_err(|err| {
-            StreamError::from_json(err, bytes, start, |err| {
-                serde_json::Error::custom(format_args!(
-                    "$: invalid property name: {}",
-                    without_position(&err.to_string())
-                ))
-            })
+        let key = crate::decode::from_slice::<String>(bytes).map_err(|err| {
+            StreamError::from_json(&err, bytes, start, |err| format!("$: invalid property name: {}", err.message()))
         })?;
         let byte = self.input.skip_whitespace()?;
         if byte != Some(b':') {
@@ -345,12 +334,12 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
         let range = self.input.capture_value(byte, self.max_item_len, At::Value)?;
         let start = self.input.offset_of(range.0);
         let bytes = self.input.slice(range);
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        let err = match path::ElementsSeed::<IgnoredAny>::new().deserialize(&mut deserializer) {
-            Ok(_) => serde_json::Error::io(io::Error::other("an array that is not an array")),
-            Err(err) => err,
-        };
-        Err(StreamError::from_json(err, bytes, start, |err| path::text::with_key(err, VALUE)))
+        Err(match crate::decode::from_slice::<AnArray>(bytes) {
+            Ok(AnArray) => {
+                StreamError::new(ErrorKind::Io, format!("{}: an array that is not an array", At::Value), start)
+            }
+            Err(err) => StreamError::from_json(&err, bytes, start, |err| at_path(At::Value, err)),
+        })
     }
 
     /// Reads the value of the page property `key` (anything but `value`) into the page info.
@@ -372,14 +361,14 @@ impl<R: Read, T: DeserializeOwned> PageReader<R, T> {
             return Err(StreamError::new(ErrorKind::Data, err.to_string(), start));
         }
         let result = match index {
-            Some(0) => serde_json::from_slice(bytes).map(|text| info.odata_context = Some(text)),
-            Some(1) => serde_json::from_slice(bytes).map(|count| info.odata_count = Some(count)),
-            Some(2) => serde_json::from_slice(bytes).map(|link| info.odata_next_link = Some(link)),
-            _ => serde_json::from_slice(bytes).map(|value| {
+            Some(0) => crate::decode::from_slice(bytes).map(|text| info.odata_context = Some(text)),
+            Some(1) => crate::decode::from_slice(bytes).map(|count| info.odata_count = Some(count)),
+            Some(2) => crate::decode::from_slice(bytes).map(|link| info.odata_next_link = Some(link)),
+            _ => crate::decode::from_slice(bytes).map(|value| {
                 info.additional_properties.insert(key.as_str(), value);
             }),
         };
-        result.map_err(|err| StreamError::from_json(err, bytes, start, |err| path::text::with_key(err, &key)))
+        result.map_err(|err| StreamError::from_json(&err, bytes, start, |err| at_path(At::Property(&key), err)))
     }
 
     /// After the closing `}`: only whitespace may follow, and `value` must have been there.
@@ -465,32 +454,30 @@ impl StreamError {
         Self { kind, message, offset, index: None, fatal: true, source: None }
     }
 
-    /// From a `serde_json` error about `bytes` (which start at `start` in the stream);
-    /// `with_path` adds the path to it.
+    /// From the error of reading `bytes` (which start at `start` in the stream); `message`
+    /// writes it with its path.
     fn from_json(
-        original: serde_json::Error,
+        original: &DecodeError,
         bytes: &[u8],
         start: u64,
-        with_path: impl FnOnce(serde_json::Error) -> serde_json::Error,
+        message: impl FnOnce(&DecodeError) -> String,
     ) -> Self {
-        // Errors raised through a deserializer's own code (such as the JSON paths of the
-        // generated types) all look like data errors: check the bytes to tell broken JSON.
-        let syntax = match original.classify() {
-            Category::Data => serde_json::from_slice::<IgnoredAny>(bytes).err(),
-            _ => None,
-        };
-        let located = syntax.as_ref().unwrap_or(&original);
-        let kind = match located.classify() {
-            Category::Io => ErrorKind::Io,
-            Category::Syntax | Category::Eof => ErrorKind::Syntax,
-            Category::Data => ErrorKind::Data,
+        // A value that is not valid is only an item's problem if it is well-formed JSON: check
+        // the rest of the bytes (the read stopped at the first problem) for broken JSON, which
+        // breaks the whole page.
+        let syntax = if original.is_data() { crate::decode::from_slice::<IgnoredAny>(bytes).err() } else { None };
+        let located = syntax.as_ref().unwrap_or(original);
+        let kind = match located.category() {
+            ErrorCategory::Io => ErrorKind::Io,
+            ErrorCategory::Syntax | ErrorCategory::Eof => ErrorKind::Syntax,
+            ErrorCategory::Data => ErrorKind::Data,
         };
         let offset = if kind == ErrorKind::Data {
             start
         } else {
             start + byte_offset(bytes, located.line(), located.column()) as u64
         };
-        Self::new(kind, with_path(original).to_string(), offset)
+        Self::new(kind, message(original), offset)
     }
 
     /// The same error, in item `index`: fatal unless it is a data error.
@@ -544,17 +531,17 @@ impl std::error::Error for StreamError {
     }
 }
 
-/// `text` without the ` at line N column M` serde_json appends.
-fn without_position(text: &str) -> &str {
-    match text.rfind(" at line ") {
-        Some(at)
-            if text.get(at + 9..).is_some_and(|rest| {
-                rest.split(" column ").all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            }) =>
-        {
-            text.get(..at).unwrap_or(text)
-        }
-        _ => text,
+/// `<at><the error's path below it>: <message>`, e.g. `$.value[3].certificateStatus: ...`.
+fn at_path(at: At<'_>, error: &DecodeError) -> String {
+    format!("{at}{}: {}", error.path().strip_prefix('$').unwrap_or_default(), error.message())
+}
+
+/// What `value` is read as when it is not an array, for the error saying why.
+struct AnArray;
+
+impl<'de> Deserialize<'de> for AnArray {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        path::ElementsSeed::<IgnoredAny>::new().deserialize(deserializer).map(|_| AnArray)
     }
 }
 
@@ -784,13 +771,13 @@ impl<R: Read> Input<R> {
     }
 }
 
-/// Deserializes `bytes`: like `serde_json::from_slice`, but checks UTF-8 once for the whole
+/// Deserializes `bytes`: like [`crate::decode::from_slice`], but checks UTF-8 once for the whole
 /// value (fast for ASCII) rather than string by string.
-fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => crate::decode::from_str(text),
         // serde_json's own error, with its position.
-        Err(_) => serde_json::from_slice(bytes),
+        Err(_) => crate::decode::from_slice(bytes),
     }
 }
 

@@ -101,6 +101,78 @@ impl<'de> Visitor<'de> for StrictValue {
     }
 }
 
+/// Reads a body strictly ([`BODY`]), then types it with `.0`, within the same visit: an error
+/// of the typing (which sees a `Value`, not the text) leaves through the deserializer's frame,
+/// where serde_json gives it a position, the end of the body.
+pub(crate) struct TypedBody<F>(pub(crate) F);
+
+impl<'de, T, F: FnOnce(Value) -> Result<T, serde_json::Error>> DeserializeSeed<'de> for TypedBody<F> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<T, F: FnOnce(Value) -> Result<T, serde_json::Error>> TypedBody<F> {
+    /// Types the value read, or passes the reading's error on.
+    fn then<E: de::Error>(self, read: Result<Value, E>) -> Result<T, E> {
+        (self.0)(read?).map_err(E::custom)
+    }
+}
+
+impl<'de, T, F: FnOnce(Value) -> Result<T, serde_json::Error>> Visitor<'de> for TypedBody<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        BODY.expecting(f)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<T, E> {
+        self.then(BODY.visit_bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {
+        self.then(BODY.visit_i64(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
+        self.then(BODY.visit_u64(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<T, E> {
+        self.then(BODY.visit_f64(value))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        self.then(BODY.visit_str(value))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<T, E> {
+        self.then(BODY.visit_string(value))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        self.then(BODY.visit_none())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        self.then(BODY.visit_unit())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        self.then(BODY.visit_some(deserializer))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        self.then(BODY.visit_seq(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        self.then(BODY.visit_map(map))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

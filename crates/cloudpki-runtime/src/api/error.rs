@@ -68,8 +68,9 @@ pub enum ResponseError {
     InvalidBody {
         /// The HTTP status.
         status: ::http::StatusCode,
-        /// What is wrong, with the JSON path of the offending value.
-        error: serde_json::Error,
+        /// What is wrong: the JSON path of the offending value, serde_json's category, line
+        /// and column, as data.
+        error: crate::DecodeError,
         /// The first bytes of the body (lossy UTF-8), for the log.
         body_start: String,
     },

@@ -17,6 +17,8 @@ mod url;
 pub use error::{GraphError, InnerError, RequestError, ResponseError};
 pub use query::{Filter, Literal, QueryOptions};
 
+use crate::DecodeError;
+
 /// The setters of the query options an operation accepts, on the operation's type (for
 /// generated code only): `query_options!(ListThings: select, expand, filter)` gives `ListThings`
 /// (which has a `query: QueryOptions` field) the methods `select`, `expand` and `filter`, and
@@ -493,7 +495,7 @@ pub trait Operation {
     /// # Errors
     ///
     /// The body is not the documented shape.
-    fn parse_body(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
+    fn parse_body(body: &[u8]) -> Result<Self::Output, DecodeError> {
         <Self::Output as ResponseBody>::parse(body)
     }
 
@@ -546,30 +548,30 @@ pub trait ResponseBody: Sized {
     /// # Errors
     ///
     /// The body is not of this shape.
-    fn parse(body: &[u8]) -> Result<Self, serde_json::Error>;
+    fn parse(body: &[u8]) -> Result<Self, DecodeError>;
 }
 
 impl<T: serde::de::DeserializeOwned> ResponseBody for crate::Page<T> {
-    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+    fn parse(body: &[u8]) -> Result<Self, DecodeError> {
         private::parse_json(body)
     }
 }
 
 impl<T: serde::de::DeserializeOwned> ResponseBody for crate::SingleEntity<T> {
-    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+    fn parse(body: &[u8]) -> Result<Self, DecodeError> {
         private::parse_json(body)
     }
 }
 
 impl<T: serde::de::DeserializeOwned> ResponseBody for crate::SingleValue<T> {
-    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+    fn parse(body: &[u8]) -> Result<Self, DecodeError> {
         private::parse_json(body)
     }
 }
 
 impl ResponseBody for () {
     /// A route that answers nothing (204, or 200 with a body that is ignored).
-    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+    fn parse(body: &[u8]) -> Result<Self, DecodeError> {
         private::parse_nothing(body)
     }
 }
@@ -578,7 +580,7 @@ impl ResponseBody for u64 {
     const ACCEPT: &'static str = "text/plain";
 
     /// A `$count` answer.
-    fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+    fn parse(body: &[u8]) -> Result<Self, DecodeError> {
         private::parse_count(body)
     }
 }
@@ -620,13 +622,16 @@ impl<T> CollectionPage for crate::Page<T> {
 pub(crate) mod private {
     pub use super::url::{fill_path, push_path_parameter};
 
-    /// Reads a JSON body as `T`.
+    use crate::DecodeError;
+
+    /// Reads a JSON body as `T` ([`crate::decode`]: the error keeps serde_json's category and
+    /// position, and the JSON path as data).
     ///
     /// # Errors
     ///
-    /// Not a `T`.
-    pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(body)
+    /// Not JSON, or not a `T`.
+    pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+        crate::decode::from_slice(body)
     }
 
     /// A route that answers nothing (204, or 200 with a body that is ignored).
@@ -634,7 +639,7 @@ pub(crate) mod private {
     /// # Errors
     ///
     /// Never.
-    pub fn parse_nothing(_body: &[u8]) -> Result<(), serde_json::Error> {
+    pub fn parse_nothing(_body: &[u8]) -> Result<(), DecodeError> {
         Ok(())
     }
 
@@ -643,18 +648,24 @@ pub(crate) mod private {
     ///
     /// # Errors
     ///
-    /// Not such an integer, or larger than `u64::MAX`.
-    pub fn parse_count(body: &[u8]) -> Result<u64, serde_json::Error> {
-        use serde::de::Error as _;
+    /// Not such an integer (at the first byte that is not a digit), or larger than `u64::MAX`
+    /// (right after the digits).
+    pub fn parse_count(body: &[u8]) -> Result<u64, DecodeError> {
         let text = body.trim_ascii();
-        if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
+        let start = body.len() - body.trim_ascii_start().len();
+        // Read up to and including the first byte that is not a digit, or to the end.
+        let refused_at = match text.iter().position(|byte| !byte.is_ascii_digit()) {
+            Some(offset) => Some(start + offset + 1),
+            None => text.is_empty().then_some(body.len()),
+        };
+        if let Some(consumed) = refused_at {
             let shown = super::error::body_start(body);
-            return Err(serde_json::Error::custom(format!("a $count answer is a bare integer, not `{shown}`")));
+            let message = format!("a $count answer is a bare integer, not `{shown}`");
+            return Err(DecodeError::not_json(message, body, consumed));
         }
-        std::str::from_utf8(text)
-            .ok()
-            .and_then(|digits| digits.parse::<u64>().ok())
-            .ok_or_else(|| serde_json::Error::custom("the $count answer is larger than u64::MAX"))
+        std::str::from_utf8(text).ok().and_then(|digits| digits.parse::<u64>().ok()).ok_or_else(|| {
+            DecodeError::not_json("the $count answer is larger than u64::MAX".to_owned(), body, start + text.len())
+        })
     }
 
     /// The JSON of a request body.
@@ -681,6 +692,7 @@ pub fn next_page_request<P: CollectionPage>(
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)] // Panicking is how tests fail.
 mod tests {
     use super::private::parse_count;
 
@@ -692,5 +704,36 @@ mod tests {
         for refused in [&b""[..], b"-1", b"+1", b"1.0", b"{\"value\":1}", b"18446744073709551616", b"4 2", b"\xff"] {
             assert!(parse_count(refused).is_err(), "{refused:?}");
         }
+    }
+
+    #[test]
+    fn json_bodies_keep_serde_json_s_error_and_the_path_as_data() {
+        use super::ResponseBody as _;
+        let Err(error) = crate::Page::<i32>::parse(b"{\"value\":[1,\n\"x\"]}") else { panic!("accepted") };
+        assert_eq!((error.path(), error.line(), error.column()), ("$.value[1]", 2, 3));
+        assert!(error.is_data());
+        assert_eq!(error.to_string(), "$.value[1]: invalid type: string \"x\", expected i32 at line 2 column 3");
+        let Err(error) = crate::Page::<i32>::parse(b"{\"value\":[1,") else { panic!("accepted") };
+        assert!(error.is_eof(), "{error}");
+        let Err(error) = crate::SingleValue::<i32>::parse(b"{\"value\":true}") else { panic!("accepted") };
+        assert_eq!((error.path(), error.line(), error.column()), ("$.value", 1, 14));
+    }
+
+    #[test]
+    fn refused_counts_say_where() {
+        let at = |body: &[u8]| parse_count(body).map(|_| ()).map_err(|error| (error.to_string(), error.is_data()));
+        assert_eq!(
+            at(b" 4 2"),
+            Err(("$: a $count answer is a bare integer, not ` 4 2` at line 1 column 3".to_owned(), true))
+        );
+        assert_eq!(
+            at(b"\n\n-1"),
+            Err(("$: a $count answer is a bare integer, not `\n\n-1` at line 3 column 1".to_owned(), true))
+        );
+        assert_eq!(at(b""), Err(("$: a $count answer is a bare integer, not `` at line 1 column 0".to_owned(), true)));
+        assert_eq!(
+            at(b"18446744073709551616\n"),
+            Err(("$: the $count answer is larger than u64::MAX at line 1 column 20".to_owned(), true))
+        );
     }
 }

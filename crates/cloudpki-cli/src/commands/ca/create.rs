@@ -99,7 +99,7 @@ fn parse_hashing(text: &str) -> Result<String, String> {
 /// The file cannot be read or is not a CA entity.
 pub fn read_authority(path: &std::path::Path) -> Result<Authority, Failure> {
     let text = crate::ids::read_text(path).map_err(Failure::Usage)?;
-    serde_json::from_str::<Authority>(&text)
+    cloudpki_model::from_str::<Authority>(&text)
         .map_err(|error| Failure::Usage(format!("--from {}: not a certification authority: {error}", path.display())))
 }
 
