@@ -6,7 +6,7 @@ every leaf certificate of one CA with its own PageIterator, as a team on the SDK
 
 BASE_URL and TOKEN are the two lines cloudpki-fake prints; PAGE_SIZE (default 500, the CLI's) is
 sent as `Prefer: odata.maxpagesize`; with MAX, the iteration stops after MAX certificates (the SDK
-parses about 100 certificates a second: `Entity.get_field_deserializers` runs some 2,500
+parses about 100 certificates a second: `Entity.get_field_deserializers` runs some 4,900
 function-level imports for every item). Prints the number of certificates listed. Run by
 `CASES=list bash benchmarks/cli.sh` in the msgraph-venv of consumers/env.sh.
 """
