@@ -88,7 +88,6 @@ calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 ROWS_LIST=()
 ROWS_REVOKE=()
 ROWS_STARTUP=()
-NOTES=()
 
 # list_once LABEL COMMAND...: one listing of the CA's certificates under /usr/bin/time; appends
 # "wall rss count pages" to $WORK/list.LABEL.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by consumers/run and benchmarks/*.sh: the Python virtual environments and the npm tree
 # of the consumer tests, under target/consumers/ (git-ignored), each rebuilt only when its pins
 # (or the interpreter) change. Uses $python, $node and $npm (default python3, node, npm).
