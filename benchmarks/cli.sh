@@ -2,11 +2,18 @@
 # Benchmarks: the `cloudpki` CLI against `cloudpki-fake`, on loopback only.
 #
 #   bash benchmarks/cli.sh            # every case (a few minutes)
-#   CASES="list" bash benchmarks/cli.sh
+#   CASES=list bash benchmarks/cli.sh
+#   CASES=startup bash benchmarks/cli.sh
 #   CASES="cli fixed" RATES="20" bash benchmarks/cli.sh
 #
-# (a) list:  100,000 certificates, `cloudpki cert list --ca <id> -o ndjson > /dev/null`, under
-#            /usr/bin/time -v: certificates per second, peak RSS of the CLI.
+# (a) list:  the 100,000 certificates of one CA, `cloudpki -o ndjson cert list --ca <id>` beside
+#            Microsoft's generated Python SDK (msgraph-beta-sdk and its PageIterator,
+#            benchmarks/list_msgraph.py, in target/consumers/msgraph-venv; the first SDK_MAX=5000
+#            only, by default) on the same fake, in turn: wall time, certificates per second, peak
+#            RSS (/usr/bin/time), pages.
+# (s) startup: `cloudpki-fake --certs 100000` (two issuing CAs of 100,000 leaves each) from the
+#            start of the process until its --env-file is written (no competitor: Microsoft has
+#            no fake of this service).
 # (b) cli:   bulk revocation of 30 x R active certificates under `--throttle R` (429 without
 #            Retry-After past R requests per second) and `--latency 150ms`, with the CLI's
 #            default settings (`cloudpki cert revoke --ca <id> --from ids --yes`).
@@ -15,14 +22,18 @@
 # The client's own benchmark of its window (six throttles and round trips, adaptive beside fixed):
 #   cargo run --release -p cloudpki-client --example throttle_bench
 #
-# Needs: cargo, jq, /usr/bin/time (Debian package `time`), curl.
+# Needs: cargo, jq, /usr/bin/time (Debian package `time`), curl; python3 (3.11 or later) for list.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CASES=${CASES:-"list cli fixed"}
+CASES=${CASES:-"list startup cli fixed"}
 RATES=${RATES:-"20 100"}
 LIST_CERTS=${LIST_CERTS:-100000}
+LIST_RUNS=${LIST_RUNS:-3}
+SDK_MAX=${SDK_MAX:-5000} # the SDK stops after these (about 100 a second; SDK_MAX=100000: 20 minutes)
+PAGE_SIZE=500 # the CLI's default, sent by both listers
+STARTUP_CERTS=${STARTUP_CERTS:-100000}
 LATENCY=${LATENCY:-150ms}
 CONCURRENCY=16 # the fixed window of the `fixed` case
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cloudpki-bench.XXXXXX")
@@ -76,26 +87,70 @@ calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
 ROWS_LIST=()
 ROWS_REVOKE=()
-NOTES=()
+ROWS_STARTUP=()
 
-case_list() {
-    start_fake --cas 1 --certs "$LIST_CERTS"
-    local t0 t1 count
+# list_once LABEL COMMAND...: one listing of the CA's certificates under /usr/bin/time; appends
+# "wall rss count pages" to $WORK/list.LABEL.
+list_once() {
+    local label=$1 t0 t1 count pages
+    shift
+    curl -s -X POST "$ADMIN/stats/reset" >/dev/null
     t0=$(now)
-    /usr/bin/time -v -o "$WORK/time.txt" "$CLI" --base-url "$BASE" -o ndjson cert list --ca "$CA" >"$WORK/list.ndjson"
+    /usr/bin/time -f '%M' -o "$WORK/time.txt" "$@" >"$WORK/list.out"
     t1=$(now)
-    count=$(wc -l <"$WORK/list.ndjson")
-    rm -f "$WORK/list.ndjson"
-    # The same to /dev/null, as the issue asks (the count above checks it is complete).
-    t0=$(now)
-    /usr/bin/time -v -o "$WORK/time.txt" "$CLI" --base-url "$BASE" -o ndjson cert list --ca "$CA" >/dev/null
-    t1=$(now)
-    local wall rss pages
-    wall=$(calc "$t1 - $t0")
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
     pages=$(stats | jq '.requests.listCloudCertificationAuthorityLeafCertificates')
+    if [ "$label" = cli ]; then count=$(wc -l <"$WORK/list.out"); else count=$(cat "$WORK/list.out"); fi
+    echo "$(calc "$t1 - $t0") $(cat "$WORK/time.txt") $count $pages" >>"$WORK/list.$label"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# The CLI and Microsoft's generated Python SDK (msgraph-beta-sdk, its PageIterator) list the same
+# certificates from the same fake, in turn, LIST_RUNS times each, with the same page size; the SDK
+# stops after the first SDK_MAX of them.
+case_list() {
+    local sdk_venv=$ROOT/target/consumers/msgraph-venv
+    # shellcheck source=consumers/env.sh
+    . "$ROOT/consumers/env.sh"
+    python_venv "$sdk_venv" "$ROOT/consumers/msgraph"
+    start_fake --cas 1 --certs "$LIST_CERTS"
+    local _ label
+    for _ in $(seq 1 "$LIST_RUNS"); do
+        list_once cli "$CLI" --base-url "$BASE" --page-size "$PAGE_SIZE" -o ndjson cert list --ca "$CA"
+        list_once sdk "$sdk_venv/bin/python" "$ROOT/benchmarks/list_msgraph.py" "$BASE" "$GRAPH_TOKEN" "$CA" "$PAGE_SIZE" "$SDK_MAX"
+    done
     stop_fake
-    ROWS_LIST+=("| $count | $(printf '%.2f' "$wall") s | $(printf '%.0f' "$(calc "$count / $wall")") | $(printf '%.1f' "$(calc "$rss / 1024")") MiB | $((pages / 2)) |")
+    for label in cli sdk; do
+        local wall rss count pages name
+        wall=$(cut -d' ' -f1 "$WORK/list.$label" | median)
+        rss=$(cut -d' ' -f2 "$WORK/list.$label" | median)
+        count=$(cut -d' ' -f3 "$WORK/list.$label" | sort -u | tr '\n' ' ')
+        pages=$(cut -d' ' -f4 "$WORK/list.$label" | sort -u | tr '\n' ' ')
+        if [ "$label" = cli ]; then name="\`cloudpki -o ndjson cert list\`"; else name="msgraph-beta-sdk (Python), PageIterator"; fi
+        ROWS_LIST+=("| $name | ${count% } | $(printf '%.2f' "$wall") s | $(printf '%.0f' "$(calc "${count%% *} / $wall")") | $(printf '%.1f' "$(calc "$rss / 1024")") MiB | ${pages% } |")
+    done
+}
+
+# The fake's start-up: from the start of the process until --env-file is written (after the seeded
+# data, the CA certificates and the listening socket are ready), LIST_RUNS times.
+case_startup() {
+    local _ t0 t1
+    : >"$WORK/startup"
+    for _ in $(seq 1 "$LIST_RUNS"); do
+        rm -f "$WORK/fake.env"
+        t0=$(now)
+        "$FAKE" --addr 127.0.0.1:0 --certs "$STARTUP_CERTS" --env-file "$WORK/fake.env" >/dev/null 2>"$WORK/fake.err" &
+        FAKE_PID=$!
+        until [ -s "$WORK/fake.env" ]; do
+            kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.err" >&2; exit 1; }
+            sleep 0.01
+        done
+        t1=$(now)
+        stop_fake
+        calc "$t1 - $t0" >>"$WORK/startup"
+        echo >>"$WORK/startup"
+    done
+    ROWS_STARTUP+=("| \`cloudpki-fake --certs $STARTUP_CERTS\` (release) | $((2 * STARTUP_CERTS)) | $(printf '%.2f' "$(median <"$WORK/startup")") s | none: Microsoft has no fake of this service |")
 }
 
 # revoke_case KIND R: KIND is cli (defaults: the adaptive window) or fixed (--concurrency 16).
@@ -142,18 +197,29 @@ revoke_case() {
 for c in $CASES; do
     case $c in
         list) case_list ;;
+        startup) case_startup ;;
         cli | fixed) for r in $RATES; do revoke_case "$c" "$r"; done ;;
         *) echo "unknown case $c" >&2; exit 2 ;;
     esac
 done
 
 echo
-echo "$(uname -sm), $(nproc) CPUs, $(rustc --version)"
+echo "$(uname -sm), $(nproc) CPUs, $(rustc --version), commit $(git rev-parse --short HEAD), load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ${#ROWS_LIST[@]} -gt 0 ]; then
     echo
-    echo "| certificates | wall | certificates/s | peak RSS (CLI) | pages |"
-    echo "|---:|---:|---:|---:|---:|"
+    echo "median of $LIST_RUNS runs each, page size $PAGE_SIZE"
+    echo
+    echo "| lister | certificates | wall | certificates/s | peak RSS | pages |"
+    echo "|---|---:|---:|---:|---:|---:|"
     printf '%s\n' "${ROWS_LIST[@]}"
+fi
+if [ ${#ROWS_STARTUP[@]} -gt 0 ]; then
+    echo
+    echo "median of $LIST_RUNS runs"
+    echo
+    echo "| fake | leaf certificates | ready in | beside it |"
+    echo "|---|---:|---:|---|"
+    printf '%s\n' "${ROWS_STARTUP[@]}"
 fi
 if [ ${#ROWS_REVOKE[@]} -gt 0 ]; then
     echo
