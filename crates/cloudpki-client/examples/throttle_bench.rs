@@ -75,7 +75,13 @@ async fn run(spec: &Run) -> String {
     };
     let wall = started.elapsed().as_secs_f64();
     let stats = fake.stats();
-    let once = ids.iter().all(|id| stats.revocations_of(id) == 1);
+    let never = ids.iter().filter(|id| stats.revocations_of(id) == 0).count();
+    let twice = ids.iter().filter(|id| stats.revocations_of(id) > 1).count();
+    let once = if never == 0 && twice == 0 && report.done() == targets {
+        "yes".to_owned()
+    } else {
+        format!("NO: {never} never, {twice} more than once")
+    };
     #[allow(clippy::cast_precision_loss)]
     let throttled_per = stats.throttled as f64 / targets as f64;
     let floor = 30.0;
@@ -89,7 +95,7 @@ async fn run(spec: &Run) -> String {
         wall / floor,
         stats.throttled,
         throttled_per,
-        if once && report.done() == targets { "yes" } else { "NO" },
+        once,
         client.limiter().window(),
     );
     fake.shutdown().await;
