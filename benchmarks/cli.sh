@@ -141,8 +141,11 @@ case_startup() {
         t0=$(now)
         "$FAKE" --addr 127.0.0.1:0 --certs "$STARTUP_CERTS" --env-file "$WORK/fake.env" >/dev/null 2>"$WORK/fake.err" &
         FAKE_PID=$!
+        local waited=0
         until [ -s "$WORK/fake.env" ]; do
             kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.err" >&2; exit 1; }
+            waited=$((waited + 1))
+            [ "$waited" -le 6000 ] || { echo "error: cloudpki-fake not ready after 60 s" >&2; exit 1; }
             sleep 0.01
         done
         t1=$(now)

@@ -14,7 +14,7 @@
 # beside `tsc --strict --noEmit` on what openapi-typescript generated and importing what
 # datamodel-code-generator generated (pydantic builds its validators then).
 # Installs the generators like consumers/run does (consumers/env.sh, under target/consumers/).
-# Needs: cargo, python3 (3.11 or later), node and npm.
+# Needs: cargo, python3 (3.11 or later), node and npm, bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -95,14 +95,14 @@ cat >"$WORK/ts/tsconfig.json" <<'JSON'
  "moduleResolution": "bundler", "lib": ["es2022"], "types": [], "skipLibCheck": false},
  "include": ["schema.d.ts"]}
 JSON
-timed tsc node "$npm_dir/node_modules/typescript/bin/tsc" -p "$WORK/ts/tsconfig.json" --pretty false
+timed tsc "$node" "$npm_dir/node_modules/typescript/bin/tsc" -p "$WORK/ts/tsconfig.json" --pretty false
 timed pydantic-import env PYTHONPATH="$WORK/dm" "$venv/bin/python" -c 'import importlib, pkgutil, cloudpki_models as p
 for m in pkgutil.walk_packages(p.__path__, p.__name__ + "."): importlib.import_module(m.name)'
 
 # --- the tables ----------------------------------------------------------------------------------
 ms() { awk -v s="${T[$1]}" 'BEGIN { printf "%.0f ms", s * 1000 }'; }
 s2() { awk -v s="${T[$1]}" 'BEGIN { printf "%.2f s", s }'; }
-echo "$(uname -sm), $(nproc) CPUs, $(rustc --version), node $(node --version), $("$venv/bin/python" --version)"
+echo "$(uname -sm), $(nproc) CPUs, $(rustc --version), node $("$node" --version), $("$venv/bin/python" --version)"
 echo "commit $(git rev-parse --short HEAD), load $(cut -d' ' -f1-3 /proc/loadavg); median of $RUNS runs after one warm-up"
 echo
 echo "| generator | input -> output | wall | generated lines |"

@@ -13,7 +13,7 @@
 //! On a new run, `done` ids are skipped; ids with a `begin` and no `done` (the run stopped
 //! while their revocation was in flight, or it failed) are revoked only after reading their
 //! state, so a revocation that went through is not sent again. Ids are percent-escaped where
-//! they hold `%` or whitespace. A torn last line (the process was killed while writing it) is
+//! they hold `%`, a space, a control character or anything outside ASCII. A torn last line (the process was killed while writing it) is
 //! ignored. Writes go through one thread that batches them: each fsync covers every `begin`
 //! waiting at that moment, so a journal costs little even at high concurrency. The file is
 //! locked while a run uses it, and its directory is fsynced when the file is created (so the

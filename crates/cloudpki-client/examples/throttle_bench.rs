@@ -80,7 +80,7 @@ async fn run(spec: &Run) -> String {
     let once = if never == 0 && twice == 0 && report.done() == targets {
         "yes".to_owned()
     } else {
-        format!("NO: {never} never, {twice} more than once")
+        format!("NO: {never} never, {twice} more than once; the client reported {} of {targets} done", report.done())
     };
     #[allow(clippy::cast_precision_loss)]
     let throttled_per = stats.throttled as f64 / targets as f64;

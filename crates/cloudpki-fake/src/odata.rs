@@ -398,12 +398,13 @@ impl SkipToken {
         else {
             return Err(invalid());
         };
-        // Digits only, as written by `encode` (`parse` would also take a sign).
+        // Only as `encode` writes it: digits, no sign (`parse` would take one), no leading zero.
         let number = |text: &str| {
-            if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+            let number = text.parse::<u64>().map_err(|_| invalid())?;
+            if number.to_string() != text {
                 return Err(invalid());
             }
-            text.parse::<u64>().map_err(|_| invalid())
+            Ok(number)
         };
         let (after, left) = (number(after)?, number(left)?);
         if check != format!("{:08x}", SkipToken::check(after, left, scope)) {
@@ -531,6 +532,7 @@ mod tests {
             format!("41:+7:{check}"),
             format!("41:7:+{check}"),
             format!("41:7:0{check}"),
+            format!("041:7:{check}"),
         ];
         tampered.extend([format!("41::{check}"), format!("41:7:{}", &check[1..])]);
         if check.to_uppercase() != check {

@@ -75,7 +75,7 @@ fn contenders<'a, T: DeserializeOwned + 'a>(name: &str, valid: &'a str, bad: &'a
 fn main() {
     let size = env_number("CLOUDPKI_BENCH_SIZE", 10_000);
     let ca_size = env_number("CLOUDPKI_BENCH_CA_SIZE", 2_000);
-    let rounds = env_number("CLOUDPKI_BENCH_ROUNDS", 21);
+    let rounds = env_number("CLOUDPKI_BENCH_ROUNDS", 21).max(1);
     let leaves = page(Style::Live, size);
     let bad_leaves = spoiled(&leaves, "certificateStatus", serde_json::json!(5));
     let cas = ca_page::page(ca_size);

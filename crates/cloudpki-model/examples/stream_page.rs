@@ -6,7 +6,7 @@
 //! cargo run --release --example stream_page -- generate 1000000 /tmp/page.json   # about 1 GB
 //! cargo run --release --example stream_page -- stream /tmp/page.json
 //! cargo run --release --example stream_page -- at-once /tmp/page.json
-//! bash benchmarks/stream.sh   # both under /usr/bin/time -v, in one table
+//! bash benchmarks/stream.sh   # both in turn under /usr/bin/time (wall time, peak RSS), in one table
 //! ```
 //!
 //! `generate COUNT PATH [live|docs]` writes a page of COUNT certificates (live style by default;

@@ -41,10 +41,15 @@ pub enum ErrorCategory {
 /// as it leaves the value being read: right after the offending value (after the object, for a
 /// missing property; after the whole body, for a single-entity body, which is read whole before
 /// it is typed).
+///
+/// A message longer than 512 bytes (serde's `invalid type: string "..."` quotes the whole
+/// string, however long) is cut when the error is made, to its start and its end with the
+/// number of bytes left out: the error never holds, nor shows, a copy of a huge value.
 #[derive(Debug)]
 pub struct DecodeError {
     path: String,
     error: serde_json::Error,
+    category: ErrorCategory,
     line: usize,
     column: usize,
 }
@@ -53,7 +58,23 @@ impl DecodeError {
     /// serde_json's `error`, at `path` (`None`: at `$`).
     fn new(error: serde_json::Error, path: Option<String>) -> Self {
         let (line, column) = (error.line(), error.column());
-        DecodeError { path: path.unwrap_or_else(|| "$".to_owned()), error, line, column }
+        let category = match error.classify() {
+            serde_json::error::Category::Io => ErrorCategory::Io,
+            serde_json::error::Category::Syntax => ErrorCategory::Syntax,
+            serde_json::error::Category::Data => ErrorCategory::Data,
+            serde_json::error::Category::Eof => ErrorCategory::Eof,
+        };
+        let text = error.to_string();
+        let message = unpositioned(&error, &text);
+        let error = if message.len() > crate::path::MAX_MESSAGE_SHOWN {
+            use serde::de::Error as _;
+            let mut cut = String::new();
+            crate::path::push_shortened(&mut cut, message);
+            serde_json::Error::custom(cut)
+        } else {
+            error
+        };
+        DecodeError { path: path.unwrap_or_else(|| "$".to_owned()), error, category, line, column }
     }
 
     /// A body that is not read as JSON (a `$count` answer, `text/plain`) refused with `message`
@@ -66,7 +87,13 @@ impl DecodeError {
         let line_start = before.iter().rposition(|&byte| byte == b'\n').map_or(0, |newline| newline + 1);
         let line = 1 + before.iter().filter(|&&byte| byte == b'\n').count();
         let column = before.len() - line_start;
-        DecodeError { path: "$".to_owned(), error: serde_json::Error::custom(message), line, column }
+        DecodeError {
+            path: "$".to_owned(),
+            error: serde_json::Error::custom(message),
+            category: ErrorCategory::Data,
+            line,
+            column,
+        }
     }
 
     /// The JSON path of the value that is wrong (`$` for the whole payload), e.g.
@@ -79,12 +106,7 @@ impl DecodeError {
     /// What kind of problem it is (serde_json's [`classify`](serde_json::Error::classify)).
     #[must_use]
     pub fn category(&self) -> ErrorCategory {
-        match self.error.classify() {
-            serde_json::error::Category::Io => ErrorCategory::Io,
-            serde_json::error::Category::Syntax => ErrorCategory::Syntax,
-            serde_json::error::Category::Data => ErrorCategory::Data,
-            serde_json::error::Category::Eof => ErrorCategory::Eof,
-        }
+        self.category
     }
 
     /// Whether the input ended too early (a truncated body).
@@ -122,28 +144,27 @@ impl DecodeError {
     /// and its end, with the number of bytes left out).
     #[must_use]
     pub fn message(&self) -> String {
-        let text = self.error.to_string();
-        let mut message = String::new();
-        crate::path::push_shortened(&mut message, self.unpositioned(&text));
-        message
+        unpositioned(&self.error, &self.error.to_string()).to_owned()
     }
 
-    /// serde_json's error (its message without the path). For a `$count` answer, which is not
-    /// read as JSON, an error without a position.
+    /// serde_json's error (its message without the path). For a message that was cut (see
+    /// above), and for a `$count` answer, which is not read as JSON, a new error with that
+    /// message and no position: the position is [`line`](Self::line) and
+    /// [`column`](Self::column), the category [`category`](Self::category).
     #[must_use]
     pub fn into_inner(self) -> serde_json::Error {
         self.error
     }
+}
 
-    /// `text`, serde_json's `Display` of the error, without the ` at line L column C` it
-    /// appends to a positioned error (from its `line()` and `column()`).
-    fn unpositioned<'a>(&self, text: &'a str) -> &'a str {
-        if self.error.line() == 0 {
-            return text;
-        }
-        let suffix = format!(" at line {} column {}", self.error.line(), self.error.column());
-        text.strip_suffix(&suffix).unwrap_or(text)
+/// `text`, serde_json's `Display` of `error`, without the ` at line L column C` it appends to a
+/// positioned error (from its `line()` and `column()`).
+fn unpositioned<'a>(error: &serde_json::Error, text: &'a str) -> &'a str {
+    if error.line() == 0 {
+        return text;
     }
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).unwrap_or(text)
 }
 
 impl fmt::Display for DecodeError {
@@ -152,7 +173,7 @@ impl fmt::Display for DecodeError {
         let text = self.error.to_string();
         let position =
             if self.line == 0 { String::new() } else { format!(" at line {} column {}", self.line, self.column) };
-        f.write_str(&crate::path::with_path(&self.path, self.unpositioned(&text), &position))
+        f.write_str(&crate::path::with_path(&self.path, unpositioned(&self.error, &text), &position))
     }
 }
 
@@ -277,7 +298,7 @@ mod tests {
     }
 
     #[test]
-    fn long_messages_are_shortened_when_shown() {
+    fn long_messages_are_cut_when_the_error_is_made() {
         let long = "s".repeat(10_000);
         let error = from_str::<crate::Page<i32>>(&format!(r#"{{"value":["{long}"]}}"#)).unwrap_err();
         let message = error.message();
@@ -289,7 +310,14 @@ mod tests {
         assert!(message.contains(" bytes not shown) …"), "{message}");
         let shown = error.to_string();
         assert_eq!(shown, format!("$.value[0]: {message} at line 1 column 10012"));
-        // serde_json's own error keeps the whole message.
-        assert!(error.into_inner().to_string().len() > 10_000);
+        // Nothing keeps the whole value: the error it hands on (`source`, `into_inner`) holds the
+        // cut message; category and position stay the original's.
+        assert_eq!(error.category(), ErrorCategory::Data);
+        let source = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+        assert_eq!(source, message);
+        assert_eq!(error.into_inner().to_string(), message);
+        // A syntax error stays one whatever its message.
+        let error = from_str::<crate::Page<i32>>(&format!("{{\"value\":[1 {long}]}}")).unwrap_err();
+        assert_eq!(error.category(), ErrorCategory::Syntax);
     }
 }

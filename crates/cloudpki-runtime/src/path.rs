@@ -37,8 +37,9 @@
 //! Messages stay small whatever the payload: a key longer than 64 bytes is shown by its first
 //! 64 bytes and `…` (``$['aaaa…']``, ``duplicate property `aaaa…` ``), and a message longer
 //! than 512 bytes (serde's own `invalid type: string "..."` quotes the whole string) by its
-//! start and its end, with the number of bytes left out in between, when it is shown (by
-//! [`crate::DecodeError`], or in the rewritten message).
+//! start and its end, with the number of bytes left out in between: cut as the
+//! [`crate::DecodeError`] is made (so that it never holds a copy of a huge value), or in the
+//! rewritten message.
 
 use std::cell::{Cell, RefCell};
 use std::fmt::{self, Write as _};
@@ -63,7 +64,7 @@ const MAX_KEY_SHOWN: usize = 64;
 
 /// Bytes of a message (without its path) kept whole at most; a longer one keeps its first and
 /// last [`MESSAGE_END_SHOWN`] bytes.
-const MAX_MESSAGE_SHOWN: usize = 512;
+pub(crate) const MAX_MESSAGE_SHOWN: usize = 512;
 
 /// Bytes kept at each end of a message longer than [`MAX_MESSAGE_SHOWN`].
 const MESSAGE_END_SHOWN: usize = 200;

@@ -15,7 +15,8 @@
 //! exactly the texts the type accepts; with feature `schemars`, the type's JSON Schema uses it.
 //!
 //! * [`DateTimeOffset`] (`Edm.DateTimeOffset`): RFC 3339 as OData writes it, `Z` or an offset,
-//!   0 to 9 fractional digits, kept as sent (16 bytes, no allocation);
+//!   0 to 9 fractional digits, kept as sent (16 bytes, no allocation): its text is rebuilt from
+//!   its fields, so it has [`DateTimeOffset::to_text`] where the others have `as_str`;
 //!   [`DateTimeOffset::instant`] gives the `chrono` value.
 //! * [`Guid`] (`Edm.Guid`): `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits of
 //!   either case, kept as written; [`Guid::to_u128`] and [`Guid::as_bytes`] give the value.
