@@ -15,38 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import httpx
-from kiota_abstractions.authentication import AccessTokenProvider, AllowedHostsValidator
-from kiota_abstractions.authentication import BaseBearerTokenAuthenticationProvider
 from kiota_abstractions.base_request_configuration import RequestConfiguration
-from msgraph_beta import GraphServiceClient
-from msgraph_beta.graph_request_adapter import GraphRequestAdapter
-from msgraph_beta.graph_request_adapter import options as graph_options
-from msgraph_core import APIVersion, GraphClientFactory
 from msgraph_core.tasks.page_iterator import PageIterator
 
-
-class FakeToken(AccessTokenProvider):
-    """The fake's bearer token, for the loopback host only."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-        self.hosts = AllowedHostsValidator(["127.0.0.1"])
-
-    async def get_authorization_token(self, uri: str, additional_authentication_context: dict = {}) -> str:
-        return self.token if self.hosts.is_url_host_valid(uri) else ""
-
-    def get_allowed_hosts_validator(self) -> AllowedHostsValidator:
-        return self.hosts
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "consumers" / "msgraph"))
+from fake_graph import sdk_client  # noqa: E402 (consumers/msgraph/fake_graph.py)
 
 
 async def main(base_url: str, token: str, ca_id: str, page_size: int, most: int | None) -> int:
-    http = httpx.AsyncClient(timeout=60)
-    http = GraphClientFactory.create_with_default_middleware(api_version=APIVersion.beta, client=http, options=graph_options)
-    adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(FakeToken(token)), client=http)
-    adapter.base_url = base_url
-    client = GraphServiceClient(request_adapter=adapter)
+    client, http = sdk_client(base_url, token, httpx.AsyncClient(timeout=60))
     prefer = f"odata.maxpagesize={page_size}"
     leaves = client.device_management.cloud_certification_authority.by_cloud_certification_authority_id(
         ca_id
@@ -61,7 +41,7 @@ async def main(base_url: str, token: str, ca_id: str, page_size: int, most: int 
         count += 1
         return most is None or count < most
 
-    iterator = PageIterator(first, adapter)
+    iterator = PageIterator(first, client.request_adapter)
     iterator.headers.add("Prefer", prefer)  # not set_headers: see consumers/msgraph/test_msgraph_sdk.py
     await iterator.iterate(seen)
     await http.aclose()

@@ -38,15 +38,12 @@ from typing import Any, Awaitable, Callable
 
 import httpx
 from kiota_abstractions.api_error import APIError
-from kiota_abstractions.authentication import AccessTokenProvider, AllowedHostsValidator
-from kiota_abstractions.authentication import BaseBearerTokenAuthenticationProvider
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_abstractions.serialization import Parsable
 from msgraph_beta import GraphServiceClient
-from msgraph_beta.graph_request_adapter import GraphRequestAdapter
-from msgraph_beta.graph_request_adapter import options as graph_options
-from msgraph_core import APIVersion, GraphClientFactory
 from msgraph_core.tasks.page_iterator import PageIterator
+
+from fake_graph import sdk_client  # consumers/msgraph/fake_graph.py, beside this file
 
 import msgraph_beta.generated.device_management as device_management_package
 from msgraph_beta.generated.models.cloud_certification_authority import CloudCertificationAuthority
@@ -200,20 +197,6 @@ class Truth:
 # --- the SDK client ------------------------------------------------------------------------------
 
 
-class FakeToken(AccessTokenProvider):
-    """The fake's bearer token, for the loopback host only."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-        self.hosts = AllowedHostsValidator(["127.0.0.1"])
-
-    async def get_authorization_token(self, uri: str, additional_authentication_context: dict = {}) -> str:
-        return self.token if self.hosts.is_url_host_valid(uri) else ""
-
-    def get_allowed_hosts_validator(self) -> AllowedHostsValidator:
-        return self.hosts
-
-
 @dataclass
 class Exchange:
     method: str
@@ -257,10 +240,7 @@ class Wire:
 
 def graph_client(fake: Fake, wire: Wire) -> tuple[GraphServiceClient, httpx.AsyncClient]:
     http = httpx.AsyncClient(timeout=HTTP_TIMEOUT, event_hooks={"response": [wire.hook]})
-    http = GraphClientFactory.create_with_default_middleware(api_version=APIVersion.beta, client=http, options=graph_options)
-    adapter = GraphRequestAdapter(BaseBearerTokenAuthenticationProvider(FakeToken(fake.token)), client=http)
-    adapter.base_url = fake.base_url
-    return GraphServiceClient(request_adapter=adapter), http
+    return sdk_client(fake.base_url, fake.token, http)
 
 
 def config(builder: Any, headers: dict[str, str] | None = None, **query: Any) -> RequestConfiguration:
