@@ -1,6 +1,7 @@
 //! Shared helpers of the client's tests: a fake over real sockets and a client for it.
 #![allow(dead_code, missing_docs)]
 
+use std::future::Future;
 use std::time::Duration;
 
 use cloudpki_client::{Client, ClientBuilder, RetryPolicy, StaticToken};
@@ -42,6 +43,22 @@ pub fn active_leaves(fake: &FakeHandle, n: usize) -> (String, Vec<String>) {
         .collect();
     assert_eq!(ids.len(), n);
     (ca, ids)
+}
+
+/// How long a test waits for a client call at most.
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+/// `future`, failing the test if it takes longer than [`LIMIT`].
+pub async fn bounded<T>(future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, future).await.expect("the test ends in time")
+}
+
+/// Asserts that the fake saw exactly one revocation of each of `ids` (`context` names the case).
+pub fn assert_revoked_once(fake: &FakeHandle, ids: &[String], context: &str) {
+    let stats = fake.stats();
+    for id in ids {
+        assert_eq!(stats.revocations_of(id), 1, "{id} revoked once ({context}): {stats:?}");
+    }
 }
 
 /// The high-water mark of this process's resident memory, in KiB (Linux).

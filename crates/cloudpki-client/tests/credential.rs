@@ -12,14 +12,8 @@ use std::time::Duration;
 use cloudpki_client::bulk::{BulkOptions, CancellationToken, NoHooks, Outcome, Target};
 use cloudpki_client::{AzureCredential, Error, RetryPolicy, Secret, TokenSource, credential};
 use cloudpki_fake::{Config, FakeHandle};
-use common::{active_leaves, builder, fake};
+use common::{active_leaves, assert_revoked_once, bounded, builder, fake};
 use futures_util::TryStreamExt as _;
-
-const LIMIT: Duration = Duration::from_secs(60);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, future).await.expect("the test ends in time")
-}
 
 /// A user's token source: fails its first `failures` calls (transiently, or for good), then
 /// gives the token.
@@ -95,10 +89,7 @@ async fn a_bulk_revocation_goes_through_a_credential_that_fails_transiently_firs
     for (target, outcome) in &report.outcomes {
         assert!(matches!(outcome, Outcome::Done { observed: false, .. }), "{target}: {outcome}");
     }
-    let stats = fake.stats();
-    for id in &ids {
-        assert_eq!(stats.revocations_of(id), 1, "{id} revoked once");
-    }
+    assert_revoked_once(&fake, &ids, "a token source failing its first calls");
     assert!(source.calls() >= 3 + 5, "{} calls", source.calls());
     fake.shutdown().await;
 }

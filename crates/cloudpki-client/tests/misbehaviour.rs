@@ -8,14 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 use cloudpki_client::bulk::{BulkOptions, CancellationToken, Hooks, NoHooks, Outcome, Target};
 use cloudpki_client::{Error, RetryPolicy};
 use cloudpki_fake::{Config, FaultKind};
-use common::{active_leaves, builder, fake, faults};
+use common::{active_leaves, assert_revoked_once, bounded, builder, fake, faults};
 use futures_util::TryStreamExt as _;
-
-const LIMIT: Duration = Duration::from_secs(60);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, future).await.expect("the test ends in time")
-}
 
 async fn revoke_all_once(kinds: &[FaultKind], late: Duration) {
     let fake = fake(Config::default().with_data(1, 40).with_faults(faults(kinds).with_late_delay(late))).await;
@@ -36,10 +30,7 @@ async fn revoke_all_once(kinds: &[FaultKind], late: Duration) {
     for (target, outcome) in &report.outcomes {
         assert!(outcome.is_done(), "{target}: {outcome}");
     }
-    let stats = fake.stats();
-    for id in &ids {
-        assert_eq!(stats.revocations_of(id), 1, "{id} revoked once ({kinds:?}): {stats:?}");
-    }
+    assert_revoked_once(&fake, &ids, &format!("{kinds:?}"));
     fake.shutdown().await;
 }
 
@@ -82,10 +73,7 @@ async fn stale_reads_cannot_make_it_send_twice_inside_the_settle_window() {
     for (target, outcome) in &report.outcomes {
         assert!(matches!(outcome, Outcome::Done { observed: true, .. }), "{target}: {outcome}");
     }
-    let stats = fake.stats();
-    for id in &ids {
-        assert_eq!(stats.revocations_of(id), 1, "{id}");
-    }
+    assert_revoked_once(&fake, &ids, "resumed over stale reads");
     fake.shutdown().await;
 }
 

@@ -15,13 +15,7 @@ use cloudpki_fake::{Config, FakeHandle, FaultKind};
 use cloudpki_model::CloudCertificationAuthorityLeafCertificate as Leaf;
 use cloudpki_model::CloudCertificationAuthorityLeafCertificateStatus as Status;
 use cloudpki_model::operations::CreateTenantCloudCertificationAuthorityLeafCertificate;
-use common::{active_leaves, builder, fake, faults};
-
-const LIMIT: Duration = Duration::from_secs(60);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, future).await.expect("the test ends in time")
-}
+use common::{active_leaves, bounded, builder, fake, faults};
 
 fn active_count(fake: &FakeHandle, ca: &str) -> usize {
     fake.leaf_certificates(ca).iter().filter(|leaf| leaf.certificate_status == Some(Status::Active)).count()
